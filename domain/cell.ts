@@ -1,0 +1,76 @@
+/**
+ * Helpers for raw cell values: what a sheet or an upload can hand us (strings, numbers, Dates,
+ * booleans, null, undefined — and, from a broken client, objects or arrays).
+ */
+import { fail, ok, type Check } from './check';
+
+/** Characters that are invisible and carry no meaning in a cell (zero-width spaces, BOM). */
+const INVISIBLE = /[\u200b-\u200d\u2060\ufeff]/g;
+
+/** Trims, removes invisible characters and collapses every run of whitespace (incl. NBSP, tabs, line breaks) into one space. */
+export function normalizeSpaces(s: string): string {
+  return s.replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
+}
+
+/** True for undefined, null and strings with nothing but whitespace. */
+export function isBlankCell(v: unknown): boolean {
+  if (v === undefined || v === null) return true;
+  if (typeof v === 'string') return normalizeSpaces(v) === '';
+  return false;
+}
+
+export function isValidDate(v: unknown): v is Date {
+  return v instanceof Date && !Number.isNaN(v.getTime());
+}
+
+/** The message for a value of a type that cannot be in this cell (object, array, boolean…). */
+export function badValue(label: string): string {
+  return `${label}: неверное значение — введите значение заново`;
+}
+
+/**
+ * A cell value as text for validators that read digits or words: strings as they are,
+ * finite numbers in plain decimal notation. Everything else is an error.
+ */
+export function cellAsText(input: unknown, label: string): Check<string> {
+  if (typeof input === 'string') return ok(input);
+  if (typeof input === 'number') {
+    if (!Number.isFinite(input)) return fail(badValue(label));
+    return ok(numberToPlainString(input));
+  }
+  return fail(badValue(label));
+}
+
+/** 11223344595 → '11223344595' (never exponent notation for integers up to 1e21). */
+export function numberToPlainString(n: number): string {
+  return String(n);
+}
+
+/**
+ * Digits of a registration number (ИНН, ОГРН, КПП, index): a string may carry spaces; a number
+ * (Excel drops leading zeros) is padded on the left to the nearest length in `lengths` that is
+ * at most two digits longer.
+ */
+export function idDigits(input: unknown, label: string, lengths: readonly number[]): Check<string> {
+  const text = cellAsText(input, label);
+  if (!text.ok) return text;
+  if (typeof input === 'number') {
+    if (!Number.isInteger(input) || input < 0) return fail(`${label}: должны быть только цифры — впишите номер заново`);
+    const s = text.value;
+    const target = lengths.find((len) => len >= s.length && len - s.length <= 2);
+    return ok(target === undefined ? s : s.padStart(target, '0'));
+  }
+  const s = normalizeSpaces(text.value).replace(/ /g, '');
+  if (!/^\d*$/.test(s)) return fail(`${label}: должны быть только цифры — уберите буквы и другие знаки`);
+  return ok(s);
+}
+
+/** Russian plural: plural(1, ['знак', 'знака', 'знаков']) → 'знак'; 3 → 'знака'; 11 → 'знаков'. */
+export function plural(n: number, forms: readonly [string, string, string]): string {
+  const a = Math.abs(n) % 100;
+  const b = a % 10;
+  if (a > 10 && a < 20) return forms[2];
+  if (b === 1) return forms[0];
+  if (b >= 2 && b <= 4) return forms[1];
+  return forms[2];
+}
