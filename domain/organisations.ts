@@ -1,0 +1,68 @@
+/** The organisation tree: kinds, what may sit under what, and materialised paths. */
+
+export const ORG_KINDS = [
+  { code: 'central', label: 'Центральный совет Профсоюза' },
+  { code: 'regional', label: 'Региональная (межрегиональная) организация' },
+  { code: 'territorial', label: 'Территориальная (местная) организация' },
+  { code: 'primary', label: 'Первичная профсоюзная организация' },
+  { code: 'primary_territorial', label: 'ППО с правами территориальной' },
+  { code: 'subdivision', label: 'Профбюро (структурное подразделение)' },
+  { code: 'group', label: 'Профгруппа' },
+] as const;
+export type OrgKind = (typeof ORG_KINDS)[number]['code'];
+
+export const ORG_KIND_CODES = ORG_KINDS.map((k) => k.code) as [OrgKind, ...OrgKind[]];
+
+/** Which kinds may stand directly under which: levels may be skipped (a ППО directly under a region). */
+const ALLOWED_CHILDREN: Record<OrgKind, readonly OrgKind[]> = {
+  central: ['regional', 'territorial', 'primary', 'primary_territorial'],
+  regional: ['territorial', 'primary', 'primary_territorial'],
+  territorial: ['primary', 'primary_territorial'],
+  primary: ['subdivision', 'group'],
+  primary_territorial: ['primary', 'subdivision', 'group'],
+  subdivision: ['subdivision', 'group'],
+  group: [],
+};
+
+export function canContain(parent: OrgKind, child: OrgKind): boolean {
+  return ALLOWED_CHILDREN[parent].includes(child);
+}
+
+export function orgKindLabel(kind: OrgKind): string {
+  return ORG_KINDS.find((k) => k.code === kind)?.label ?? kind;
+}
+
+/** Units of a primary organisation's structure (профбюро and профгруппы). */
+export function isUnit(kind: OrgKind): boolean {
+  return kind === 'subdivision' || kind === 'group';
+}
+
+/** Primary organisations: where members are kept, with a passport. */
+export function isPrimary(kind: OrgKind): boolean {
+  return kind === 'primary' || kind === 'primary_territorial';
+}
+
+export function childPath(parentPath: string, id: number): string {
+  return `${parentPath}${id}/`;
+}
+
+export function rootPath(id: number): string {
+  return `/${id}/`;
+}
+
+/**
+ * The half-open range [from, to) of paths in the subtree of `path` (itself included):
+ * '/' is followed by '0' in byte order, so every descendant sorts before path with its last '/' replaced by '0'.
+ */
+export function subtreeRange(path: string): { from: string; to: string } {
+  return { from: path, to: `${path.slice(0, -1)}0` };
+}
+
+export function isInSubtree(path: string, ancestorPath: string): boolean {
+  return path.startsWith(ancestorPath);
+}
+
+/** Ids on the path from the root down to the organisation itself. */
+export function pathIds(path: string): number[] {
+  return path.split('/').filter(Boolean).map(Number);
+}

@@ -1,0 +1,146 @@
+/** createApp(deps) → the express app of the registry: API under /api/v1, the add-in's files, no listen. */
+import fs from 'node:fs';
+import path from 'node:path';
+import cors from 'cors';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { Config } from './config';
+import type { Db } from './db';
+import { buildOpenApi } from './http/openapi';
+import { problemMiddleware, sendProblem } from './http/problem';
+import { DbRateLimitStore } from './http/rate-limit-store';
+import { mount, type AnyRoute } from './http/route';
+import { allRoutes } from './routes';
+import type { Ctx } from './services/context';
+
+z.config(z.locales.ru());
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  log: Logger;
+  now?: () => Date;
+}
+
+export interface RegistryApp extends Express {
+  locals: Express['locals'] & { ctx: Ctx; routes: AnyRoute[] };
+}
+
+/** Where Excel (desktop and on the web) embeds the task pane from. */
+const OFFICE_FRAME_ANCESTORS = [
+  'https://*.officeapps.live.com',
+  'https://*.office.com',
+  'https://*.office365.com',
+  'https://*.sharepoint.com',
+  'https://*.microsoft.com',
+  'https://*.cloud.microsoft',
+  'https://*.live.com',
+];
+const OFFICE_JS = 'https://appsforoffice.microsoft.com';
+
+const VERSION: string = (require('../package.json') as { version: string }).version;
+
+export function createApp(deps: AppDeps): RegistryApp {
+  const { config, db, log } = deps;
+  const ctx: Ctx = { db, config, log, now: deps.now ?? (() => new Date()) };
+  const app = express() as unknown as RegistryApp;
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('json spaces', 0);
+
+  const allowedOrigins = new Set([config.publicOrigin, ...config.addinOrigins]);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'", OFFICE_JS],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'", ...config.addinOrigins],
+          frameAncestors: ["'self'", ...OFFICE_FRAME_ANCESTORS],
+          formAction: ["'self'"],
+          objectSrc: ["'none'"],
+          upgradeInsecureRequests: config.publicOrigin.startsWith('https:') ? [] : null,
+        },
+      },
+      // X-Frame-Options cannot list Office's hosts; frame-ancestors above is the real control.
+      frameguard: false,
+      crossOriginEmbedderPolicy: false,
+      crossOriginResourcePolicy: { policy: 'same-site' },
+      strictTransportSecurity: config.publicOrigin.startsWith('https:'),
+    }),
+  );
+  app.use(
+    '/api',
+    cors({
+      origin: (origin, cb) => cb(null, origin === undefined || allowedOrigins.has(origin) ? origin ?? false : false),
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+      exposedHeaders: ['Content-Disposition', 'Retry-After'],
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      maxAge: 600,
+    }),
+  );
+  app.use(requestLog(log));
+
+  const routes = allRoutes(() => openApi);
+  const openApi = buildOpenApi(routes, { version: VERSION, serverUrl: config.publicOrigin });
+
+  const api = express.Router();
+  api.use(express.json({ limit: config.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
+  api.use(
+    '/auth/login',
+    rateLimit({
+      windowMs: config.loginRateWindowSeconds * 1000,
+      limit: config.loginRateLimit,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      store: new DbRateLimitStore(db, 'login:', ctx.now),
+      handler: (_req, res) => sendProblem(res, 429, 'too_many_requests', 'Слишком много попыток входа с этого компьютера. Подождите минуту и попробуйте снова.'),
+    }),
+  );
+  for (const route of routes) mount(api, ctx, route);
+  api.use((req: Request, res: Response) => sendProblem(res, 404, 'not_found', `Нет такого адреса API: ${req.method} ${req.baseUrl}${req.path.replace(/\/[^/]*\d[^/]*/g, '/…')}`));
+  app.use('/api/v1', api);
+
+  serveAddin(app, config);
+  app.use((_req: Request, res: Response) => sendProblem(res, 404, 'not_found', 'Страница не найдена.'));
+  app.use(problemMiddleware(log));
+
+  app.locals.ctx = ctx;
+  app.locals.routes = routes;
+  return app;
+}
+
+/** The add-in's built files and its manifest, with the server's public origin written into it. */
+function serveAddin(app: Express, config: Config): void {
+  app.get('/manifest.xml', (_req, res, next) => {
+    const file = fs.existsSync(path.join(config.distDir, 'manifest.xml'))
+      ? path.join(config.distDir, 'manifest.xml')
+      : path.resolve(__dirname, '../manifest.xml');
+    fs.readFile(file, 'utf8', (err, xml) => {
+      if (err) return next(err);
+      res.type('application/xml').send(xml.replaceAll('https://localhost:3000', config.publicOrigin));
+    });
+  });
+  app.get('/', (_req, res) => res.redirect('/upload.html'));
+  app.use(express.static(config.distDir, { index: false, maxAge: '1h', setHeaders: (res, file) => {
+    if (file.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+  } }));
+}
+
+/** Method, route pattern, status and duration only: URLs can carry ids, bodies carry personal data. */
+function requestLog(log: Logger) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const start = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : req.baseUrl || 'static';
+      log.info({ method: req.method, route, status: res.statusCode, ms: Math.round(ms) }, 'request');
+    });
+    next();
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * Every HTTP route is declared here once — method, path, access rule, zod schemas — and the same
+ * declaration wires express, produces the OpenAPI document and feeds the authorisation matrix test.
+ * Handlers stay thin: parse (done here), call a service, shape the answer.
+ */
+import type { NextFunction, Request, Response, Router } from 'express';
+import { z, type ZodType } from 'zod';
+import type { Role } from '../../domain/roles';
+import { AppError, forbidden } from '../errors';
+import { orgInScope, requireObligation, requireRole } from '../services/access';
+import { authenticate, requirePasswordChanged } from '../services/auth.service';
+import type { Actor, Ctx } from '../services/context';
+import type { OrganisationRow } from '../db/models';
+
+export const ALL_ROLES: readonly Role[] = ['central_admin', 'regional', 'territorial', 'primary_chair'];
+export const MANAGER_ROLES: readonly Role[] = ['central_admin', 'regional', 'territorial'];
+
+export type Access =
+  /** No sign-in. */
+  | { kind: 'public' }
+  /** Any signed-in user; `pendingPassword` lets a user who still has the one-time password through. */
+  | { kind: 'signedIn'; pendingPassword?: boolean }
+  /** The path has :orgId; it must lie in the actor's subtree (else 404), then the role (else 403). */
+  | { kind: 'org'; roles: readonly Role[]; personalData: boolean }
+  /** The path names another resource (:userId, :memberId, :batchId…) whose scope the service checks (404 outside). */
+  | { kind: 'resource'; roles: readonly Role[]; personalData: boolean };
+
+export interface FileResult {
+  file: Buffer;
+  contentType: string;
+  fileName: string;
+}
+
+export interface HandlerInput<P, Q, B> {
+  ctx: Ctx;
+  actor: Actor;
+  params: P;
+  query: Q;
+  body: B;
+  /** Resolved for `org` access. */
+  org: OrganisationRow;
+  req: Request;
+  res: Response;
+}
+
+export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Express path below /api/v1, e.g. '/organisations/:orgId/passport'. */
+  path: string;
+  summary: string;
+  tag: string;
+  access: Access;
+  params?: ZodType<P>;
+  query?: ZodType<Q>;
+  body?: ZodType<B>;
+  /** The success answer: JSON (schema), a file (contentType), or nothing (204). */
+  response: { status: number; description: string; schema?: ZodType; contentType?: string };
+  /** The request body is not JSON (uploads): the handler reads the stream itself. */
+  rawBody?: { contentTypes: string[] };
+  /** The handler writes the response itself (streams). */
+  streams?: boolean;
+  handler(input: HandlerInput<P, Q, B>): Promise<unknown>;
+}
+
+export type AnyRoute = RouteSpec<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export function defineRoute<P = Record<string, never>, Q = Record<string, never>, B = undefined>(spec: RouteSpec<P, Q, B>): RouteSpec<P, Q, B> {
+  return spec;
+}
+
+/** Ids in paths are positive integers; anything else is simply "not found". */
+export const orgIdParams = z.object({ orgId: z.coerce.number().int().positive() });
+
+function bearer(req: Request): string | undefined {
+  const h = req.headers.authorization;
+  if (!h) return undefined;
+  const m = /^Bearer\s+(\S+)$/i.exec(h);
+  return m ? m[1] : undefined;
+}
+
+export function isFileResult(v: unknown): v is FileResult {
+  return typeof v === 'object' && v !== null && Buffer.isBuffer((v as FileResult).file);
+}
+
+/** RFC 6266 / 5987 attachment header that keeps Cyrillic file names. */
+export function attachmentHeader(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
+export function mount(router: Router, ctx: Ctx, route: AnyRoute): void {
+  const handler = async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      let actor: Actor | undefined;
+      if (route.access.kind !== 'public') {
+        actor = await authenticate(ctx, bearer(req));
+        res.locals.actor = actor;
+        if (!(route.access.kind === 'signedIn' && route.access.pendingPassword)) requirePasswordChanged(actor);
+      }
+      let params: unknown = req.params;
+      if (route.params) {
+        const parsed = route.params.safeParse(req.params);
+        if (!parsed.success) throw new AppError(404, 'not_found', 'Не найдено.');
+        params = parsed.data;
+      }
+      const query = route.query ? route.query.parse(req.query) : {};
+      let body: unknown = undefined;
+      if (route.body) {
+        if (req.body === undefined) throw new AppError(415, 'unsupported_media_type', 'Ожидается тело запроса в формате JSON (Content-Type: application/json).');
+        body = route.body.parse(req.body);
+      }
+      let org: OrganisationRow | undefined;
+      if (route.access.kind === 'org' || route.access.kind === 'resource') {
+        if (!actor) throw forbidden('Нет доступа.');
+        if (route.access.kind === 'org') org = await orgInScope(ctx, actor, (params as { orgId: number }).orgId);
+        requireRole(actor, route.access.roles);
+        if (route.access.personalData) requireObligation(actor);
+      }
+      const result = await route.handler({ ctx, actor: actor as Actor, params, query, body, org: org as OrganisationRow, req, res });
+      if (route.streams) return;
+      if (isFileResult(result)) {
+        res.status(route.response.status).set({
+          'Content-Type': result.contentType,
+          'Content-Disposition': attachmentHeader(result.fileName),
+          'Cache-Control': 'no-store',
+        });
+        res.end(result.file);
+      } else if (route.response.status === 204 || result === undefined) {
+        res.status(204).end();
+      } else {
+        res.status(route.response.status).json(result);
+      }
+    } catch (err) {
+      next(err);
+    }
+  };
+  router[route.method](route.path, handler);
+}

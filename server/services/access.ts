@@ -1,0 +1,50 @@
+/**
+ * Who may reach what. Every organisation-scoped request goes through here: an organisation outside
+ * the actor's subtree answers 404 exactly like one that does not exist.
+ */
+import { Op } from 'sequelize';
+import { isInSubtree, subtreeRange } from '../../domain/organisations';
+import { roleLabel, type Role } from '../../domain/roles';
+import { forbidden, notFound } from '../errors';
+import type { Actor, Ctx } from './context';
+import type { OrganisationRow, UserRow } from '../db/models';
+
+export async function orgInScope(ctx: Ctx, actor: Actor, orgId: number): Promise<OrganisationRow> {
+  if (!Number.isSafeInteger(orgId) || orgId <= 0) throw notFound('Организация не найдена.');
+  const org = await ctx.db.models.Organisation.findByPk(orgId);
+  if (!org || !isInSubtree(org.path, actor.orgPath)) throw notFound('Организация не найдена.');
+  return org;
+}
+
+/** A user account the actor manages: in the actor's subtree and strictly below the actor's own level. */
+export async function managedUser(ctx: Ctx, actor: Actor, userId: number): Promise<{ user: UserRow; org: OrganisationRow }> {
+  if (!Number.isSafeInteger(userId) || userId <= 0) throw notFound('Учётная запись не найдена.');
+  const user = await ctx.db.models.User.findByPk(userId);
+  const org = user ? await ctx.db.models.Organisation.findByPk(user.orgId) : null;
+  if (!user || !org || !isInSubtree(org.path, actor.orgPath)) throw notFound('Учётная запись не найдена.');
+  if (user.id === actor.userId || (org.id === actor.orgId && actor.role !== 'central_admin')) {
+    throw forbidden('Свою учётную запись и учётные записи своего уровня ведёт вышестоящая организация.');
+  }
+  return { user, org };
+}
+
+export function requireRole(actor: Actor, roles: readonly Role[]): void {
+  if (!roles.includes(actor.role)) {
+    throw forbidden(`Это действие недоступно для роли «${roleLabel(actor.role)}».`);
+  }
+}
+
+/** Personal data of members is closed until the signed non-disclosure obligation is recorded. */
+export function requireObligation(actor: Actor): void {
+  if (!actor.obligationRecorded) {
+    throw forbidden(
+      'Работа с персональными данными членов Профсоюза откроется после того, как вышестоящая организация отметит получение вашего подписанного обязательства о неразглашении персональных данных.',
+      'obligation_required',
+    );
+  }
+}
+
+export function subtreeWhere(path: string) {
+  const { from, to } = subtreeRange(path);
+  return { [Op.gte]: from, [Op.lt]: to };
+}

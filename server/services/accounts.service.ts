@@ -1,0 +1,144 @@
+/**
+ * Accounts of chairs (roadmap step 1): a superior organisation creates a login with a one-time password
+ * for the chair of an organisation below it and records the signed non-disclosure obligation.
+ */
+import { randomInt } from 'node:crypto';
+import { Op } from 'sequelize';
+import { isUnit } from '../../domain/organisations';
+import { roleForOrgKind, roleRank, type Role } from '../../domain/roles';
+import { badRequest, conflict, forbidden } from '../errors';
+import { managedUser, orgInScope, subtreeWhere } from './access';
+import { recordAudit } from './audit.service';
+import { revokeAllTokens } from './auth.service';
+import type { Actor, Ctx } from './context';
+import { generateOneTimePassword, hashPassword } from './passwords';
+import type { UserRow } from '../db/models';
+
+export interface AccountView {
+  id: number;
+  login: string;
+  fullName: string;
+  role: Role;
+  orgId: number;
+  orgName: string;
+  active: boolean;
+  mustChangePassword: boolean;
+  locked: boolean;
+  obligationSignedAt: string | null;
+  obligationRecordedAt: string | null;
+  trainingCompletedAt: string | null;
+}
+
+export interface IssuedCredentials {
+  account: AccountView;
+  /** Shown once (and printed in the login letter); only its hash is stored. */
+  oneTimePassword: string;
+}
+
+function view(ctx: Ctx, u: UserRow, orgName: string): AccountView {
+  return {
+    id: u.id,
+    login: u.login,
+    fullName: u.fullName,
+    role: u.role,
+    orgId: u.orgId,
+    orgName,
+    active: u.active,
+    mustChangePassword: u.mustChangePassword,
+    locked: Boolean(u.lockedUntil && u.lockedUntil > ctx.now()),
+    obligationSignedAt: u.obligationSignedAt ?? null,
+    obligationRecordedAt: u.obligationRecordedAt ? u.obligationRecordedAt.toISOString() : null,
+    trainingCompletedAt: u.trainingCompletedAt ? u.trainingCompletedAt.toISOString() : null,
+  };
+}
+
+export async function listAccounts(ctx: Ctx, actor: Actor, orgId: number): Promise<AccountView[]> {
+  const org = await orgInScope(ctx, actor, orgId);
+  const { Organisation, User } = ctx.db.models;
+  const orgs = await Organisation.findAll({ where: { path: subtreeWhere(org.path) }, attributes: ['id', 'name'] });
+  const names = new Map(orgs.map((o) => [o.id, o.name]));
+  const users = await User.findAll({ where: { orgId: { [Op.in]: [...names.keys()] } }, order: [['login', 'ASC']] });
+  return users.map((u) => view(ctx, u, names.get(u.orgId) ?? ''));
+}
+
+async function uniqueLogin(ctx: Ctx, orgId: number): Promise<string> {
+  for (let i = 0; i < 20; i++) {
+    const login = `u${orgId}-${randomInt(1000, 9999)}`;
+    if (!(await ctx.db.models.User.findOne({ where: { login } }))) return login;
+  }
+  throw conflict('Не удалось подобрать свободный логин. Повторите попытку.');
+}
+
+export async function createAccount(ctx: Ctx, actor: Actor, orgId: number, input: { fullName: string }): Promise<IssuedCredentials> {
+  const org = await orgInScope(ctx, actor, orgId);
+  if (org.id === actor.orgId && actor.role !== 'central_admin') {
+    throw forbidden('Учётные записи своего уровня создаёт вышестоящая организация.');
+  }
+  if (isUnit(org.kind)) throw badRequest('Учётные записи создаются для председателей организаций, а не профгрупп и профбюро.');
+  const role = roleForOrgKind(org.kind);
+  if (!role) throw badRequest('Для организации этого вида учётные записи не создаются.');
+  if (roleRank(role) >= roleRank(actor.role) && actor.role !== 'central_admin') {
+    throw forbidden('Можно создавать учётные записи только для нижестоящих организаций.');
+  }
+  const oneTimePassword = generateOneTimePassword();
+  const passwordHash = await hashPassword(oneTimePassword, ctx.config.scryptCost);
+  const login = await uniqueLogin(ctx, org.id);
+  const now = ctx.now();
+  const user = await ctx.db.sequelize.transaction(async (transaction) => {
+    const u = await ctx.db.models.User.create(
+      { login, fullName: input.fullName, role, orgId: org.id, passwordHash, mustChangePassword: true, createdBy: actor.userId, createdAt: now, updatedAt: now },
+      { transaction },
+    );
+    await recordAudit(ctx, { userId: actor.userId, orgId: org.id, action: 'account.created', entity: 'user', entityId: u.id, fields: ['login', 'fullName', 'role'] }, transaction);
+    return u;
+  });
+  return { account: view(ctx, user, org.name), oneTimePassword };
+}
+
+export async function resetPassword(ctx: Ctx, actor: Actor, userId: number): Promise<IssuedCredentials> {
+  const { user, org } = await managedUser(ctx, actor, userId);
+  const oneTimePassword = generateOneTimePassword();
+  await user.update({ passwordHash: await hashPassword(oneTimePassword, ctx.config.scryptCost), mustChangePassword: true, failedAttempts: 0, lockedUntil: null });
+  await revokeAllTokens(ctx, user.id);
+  await recordAudit(ctx, { userId: actor.userId, orgId: org.id, action: 'account.password_reset', entity: 'user', entityId: user.id, fields: ['password'] });
+  return { account: view(ctx, user, org.name), oneTimePassword };
+}
+
+export async function setAccountActive(ctx: Ctx, actor: Actor, userId: number, active: boolean): Promise<AccountView> {
+  const { user, org } = await managedUser(ctx, actor, userId);
+  await user.update({ active });
+  if (!active) await revokeAllTokens(ctx, user.id);
+  await recordAudit(ctx, { userId: actor.userId, orgId: org.id, action: active ? 'account.enabled' : 'account.disabled', entity: 'user', entityId: user.id, fields: ['active'] });
+  return view(ctx, user, org.name);
+}
+
+/** Record that the chair's signed obligation not to disclose personal data was received. */
+export async function recordObligation(ctx: Ctx, actor: Actor, userId: number, signedAt: string): Promise<AccountView> {
+  const { user, org } = await managedUser(ctx, actor, userId);
+  if (signedAt > ctx.now().toISOString().slice(0, 10)) {
+    throw badRequest('Дата подписи не может быть в будущем.', [{ field: 'signedAt', message: 'Дата подписи не может быть в будущем.' }]);
+  }
+  await user.update({ obligationSignedAt: signedAt, obligationRecordedAt: ctx.now(), obligationRecordedBy: actor.userId });
+  await recordAudit(ctx, { userId: actor.userId, orgId: org.id, action: 'account.obligation_recorded', entity: 'user', entityId: user.id, fields: ['obligationSignedAt'] });
+  return view(ctx, user, org.name);
+}
+
+/** Step 2 of the roadmap: the chair marks the training as attended / the guided first run as completed. */
+export async function markOwnProgress(ctx: Ctx, actor: Actor, what: 'training' | 'firstRun'): Promise<AccountView> {
+  const user = await ctx.db.models.User.findByPk(actor.userId);
+  const org = await ctx.db.models.Organisation.findByPk(actor.orgId);
+  if (!user || !org) throw forbidden('Учётная запись не найдена.');
+  const field = what === 'training' ? 'trainingCompletedAt' : 'firstRunCompletedAt';
+  if (!user.get(field)) {
+    await user.update({ [field]: ctx.now() });
+    await recordAudit(ctx, { userId: actor.userId, orgId: actor.orgId, action: `account.${what}_completed`, entity: 'user', entityId: user.id, fields: [field] });
+  }
+  return view(ctx, user, org.name);
+}
+
+export async function me(ctx: Ctx, actor: Actor): Promise<AccountView & { orgPath: string; orgKind: string }> {
+  const user = await ctx.db.models.User.findByPk(actor.userId);
+  const org = await ctx.db.models.Organisation.findByPk(actor.orgId);
+  if (!user || !org) throw forbidden('Учётная запись не найдена.');
+  return { ...view(ctx, user, org.name), orgPath: org.path, orgKind: org.kind };
+}

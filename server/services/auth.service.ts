@@ -1,0 +1,124 @@
+/** Sign-in, tokens, lockout, first-sign-in password change. Tokens are stored hashed and can be revoked. */
+import { Op } from 'sequelize';
+import { AppError, badRequest, forbidden, unauthorized } from '../errors';
+import { recordAudit } from './audit.service';
+import type { Actor, Ctx } from './context';
+import { generateToken, hashPassword, passwordProblem, sha256, verifyPassword } from './passwords';
+
+export interface LoginResult {
+  token: string;
+  expiresAt: string;
+  mustChangePassword: boolean;
+  user: { id: number; login: string; fullName: string; role: string; orgId: number };
+}
+
+const BAD_CREDENTIALS = 'Неверный логин или пароль. Проверьте раскладку клавиатуры и Caps Lock.';
+
+export async function login(ctx: Ctx, loginName: string, password: string): Promise<LoginResult> {
+  const { User, AuthToken } = ctx.db.models;
+  const user = await User.findOne({ where: { login: loginName.trim().toLowerCase() } });
+  const now = ctx.now();
+  if (!user || !user.active) {
+    // Spend the same time as a real check so that timing does not tell which logins exist.
+    await verifyPassword(password, await hashPassword('x', ctx.config.scryptCost));
+    throw unauthorizedLogin();
+  }
+  if (user.lockedUntil && user.lockedUntil > now) {
+    throw new AppError(423, 'account_locked', lockedMessage(user.lockedUntil, now));
+  }
+  if (!(await verifyPassword(password, user.passwordHash))) {
+    // Counted in the database, so every server instance sees the same count.
+    await User.increment('failedAttempts', { by: 1, where: { id: user.id } });
+    await user.reload();
+    if (user.failedAttempts >= ctx.config.lockoutThreshold) {
+      const until = new Date(now.getTime() + ctx.config.lockoutMinutes * 60_000);
+      await user.update({ lockedUntil: until, failedAttempts: 0 });
+      await recordAudit(ctx, { userId: user.id, orgId: user.orgId, action: 'account.locked', entity: 'user', entityId: user.id });
+      throw new AppError(423, 'account_locked', lockedMessage(until, now));
+    }
+    throw unauthorizedLogin();
+  }
+  await user.update({ failedAttempts: 0, lockedUntil: null });
+  const token = generateToken();
+  const expiresAt = new Date(now.getTime() + ctx.config.tokenTtlMinutes * 60_000);
+  await AuthToken.create({ tokenHash: sha256(token), userId: user.id, expiresAt, createdAt: now });
+  await recordAudit(ctx, { userId: user.id, orgId: user.orgId, action: 'auth.login', entity: 'user', entityId: user.id });
+  return {
+    token,
+    expiresAt: expiresAt.toISOString(),
+    mustChangePassword: user.mustChangePassword,
+    user: { id: user.id, login: user.login, fullName: user.fullName, role: user.role, orgId: user.orgId },
+  };
+}
+
+function unauthorizedLogin(): AppError {
+  return new AppError(401, 'bad_credentials', BAD_CREDENTIALS);
+}
+
+function lockedMessage(until: Date, now: Date): string {
+  const minutes = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
+  return `Слишком много неудачных попыток входа. Вход заблокирован на ${minutes} мин. Если вы забыли пароль, обратитесь к председателю вышестоящей организации.`;
+}
+
+/** The actor behind a bearer token, or 401. */
+export async function authenticate(ctx: Ctx, token: string | undefined): Promise<Actor> {
+  if (!token) throw unauthorized();
+  const { AuthToken, User, Organisation } = ctx.db.models;
+  const row = await AuthToken.findOne({ where: { tokenHash: sha256(token) } });
+  const now = ctx.now();
+  if (!row || row.revokedAt) throw unauthorized('Сеанс завершён. Войдите снова.');
+  if (row.expiresAt <= now) throw new AppError(401, 'session_expired', 'Сеанс истёк. Войдите снова — несохранённые строки листа останутся на месте.');
+  const user = await User.findByPk(row.userId);
+  if (!user || !user.active) throw unauthorized('Учётная запись отключена.');
+  const org = await Organisation.findByPk(user.orgId);
+  if (!org) throw unauthorized('Организация учётной записи не найдена.');
+  return {
+    userId: user.id,
+    login: user.login,
+    role: user.role,
+    orgId: user.orgId,
+    orgPath: org.path,
+    obligationRecorded: user.obligationRecordedAt != null,
+    mustChangePassword: user.mustChangePassword,
+    tokenId: row.id,
+  };
+}
+
+export async function changePassword(ctx: Ctx, actor: Actor, oldPassword: string, newPassword: string): Promise<void> {
+  const { User, AuthToken } = ctx.db.models;
+  const user = await User.findByPk(actor.userId);
+  if (!user) throw unauthorized();
+  if (!(await verifyPassword(oldPassword, user.passwordHash))) {
+    throw badRequest('Текущий пароль введён неверно.', [{ field: 'oldPassword', message: 'Текущий пароль введён неверно.' }]);
+  }
+  const problem = passwordProblem(newPassword, user.login);
+  if (problem) throw badRequest(problem, [{ field: 'newPassword', message: problem }]);
+  if (oldPassword === newPassword) {
+    const m = 'Новый пароль должен отличаться от текущего.';
+    throw badRequest(m, [{ field: 'newPassword', message: m }]);
+  }
+  await ctx.db.sequelize.transaction(async (transaction) => {
+    await user.update({ passwordHash: await hashPassword(newPassword, ctx.config.scryptCost), mustChangePassword: false }, { transaction });
+    // Other sessions of this user end; the current one stays.
+    await AuthToken.update(
+      { revokedAt: ctx.now() },
+      { where: { userId: user.id, revokedAt: null, id: { [Op.ne]: actor.tokenId } }, transaction },
+    );
+    await recordAudit(ctx, { userId: user.id, orgId: user.orgId, action: 'auth.password_changed', entity: 'user', entityId: user.id }, transaction);
+  });
+}
+
+export async function logout(ctx: Ctx, actor: Actor): Promise<void> {
+  await ctx.db.models.AuthToken.update({ revokedAt: ctx.now() }, { where: { id: actor.tokenId } });
+}
+
+export async function revokeAllTokens(ctx: Ctx, userId: number): Promise<void> {
+  await ctx.db.models.AuthToken.update({ revokedAt: ctx.now() }, { where: { userId, revokedAt: null } });
+}
+
+/** Until the one-time password is changed, only the password change and «who am I» are open. */
+export function requirePasswordChanged(actor: Actor): void {
+  if (actor.mustChangePassword) {
+    throw forbidden('Сначала смените временный пароль из письма на свой.', 'password_change_required');
+  }
+}

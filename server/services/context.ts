@@ -1,0 +1,30 @@
+/** What every service function receives: the database, the configuration, the logger, a clock. */
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import type { Db } from '../db';
+import type { Role } from '../../domain/roles';
+
+export interface Ctx {
+  db: Db;
+  config: Config;
+  log: Logger;
+  /** Injectable clock for tests (token expiry, lockout, deadlines). */
+  now(): Date;
+}
+
+/** The signed-in person on whose behalf a service acts. */
+export interface Actor {
+  userId: number;
+  login: string;
+  role: Role;
+  orgId: number;
+  orgPath: string;
+  /** The signed non-disclosure obligation is recorded: personal data may be read and written. */
+  obligationRecorded: boolean;
+  mustChangePassword: boolean;
+  tokenId: number;
+}
+
+export function todayIso(ctx: Ctx): string {
+  return ctx.now().toISOString().slice(0, 10);
+}

@@ -1,0 +1,203 @@
+/** The organisation tree: read a subtree, add organisations and units, rename, move and close them. */
+import { Op, type Transaction } from 'sequelize';
+import { canContain, childPath, isUnit, orgKindLabel, rootPath, subtreeRange, type OrgKind } from '../../domain/organisations';
+import { roleRank } from '../../domain/roles';
+import { badRequest, conflict, forbidden } from '../errors';
+import type { OrganisationRow } from '../db/models';
+import { orgInScope } from './access';
+import { recordAudit } from './audit.service';
+import type { Actor, Ctx } from './context';
+
+export interface OrgView {
+  id: number;
+  parentId: number | null;
+  kind: OrgKind;
+  kindLabel: string;
+  name: string;
+  path: string;
+  depth: number;
+  status: 'active' | 'closed';
+  closedAt: string | null;
+}
+
+export function orgView(o: OrganisationRow): OrgView {
+  return {
+    id: o.id,
+    parentId: o.parentId,
+    kind: o.kind,
+    kindLabel: orgKindLabel(o.kind),
+    name: o.name,
+    path: o.path,
+    depth: o.depth,
+    status: o.status,
+    closedAt: o.closedAt ? o.closedAt.toISOString() : null,
+  };
+}
+
+export async function getOrganisation(ctx: Ctx, actor: Actor, orgId: number): Promise<OrgView> {
+  return orgView(await orgInScope(ctx, actor, orgId));
+}
+
+export async function listChildren(ctx: Ctx, actor: Actor, orgId: number, includeClosed: boolean): Promise<OrgView[]> {
+  const org = await orgInScope(ctx, actor, orgId);
+  const rows = await ctx.db.models.Organisation.findAll({
+    where: { parentId: org.id, ...(includeClosed ? {} : { status: 'active' }) },
+    order: [['name', 'ASC']],
+  });
+  return rows.map(orgView);
+}
+
+/** Units (профбюро, профгруппы) of a primary organisation, the whole subtree, in path order. */
+export async function listSubtree(ctx: Ctx, actor: Actor, orgId: number): Promise<OrgView[]> {
+  const org = await orgInScope(ctx, actor, orgId);
+  const { from, to } = subtreeRange(org.path);
+  const rows = await ctx.db.models.Organisation.findAll({ where: { path: { [Op.gte]: from, [Op.lt]: to } }, order: [['path', 'ASC']] });
+  return rows.map(orgView);
+}
+
+/** Creating units is the primary chair's own work; organisations of the tree are created from above. */
+function checkMayCreate(actor: Actor, parent: OrganisationRow, kind: OrgKind): void {
+  if (!isUnit(kind) && roleRank(actor.role) < 2) {
+    throw forbidden('Председатель ППО может создавать только профбюро и профгруппы.');
+  }
+  if (!canContain(parent.kind, kind)) {
+    throw badRequest(`«${orgKindLabel(kind)}» не может входить в «${orgKindLabel(parent.kind)}».`, [
+      { field: 'kind', message: `Нельзя создать «${orgKindLabel(kind)}» внутри «${orgKindLabel(parent.kind)}».` },
+    ]);
+  }
+  if (parent.status === 'closed') throw conflict('Организация закрыта: в неё нельзя добавлять подразделения.');
+}
+
+export async function createOrganisation(
+  ctx: Ctx,
+  actor: Actor,
+  parentId: number,
+  input: { kind: OrgKind; name: string },
+): Promise<OrgView> {
+  const parent = await orgInScope(ctx, actor, parentId);
+  checkMayCreate(actor, parent, input.kind);
+  return ctx.db.sequelize.transaction(async (transaction) => {
+    await assertNameFree(ctx, parent.id, input.name, null, transaction);
+    const org = await insertOrganisation(ctx, parent, input.kind, input.name, transaction);
+    await recordAudit(ctx, { userId: actor.userId, orgId: org.id, action: 'organisation.created', entity: 'organisation', entityId: org.id, fields: ['kind', 'name'] }, transaction);
+    return orgView(org);
+  });
+}
+
+/** Insert a node: its path needs its own id, so it is written in two steps inside one transaction. */
+export async function insertOrganisation(
+  ctx: Ctx,
+  parent: OrganisationRow | null,
+  kind: OrgKind,
+  name: string,
+  transaction?: Transaction,
+): Promise<OrganisationRow> {
+  const { Organisation } = ctx.db.models;
+  const now = ctx.now();
+  const org = await Organisation.create(
+    { parentId: parent?.id ?? null, kind, name, path: `/pending-${Math.random().toString(36).slice(2)}/`, depth: parent ? parent.depth + 1 : 0, createdAt: now, updatedAt: now },
+    { transaction },
+  );
+  org.path = parent ? childPath(parent.path, org.id) : rootPath(org.id);
+  await org.save({ transaction });
+  return org;
+}
+
+async function assertNameFree(ctx: Ctx, parentId: number, name: string, exceptId: number | null, transaction: Transaction): Promise<void> {
+  const same = await ctx.db.models.Organisation.findOne({
+    where: { parentId, name, status: 'active', ...(exceptId ? { id: { [Op.ne]: exceptId } } : {}) },
+    transaction,
+  });
+  if (same) {
+    throw conflict(`В этой организации уже есть подразделение «${name}». Выберите другое название.`, { field: 'name' });
+  }
+}
+
+export async function updateOrganisation(
+  ctx: Ctx,
+  actor: Actor,
+  orgId: number,
+  input: { name?: string; parentId?: number },
+): Promise<OrgView> {
+  const org = await orgInScope(ctx, actor, orgId);
+  if (org.id === actor.orgId && input.parentId !== undefined) {
+    throw forbidden('Свою организацию переносит вышестоящая организация.');
+  }
+  if (org.status === 'closed') throw conflict('Организация закрыта: её нельзя изменять.');
+  return ctx.db.sequelize.transaction(async (transaction) => {
+    const fields: string[] = [];
+    if (input.parentId !== undefined && input.parentId !== org.parentId) {
+      const newParent = await orgInScope(ctx, actor, input.parentId);
+      if (newParent.path.startsWith(org.path)) {
+        throw badRequest('Нельзя перенести подразделение внутрь него самого.', [{ field: 'parentId', message: 'Выберите другое вышестоящее подразделение.' }]);
+      }
+      if (!isUnit(org.kind) && roleRank(actor.role) < 2) throw forbidden('Председатель ППО может переносить только профбюро и профгруппы.');
+      if (!canContain(newParent.kind, org.kind)) {
+        throw badRequest(`«${orgKindLabel(org.kind)}» не может входить в «${orgKindLabel(newParent.kind)}».`, [
+          { field: 'parentId', message: 'Такой перенос не допускается структурой Профсоюза.' },
+        ]);
+      }
+      if (newParent.status === 'closed') throw conflict('Нельзя перенести в закрытую организацию.');
+      await assertNameFree(ctx, newParent.id, input.name ?? org.name, org.id, transaction);
+      await movePaths(ctx, org, newParent, transaction);
+      fields.push('parentId');
+    }
+    if (input.name !== undefined && input.name !== org.name) {
+      if (org.parentId) await assertNameFree(ctx, org.parentId, input.name, org.id, transaction);
+      org.name = input.name;
+      await org.save({ transaction });
+      fields.push('name');
+    }
+    if (fields.length) {
+      await recordAudit(ctx, { userId: actor.userId, orgId: org.id, action: 'organisation.updated', entity: 'organisation', entityId: org.id, fields }, transaction);
+    }
+    await org.reload({ transaction });
+    return orgView(org);
+  });
+}
+
+/** Rewrite the materialised path of a node and all its descendants in one statement. */
+async function movePaths(ctx: Ctx, org: OrganisationRow, newParent: OrganisationRow, transaction: Transaction): Promise<void> {
+  const oldPath = org.path;
+  const newPath = childPath(newParent.path, org.id);
+  const depthDelta = newParent.depth + 1 - org.depth;
+  const { from, to } = subtreeRange(oldPath);
+  const concat = ctx.db.dialect === 'postgres' ? ':newPath || substr(path, :cut)' : ':newPath || substr(path, :cut)';
+  await ctx.db.sequelize.query(
+    `UPDATE organisations SET path = ${concat}, depth = depth + :depthDelta, updated_at = :now WHERE path >= :from AND path < :to`,
+    { replacements: { newPath, cut: oldPath.length + 1, depthDelta, from, to, now: ctx.now() }, transaction },
+  );
+  await ctx.db.models.Organisation.update({ parentId: newParent.id }, { where: { id: org.id }, transaction });
+}
+
+/**
+ * Close an organisation (or unit). Nothing is deleted: the history stays. A node with active
+ * children or with registered members cannot be closed until they are moved or deregistered.
+ */
+export async function closeOrganisation(ctx: Ctx, actor: Actor, orgId: number): Promise<OrgView> {
+  const org = await orgInScope(ctx, actor, orgId);
+  if (org.id === actor.orgId) throw forbidden('Свою организацию закрывает вышестоящая организация.');
+  if (!isUnit(org.kind) && roleRank(actor.role) < 2) throw forbidden('Председатель ППО может закрывать только профбюро и профгруппы.');
+  if (org.status === 'closed') return orgView(org);
+  return ctx.db.sequelize.transaction(async (transaction) => {
+    const activeChildren = await ctx.db.models.Organisation.count({ where: { parentId: org.id, status: 'active' }, transaction });
+    if (activeChildren > 0) {
+      throw conflict(`Сначала закройте или перенесите вложенные подразделения (их ${activeChildren}).`);
+    }
+    const members = await countActiveMembers(ctx, org.id, transaction);
+    if (members > 0) {
+      throw conflict(`В подразделении состоят на учёте ${members} чел. Перенесите их в другое подразделение или снимите с учёта, затем закройте.`);
+    }
+    await org.update({ status: 'closed', closedAt: ctx.now() }, { transaction });
+    await recordAudit(ctx, { userId: actor.userId, orgId: org.id, action: 'organisation.closed', entity: 'organisation', entityId: org.id, fields: ['status'] }, transaction);
+    return orgView(org);
+  });
+}
+
+async function countActiveMembers(ctx: Ctx, orgId: number, transaction: Transaction): Promise<number> {
+  const [rows] = await ctx.db.sequelize.query('SELECT COUNT(*) AS n FROM members WHERE org_id = :orgId AND deregistered_at IS NULL', {
+    replacements: { orgId },
+    transaction,
+  });
+  return Number((rows as { n: number | string }[])[0]?.n ?? 0);
+}
