@@ -1,0 +1,130 @@
+/**
+ * Every route × every role × own / foreign organisation: allowed, 403 or 404 — and 401 without a
+ * token, and 403 for personal data before the non-disclosure obligation is recorded. The test fails
+ * when a route has no entry in test/matrix/, so a new route cannot ship without its access rule.
+ */
+import request from 'supertest';
+import type { Role } from '../domain/roles';
+import type { AnyRoute } from '../server/http/route';
+import { startTestApp, auth, type TestApp } from './support/app';
+import { dbVariants } from './support/db';
+import { MATRIX_AREAS } from './matrix';
+import type { BaseFixtures, MatrixEntry, MatrixRequest } from './matrix/types';
+
+const ROLE_LOGINS: Record<Role, 'admin' | 'region' | 'territory' | 'school'> = {
+  central_admin: 'admin',
+  regional: 'region',
+  territorial: 'territory',
+  primary_chair: 'school',
+};
+
+function routeKey(r: AnyRoute): string {
+  return `${r.method.toUpperCase()} ${r.path}`;
+}
+
+async function send(t: TestApp, method: string, req: MatrixRequest, token: string | null) {
+  let call = request(t.app)[method.toLowerCase() as 'get'](`/api/v1${req.path}`);
+  if (token) call = call.set(auth(token));
+  if (req.raw) return call.set('Content-Type', req.raw.contentType).send(req.raw.data);
+  if (req.body !== undefined) return call.send(req.body as object);
+  return call;
+}
+
+async function baseFixtures(t: TestApp): Promise<BaseFixtures> {
+  const admin = await t.token('admin');
+  const post = async (path: string, body: object) => {
+    const res = await request(t.app).post(`/api/v1${path}`).set(auth(admin)).send(body);
+    if (res.status >= 300) throw new Error(`fixture ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  const otherRegion = (await post(`/organisations/${t.demo.orgIds.central}/children`, { kind: 'regional', name: 'Другая региональная организация' })).id;
+  const otherTerritorial = (await post(`/organisations/${otherRegion}/children`, { kind: 'territorial', name: 'Другая районная организация' })).id;
+  const otherSchool = (await post(`/organisations/${otherTerritorial}/children`, { kind: 'primary', name: 'ППО чужой школы' })).id;
+  const schoolUser = (await post(`/organisations/${t.demo.orgIds.school}/accounts`, { fullName: 'Сидорова Нина Павловна' })).account.id;
+  const otherUser = (await post(`/organisations/${otherSchool}/accounts`, { fullName: 'Орлов Олег Олегович' })).account.id;
+  return {
+    t,
+    org: { ...t.demo.orgIds, otherRegion, otherTerritorial, otherSchool },
+    user: { school: schoolUser, otherSchool: otherUser },
+    extra: {},
+  };
+}
+
+describe.each(dbVariants())('authorisation matrix (%s)', (variant) => {
+  let t: TestApp;
+  let f: BaseFixtures;
+  const entries: MatrixEntry[] = MATRIX_AREAS.flatMap((a) => a.entries);
+
+  beforeAll(async () => {
+    t = await startTestApp(variant);
+    f = await baseFixtures(t);
+    for (const area of MATRIX_AREAS) await area.setup?.(f);
+  });
+  afterAll(() => t.close());
+
+  test('every route has exactly one matrix entry, and every entry a route', () => {
+    const routes = (t.app.locals.routes as AnyRoute[]).map(routeKey).sort();
+    const listed = entries.map((e) => e.route).sort();
+    expect(routes.filter((r) => !listed.includes(r))).toEqual([]);
+    expect(listed.filter((r) => !routes.includes(r))).toEqual([]);
+    expect(new Set(listed).size).toBe(listed.length);
+  });
+
+  test('each role on its own organisation: allowed or 403, never 5xx', async () => {
+    const failures: string[] = [];
+    for (const entry of entries) {
+      const route = (t.app.locals.routes as AnyRoute[]).find((r) => routeKey(r) === entry.route);
+      if (!route) continue;
+      for (const role of Object.keys(ROLE_LOGINS) as Role[]) {
+        const req = await entry.own(f, role);
+        const res = await send(t, route.method, req, req.token ?? (await t.token(ROLE_LOGINS[role])));
+        const expected = entry.roles[role];
+        const ok = expected === 'allowed' ? ![401, 403, 404].includes(res.status) && res.status < 500 : res.status === expected;
+        if (!ok) failures.push(`${entry.route} as ${role}: expected ${expected}, got ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  test('another organisation answers 404, as if it did not exist', async () => {
+    const failures: string[] = [];
+    for (const entry of entries.filter((e) => e.foreign)) {
+      const route = (t.app.locals.routes as AnyRoute[]).find((r) => routeKey(r) === entry.route)!;
+      for (const role of ['regional', 'territorial', 'primary_chair'] as Role[]) {
+        if (entry.roles[role] !== 'allowed') continue;
+        const req = await entry.foreign!(f, role);
+        const res = await send(t, route.method, req, await t.token(ROLE_LOGINS[role]));
+        if (res.status !== 404) failures.push(`${entry.route} as ${role} on a foreign target: expected 404, got ${res.status}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  test('without a token every non-public route is 401', async () => {
+    const failures: string[] = [];
+    for (const route of t.app.locals.routes as AnyRoute[]) {
+      if (route.access.kind === 'public') continue;
+      const entry = entries.find((e) => e.route === routeKey(route))!;
+      const req = await entry.own(f, 'central_admin');
+      const res = await send(t, route.method, req, null);
+      if (res.status !== 401) failures.push(`${routeKey(route)}: expected 401, got ${res.status}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  test('personal data stays closed to a chair whose obligation is not recorded', async () => {
+    const kg = await t.token('kindergarten');
+    const personal = (t.app.locals.routes as AnyRoute[]).filter(
+      (r) => (r.access.kind === 'org' || r.access.kind === 'resource') && r.access.personalData && r.access.roles.includes('primary_chair'),
+    );
+    const failures: string[] = [];
+    for (const route of personal) {
+      const entry = entries.find((e) => e.route === routeKey(route))!;
+      const req = await entry.own(f, 'primary_chair');
+      const path = req.path.replace(`/organisations/${f.org.school}/`, `/organisations/${f.org.kindergarten}/`).replace(new RegExp(`/organisations/${f.org.school}$`), `/organisations/${f.org.kindergarten}`);
+      const res = await send(t, route.method, { ...req, path }, kg);
+      if (res.status !== 403 || res.body.type !== '/problems/obligation_required') failures.push(`${routeKey(route)}: got ${res.status} ${res.body.type}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});

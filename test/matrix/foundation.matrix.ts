@@ -1,0 +1,98 @@
+import request from 'supertest';
+import { auth } from '../support/app';
+import { everyone, managers, type BaseFixtures, type MatrixArea } from './types';
+
+let unitCounter = 0;
+
+/** A session of its own (logout ends the session it is called with). */
+async function freshLogin(f: BaseFixtures): Promise<string> {
+  const res = await request(f.t.app).post('/api/v1/auth/login').send({ login: 'school', password: 'demo-school-2026' });
+  return res.body.token as string;
+}
+/** A fresh профгруппа of the given primary organisation, for routes that change or close their target. */
+async function freshUnit(f: BaseFixtures, primaryId: number): Promise<number> {
+  const token = await f.t.token('admin');
+  const res = await request(f.t.app)
+    .post(`/api/v1/organisations/${primaryId}/children`)
+    .set(auth(token))
+    .send({ kind: 'group', name: `Профгруппа матрицы ${++unitCounter}` });
+  if (res.status !== 201) throw new Error(`fixture unit: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id as number;
+}
+
+export const foundationMatrix: MatrixArea = {
+  entries: [
+    { route: 'GET /health', roles: everyone, own: () => ({ path: '/health' }) },
+    { route: 'GET /openapi.json', roles: everyone, own: () => ({ path: '/openapi.json' }) },
+    { route: 'POST /auth/login', roles: everyone, own: () => ({ path: '/auth/login', body: { login: 'school', password: 'demo-school-2026' } }) },
+    { route: 'POST /auth/password', roles: everyone, own: () => ({ path: '/auth/password', body: { oldPassword: 'wrong-password-1', newPassword: 'Другой-пароль-2026' } }) },
+    { route: 'POST /auth/logout', roles: everyone, own: async (f) => ({ path: '/auth/logout', token: await freshLogin(f) }) },
+    { route: 'GET /me', roles: everyone, own: () => ({ path: '/me' }) },
+    { route: 'POST /me/progress', roles: everyone, own: () => ({ path: '/me/progress', body: { what: 'training' } }) },
+    {
+      route: 'GET /organisations/:orgId', roles: everyone,
+      own: (f) => ({ path: `/organisations/${f.org.school}` }),
+      foreign: (f) => ({ path: `/organisations/${f.org.otherSchool}` }),
+    },
+    {
+      route: 'GET /organisations/:orgId/children', roles: everyone,
+      own: (f) => ({ path: `/organisations/${f.org.school}/children` }),
+      foreign: (f) => ({ path: `/organisations/${f.org.otherSchool}/children` }),
+    },
+    {
+      route: 'GET /organisations/:orgId/structure', roles: everyone,
+      own: (f) => ({ path: `/organisations/${f.org.school}/structure` }),
+      foreign: (f) => ({ path: `/organisations/${f.org.otherSchool}/structure` }),
+    },
+    {
+      route: 'POST /organisations/:orgId/children', roles: everyone,
+      own: (f) => ({ path: `/organisations/${f.org.school}/children`, body: { kind: 'group', name: `Профгруппа ${++unitCounter}` } }),
+      foreign: (f) => ({ path: `/organisations/${f.org.otherSchool}/children`, body: { kind: 'group', name: `Профгруппа ${++unitCounter}` } }),
+    },
+    {
+      route: 'PATCH /organisations/:orgId', roles: everyone,
+      own: async (f) => ({ path: `/organisations/${await freshUnit(f, f.org.school)}`, body: { name: `Переименованная ${++unitCounter}` } }),
+      foreign: async (f) => ({ path: `/organisations/${await freshUnit(f, f.org.otherSchool)}`, body: { name: `Переименованная ${++unitCounter}` } }),
+    },
+    {
+      route: 'POST /organisations/:orgId/close', roles: everyone,
+      own: async (f) => ({ path: `/organisations/${await freshUnit(f, f.org.school)}/close` }),
+      foreign: async (f) => ({ path: `/organisations/${await freshUnit(f, f.org.otherSchool)}/close` }),
+    },
+    {
+      route: 'GET /organisations/:orgId/passport', roles: everyone,
+      own: (f) => ({ path: `/organisations/${f.org.school}/passport` }),
+      foreign: (f) => ({ path: `/organisations/${f.org.otherSchool}/passport` }),
+    },
+    {
+      route: 'PUT /organisations/:orgId/passport', roles: everyone,
+      own: (f) => ({ path: `/organisations/${f.org.school}/passport`, body: { data: { chairPosition: 'Учитель' } } }),
+      foreign: (f) => ({ path: `/organisations/${f.org.otherSchool}/passport`, body: { data: { chairPosition: 'Учитель' } } }),
+    },
+    {
+      route: 'GET /organisations/:orgId/accounts', roles: managers,
+      own: (f) => ({ path: `/organisations/${f.org.school}/accounts` }),
+      foreign: (f) => ({ path: `/organisations/${f.org.otherSchool}/accounts` }),
+    },
+    {
+      route: 'POST /organisations/:orgId/accounts', roles: managers,
+      own: (f) => ({ path: `/organisations/${f.org.school}/accounts`, body: { fullName: 'Петров Пётр Петрович' } }),
+      foreign: (f) => ({ path: `/organisations/${f.org.otherSchool}/accounts`, body: { fullName: 'Петров Пётр Петрович' } }),
+    },
+    {
+      route: 'POST /accounts/:userId/reset-password', roles: managers,
+      own: (f) => ({ path: `/accounts/${f.user.school}/reset-password` }),
+      foreign: (f) => ({ path: `/accounts/${f.user.otherSchool}/reset-password` }),
+    },
+    {
+      route: 'POST /accounts/:userId/obligation', roles: managers,
+      own: (f) => ({ path: `/accounts/${f.user.school}/obligation`, body: { signedAt: '2026-11-01' } }),
+      foreign: (f) => ({ path: `/accounts/${f.user.otherSchool}/obligation`, body: { signedAt: '2026-11-01' } }),
+    },
+    {
+      route: 'POST /accounts/:userId/active', roles: managers,
+      own: (f) => ({ path: `/accounts/${f.user.school}/active`, body: { active: true } }),
+      foreign: (f) => ({ path: `/accounts/${f.user.otherSchool}/active`, body: { active: true } }),
+    },
+  ],
+};

@@ -1,0 +1,5 @@
+/** Every area's matrix entries. A new area of the API adds its file here. */
+import { foundationMatrix } from './foundation.matrix';
+import type { MatrixArea } from './types';
+
+export const MATRIX_AREAS: MatrixArea[] = [foundationMatrix];
