@@ -1,0 +1,182 @@
+// @ts-check
+/**
+ * Builds the Excel add-in (addin/) into dist/, which the registry server serves:
+ *
+ *   dist/taskpane.html   task pane page  (addin/ui/taskpane.html + bundle of addin/ui/taskpane.ts)
+ *   dist/commands.html   commands page   (addin/commands/commands.html + addin/commands/commands.ts)
+ *   dist/*.js            bundles, content-hashed in production (cache forever, a new name on change)
+ *   dist/taskpane.*.css  addin/ui/taskpane.css, copied with a content hash and linked from taskpane.html
+ *   dist/assets/         addin/assets (icons, help page)
+ *   dist/manifest.xml    manifest.xml with https://localhost:3000 replaced by the public origin
+ *
+ * The origin in dist/manifest.xml: ADDIN_ORIGIN when set (its first entry if it is a comma-separated
+ * list), otherwise PUBLIC_ORIGIN when it is https, otherwise https://localhost:3000. The server
+ * rewrites the origin again when it serves /manifest.xml.
+ *
+ * Office.js is loaded by the pages from Microsoft's CDN and never bundled. Styles are plain CSS
+ * files (no css-loader/style-loader is installed): do not `import './x.css'` from TypeScript; put the
+ * task pane styles in addin/ui/taskpane.css.
+ *
+ * `npm run build` = webpack --mode production; `npm run build:dev` / `npm run watch` = development.
+ */
+const path = require('node:path');
+const HtmlWebpackPlugin = require('html-webpack-plugin');
+const CopyWebpackPlugin = require('copy-webpack-plugin');
+
+const ROOT = __dirname;
+const DIST = path.join(ROOT, 'dist');
+/** The origin written in manifest.xml (development default). */
+const DEV_ORIGIN = 'https://localhost:3000';
+
+/**
+ * @param {string} value
+ * @param {string} name
+ * @returns {string}
+ */
+function httpsOrigin(value, name) {
+  let url;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`${name} must be an https origin such as https://registry.example.org, got "${value}"`);
+  }
+  if (url.protocol !== 'https:') {
+    throw new Error(`${name} must use https (Office loads add-ins only over https), got "${value}"`);
+  }
+  if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
+    throw new Error(`${name} must be an origin only, without a path, got "${value}"`);
+  }
+  return url.origin;
+}
+
+/**
+ * The origin to write into dist/manifest.xml.
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {{ origin: string, source: string }}
+ */
+function manifestOrigin(env) {
+  const addin = (env.ADDIN_ORIGIN ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (addin.length > 0) return { origin: httpsOrigin(addin[0], 'ADDIN_ORIGIN'), source: 'ADDIN_ORIGIN' };
+  const publicOrigin = (env.PUBLIC_ORIGIN ?? '').trim();
+  if (publicOrigin.startsWith('https://')) return { origin: httpsOrigin(publicOrigin, 'PUBLIC_ORIGIN'), source: 'PUBLIC_ORIGIN' };
+  return { origin: DEV_ORIGIN, source: 'the development default' };
+}
+
+/**
+ * Links each copied stylesheet addin/ui/<page>.css from dist/<page>.html (the file name carries a
+ * content hash in production, so the link is added at build time rather than written in the HTML).
+ */
+class LinkCopiedStylesheetsPlugin {
+  /** @param {import('webpack').Compiler} compiler */
+  apply(compiler) {
+    compiler.hooks.thisCompilation.tap('LinkCopiedStylesheetsPlugin', (compilation) => {
+      HtmlWebpackPlugin.getHooks(compilation).beforeAssetTagGeneration.tapAsync('LinkCopiedStylesheetsPlugin', (data, callback) => {
+        const page = path.basename(data.outputName, '.html');
+        for (const asset of compilation.getAssets()) {
+          if (asset.info.sourceFilename === `addin/ui/${page}.css`) {
+            data.assets.css.push(data.assets.publicPath + asset.name);
+          }
+        }
+        callback(null, data);
+      });
+    });
+  }
+}
+
+/**
+ * @param {Record<string, unknown>} _env
+ * @param {{ mode?: 'production' | 'development' | 'none' }} argv
+ * @returns {import('webpack').Configuration}
+ */
+module.exports = (_env, argv) => {
+  const production = argv.mode !== 'development';
+  const { origin, source } = manifestOrigin(process.env);
+  if (origin !== DEV_ORIGIN) console.log(`dist/manifest.xml: origin ${origin} (from ${source})`);
+
+  return {
+    context: ROOT,
+    mode: production ? 'production' : 'development',
+    // Office on Windows may still run the pane in EdgeHTML (Office 2019 and older builds):
+    // emit ES2017 syntax, which it understands; WebView2 and Office on the web are evergreen.
+    target: ['web', 'es2017'],
+    entry: {
+      taskpane: './addin/ui/taskpane.ts',
+      commands: './addin/commands/commands.ts',
+    },
+    output: {
+      path: DIST,
+      filename: production ? '[name].[contenthash:8].js' : '[name].js',
+      // Pages, bundles and styles sit side by side in dist/: relative URLs work under any origin and path.
+      publicPath: '',
+      clean: true,
+    },
+    // No eval-based source maps: the server's Content-Security-Policy does not allow eval.
+    devtool: production ? false : 'source-map',
+    resolve: {
+      extensions: ['.ts', '.js'],
+    },
+    module: {
+      rules: [
+        {
+          test: /\.ts$/,
+          exclude: /node_modules/,
+          use: {
+            loader: 'ts-loader',
+            options: {
+              transpileOnly: true, // type checking is `npm run typecheck`
+              configFile: path.join(ROOT, 'tsconfig.json'),
+              compilerOptions: {
+                noEmit: false,
+                module: 'es2020', // ES modules let webpack drop unused exports
+                target: 'es2017',
+                sourceMap: !production,
+              },
+            },
+          },
+        },
+      ],
+    },
+    plugins: [
+      new HtmlWebpackPlugin({
+        filename: 'taskpane.html',
+        template: './addin/ui/taskpane.html',
+        chunks: ['taskpane'],
+        inject: 'head',
+        scriptLoading: 'defer', // runs after office.js (a plain script above it) and after the page is parsed
+      }),
+      new HtmlWebpackPlugin({
+        filename: 'commands.html',
+        template: './addin/commands/commands.html',
+        chunks: ['commands'],
+        inject: 'head',
+        scriptLoading: 'defer',
+      }),
+      new CopyWebpackPlugin({
+        patterns: [
+          { from: 'addin/assets', to: 'assets' },
+          {
+            from: 'addin/ui/*.css',
+            to: production ? '[name].[contenthash:8][ext]' : '[name][ext]',
+            noErrorOnMissing: true,
+          },
+          {
+            from: 'manifest.xml',
+            to: 'manifest.xml',
+            transform: (content) => content.toString('utf8').split(DEV_ORIGIN).join(origin),
+          },
+        ],
+      }),
+      new LinkCopiedStylesheetsPlugin(),
+    ],
+    // Sized for a chair on a slow mobile link (~1 Mbit/s ≈ 125 KB/s): warn when the task pane's
+    // scripts pass 200 KiB (≈ 1.6 s before compression) or one file passes 150 KiB.
+    performance: production
+      ? {
+          hints: 'warning',
+          maxEntrypointSize: 200 * 1024,
+          maxAssetSize: 150 * 1024,
+          assetFilter: (name) => /\.(js|css)$/.test(name),
+        }
+      : false,
+  };
+};
