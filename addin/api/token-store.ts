@@ -1,0 +1,53 @@
+/**
+ * Where the bearer token lives: in the task pane's memory, optionally mirrored to sessionStorage so
+ * that reloading the pane keeps the session. Never in the workbook or in Office document settings
+ * (those are saved inside the file and travel with it).
+ */
+export interface TokenStore {
+  get(): string | null;
+  set(token: string | null): void;
+}
+
+export function memoryTokenStore(initial: string | null = null): TokenStore {
+  let token = initial;
+  return {
+    get: () => token,
+    set: (t) => {
+      token = t;
+    },
+  };
+}
+
+/** Minimal part of the Web Storage API used here (sessionStorage in the pane, a fake in tests). */
+export interface KeyValueStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+export const SESSION_TOKEN_KEY = 'union-registry.session-token';
+
+/**
+ * Memory first; sessionStorage as a copy that dies with the pane's browsing session. Any storage
+ * failure (disabled storage, private mode, quota) silently leaves the token in memory only.
+ */
+export function sessionTokenStore(storage: KeyValueStorage | null, key = SESSION_TOKEN_KEY): TokenStore {
+  let token: string | null = null;
+  try {
+    token = storage?.getItem(key) ?? null;
+  } catch {
+    token = null;
+  }
+  return {
+    get: () => token,
+    set: (t) => {
+      token = t;
+      try {
+        if (t === null) storage?.removeItem(key);
+        else storage?.setItem(key, t);
+      } catch {
+        /* memory only */
+      }
+    },
+  };
+}
