@@ -1,0 +1,92 @@
+/**
+ * config/documents.json: operators' details and the variable parts of the consents' texts.
+ * They are configuration, not code: an administrator edits the file, the templates stay as they are.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { innChecksumOk } from '../../domain/inn';
+import type { ConsentKind } from '../../domain/members/codes';
+import { DocumentsConfigError } from './errors';
+
+const Text = z.string().trim().min(1);
+const ConsentTexts = z.object({
+  purpose: Text,
+  data_list: Text,
+  actions: Text,
+  methods: Text,
+  term: Text,
+  revocation: Text,
+});
+
+export const DocumentsConfigSchema = z.object({
+  operators: z.object({
+    card_operator: z.object({
+      name: Text,
+      inn: z
+        .string()
+        .trim()
+        .refine((v) => innChecksumOk(v) && v.length === 10, 'ИНН организации: 10 цифр с верным контрольным числом')
+        .nullable(),
+      address: Text.nullable(),
+    }),
+  }),
+  consents: z.object({ union: ConsentTexts, operator: ConsentTexts, notify: ConsentTexts }),
+  /** Price of one electronic union card, roubles, by year from which it applies. */
+  card_prices: z.record(z.string().regex(/^\d{4}$/), z.number().positive()),
+});
+
+export type DocumentsConfig = z.infer<typeof DocumentsConfigSchema>;
+export type ConsentTexts = z.infer<typeof ConsentTexts>;
+
+export const DEFAULT_DOCUMENTS_CONFIG_PATH = path.resolve(__dirname, '..', '..', 'config', 'documents.json');
+
+/** Validates a parsed config object; throws with every problem listed (for the administrator). */
+export function parseDocumentsConfig(json: unknown): DocumentsConfig {
+  const r = DocumentsConfigSchema.safeParse(json);
+  if (!r.success) {
+    const issues = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`config/documents.json is invalid: ${issues}`);
+  }
+  return r.data;
+}
+
+let cached: { file: string; config: DocumentsConfig } | null = null;
+
+/** Reads and validates the config file (DOCUMENTS_CONFIG overrides the path); cached per path. */
+export function loadDocumentsConfig(file = process.env.DOCUMENTS_CONFIG ?? DEFAULT_DOCUMENTS_CONFIG_PATH): DocumentsConfig {
+  if (cached && cached.file === file) return cached.config;
+  const config = parseDocumentsConfig(JSON.parse(fs.readFileSync(file, 'utf8')));
+  cached = { file, config };
+  return config;
+}
+
+export interface CardOperator {
+  name: string;
+  inn: string;
+  address: string;
+}
+
+/** The card operator's details; DocumentsConfigError names what is not filled in. */
+export function cardOperator(config: DocumentsConfig): CardOperator {
+  const { name, inn, address } = config.operators.card_operator;
+  const missing: string[] = [];
+  if (!inn) missing.push('ИНН оператора электронных профсоюзных билетов (operators.card_operator.inn)');
+  if (!address) missing.push('адрес оператора электронных профсоюзных билетов (operators.card_operator.address)');
+  if (missing.length) throw new DocumentsConfigError(missing);
+  return { name, inn: inn!, address: address! };
+}
+
+export function consentTexts(config: DocumentsConfig, kind: ConsentKind): ConsentTexts {
+  return config.consents[kind];
+}
+
+/** Price of one card in kopecks for a year: the latest price set for that year or an earlier one. */
+export function cardPriceKopecks(config: DocumentsConfig, year: number): number {
+  const years = Object.keys(config.card_prices)
+    .map(Number)
+    .filter((y) => y <= year)
+    .sort((a, b) => b - a);
+  if (!years.length) throw new DocumentsConfigError([`цена электронного профсоюзного билета на ${year} год (card_prices)`]);
+  return Math.round(config.card_prices[String(years[0])] * 100);
+}
