@@ -189,7 +189,7 @@ describe('ApiClient sessions', () => {
     const { client } = makeClient(fetch);
     const events: ApiError[] = [];
     client.onSessionExpired((e) => events.push(e));
-    const err = await client.getPassport(3).catch((e: unknown) => e as ApiError);
+    const err = (await client.getPassport(3).catch((e: unknown) => e)) as ApiError;
     expect(err.kind).toBe('session_expired');
     expect(err.detail).toMatch(/Сеанс истёк/);
     expect(events).toHaveLength(1);
