@@ -129,13 +129,16 @@ function consentDocument(title: string, subtitle: string, children: (Paragraph |
   return document(title, [p('FormTitle', 'СОГЛАСИЕ'), p('FormSubtitle', subtitle), ...children]);
 }
 
+/** Word always keeps a paragraph after a table at the end of a document; so do we (it also carries the section break in a batch). */
+const endParagraph = () => new Paragraph({ spacing: { before: 0, after: 0 }, children: [] });
+
 function document(title: string, children: (Paragraph | Table)[]): Document {
   return new Document({
     creator: 'Единый реестр Общероссийского Профсоюза образования',
     title,
     description: 'Шаблон документа. Поля {{…}} заполняет сервер реестра; их можно переставлять, но не переименовывать.',
     styles: STYLES,
-    sections: [{ properties: { page: PAGE }, children }],
+    sections: [{ properties: { page: PAGE }, children: [...children, endParagraph()] }],
   });
 }
 

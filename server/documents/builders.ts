@@ -12,6 +12,17 @@ import type { LoadedTemplate } from './package';
 
 type Template = Buffer | LoadedTemplate;
 
+/** A date for a document; a wrong one is a DocumentDataError (the value is never put in a message). */
+function asDate(iso: string, format: (iso: string) => string, what: string): string {
+  try {
+    return format(iso);
+  } catch {
+    throw new DocumentDataError(`${what}: дата не распознана (нужен формат ГГГГ-ММ-ДД).`);
+  }
+}
+
+const documentDate = (iso: string) => asDate(iso, formatDateLong, 'Дата документа');
+
 // ---- Obligation not to disclose personal data (roadmap step 1) ------------------------------
 
 export interface ObligationData {
@@ -30,11 +41,11 @@ export function obligationValues(d: ObligationData): Record<string, string> {
     chair_short_name: shortName(splitFullName(d.chairFullName)),
     chair_position: d.chairPosition.trim(),
     organisation_name: d.organisationName.trim(),
-    document_date: formatDateLong(d.date),
+    document_date: documentDate(d.date),
   };
 }
 
-export function buildObligation(template: Template, d: ObligationData): Promise<Buffer> {
+export async function buildObligation(template: Template, d: ObligationData): Promise<Buffer> {
   return fillDocument(template, obligationValues(d));
 }
 
@@ -67,11 +78,11 @@ export function loginLetterValues(d: LoginLetterData): Record<string, string> {
     manifest_url: d.manifestUrl.trim(),
     territorial_name: d.territorialName.trim(),
     territorial_contact: d.territorialContact.trim(),
-    document_date: formatDateLong(d.date),
+    document_date: documentDate(d.date),
   };
 }
 
-export function buildLoginLetter(template: Template, d: LoginLetterData): Promise<Buffer> {
+export async function buildLoginLetter(template: Template, d: LoginLetterData): Promise<Buffer> {
   return fillDocument(template, loginLetterValues(d));
 }
 
@@ -102,18 +113,19 @@ export const NO_PHONE = 'не указан';
 
 export function cardOrderValues(d: CardOrderData, config: DocumentsConfig): TemplateValues {
   if (!d.members.length) throw new DocumentDataError('В заявке нет ни одного члена Профсоюза: выберите, кому заказать билеты.');
+  const orderDate = asDate(d.date, formatDateLong, 'Дата заявки');
   const price = cardPriceKopecks(config, yearOf(d.date));
   const total = price * d.members.length;
   const members: ListItem[] = d.members.map((m, i) => ({
     member_no: String(i + 1),
     member_full_name: fullName(m),
-    member_birth_date: formatDateShort(m.birthDate),
+    member_birth_date: asDate(m.birthDate, formatDateShort, `Строка ${i + 1} заявки, дата рождения`),
     member_phone: m.phone && m.phone.trim() ? formatPhone(m.phone.trim()) : NO_PHONE,
   }));
   return {
     organisation_name: d.organisationName.trim(),
     order_number: d.orderNumber.trim(),
-    order_date: formatDateLong(d.date),
+    order_date: orderDate,
     card_count: String(d.members.length),
     card_price: formatRoubles(price),
     total_cost: formatRoubles(total),
@@ -125,6 +137,6 @@ export function cardOrderValues(d: CardOrderData, config: DocumentsConfig): Temp
   };
 }
 
-export function buildCardOrder(template: Template, d: CardOrderData, config: DocumentsConfig = loadDocumentsConfig()): Promise<Buffer> {
+export async function buildCardOrder(template: Template, d: CardOrderData, config: DocumentsConfig = loadDocumentsConfig()): Promise<Buffer> {
   return fillDocument(template, cardOrderValues(d, config));
 }

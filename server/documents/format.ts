@@ -4,12 +4,12 @@ const MONTHS_GENITIVE = ['января', 'февраля', 'марта', 'апр
 
 function parseIsoDate(iso: string): { y: number; m: number; d: number } {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
-  if (!m) throw new RangeError(`not an ISO date: ${iso}`);
+  if (!m) throw new RangeError('not an ISO date (yyyy-mm-dd)'); // no value in the message: it may be personal data
   const y = Number(m[1]);
   const mo = Number(m[2]);
   const d = Number(m[3]);
   const check = new Date(Date.UTC(y, mo - 1, d));
-  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) throw new RangeError(`impossible date: ${iso}`);
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) throw new RangeError('impossible date');
   return { y, m: mo, d };
 }
 
