@@ -1,7 +1,7 @@
 import JSZip from 'jszip';
 import { BLANKS, buildConsentBatch, buildConsentZip, consentFileName, printability, type ConsentMember } from './consents';
 import { loadDocumentsConfig } from './config';
-import { DocumentsConfigError, MembersNotPrintableError, OrganisationDetailsError } from './errors';
+import { DocumentDataError, DocumentsConfigError, MembersNotPrintableError, OrganisationDetailsError } from './errors';
 import { readTemplateFile } from './templates';
 import { assertWellFormed, consentTemplates, documentXml, splitDocuments, syntheticMembers, testConfig, TEST_ORG } from './test-fixtures';
 import { extractText } from './xml';
@@ -155,6 +155,11 @@ describe('who and what can be printed', () => {
     // The other two consents do not need it.
     const ok = await buildConsentBatch(consentTemplates(), TEST_ORG, syntheticMembers(2), { kinds: ['union', 'notify'], config: shipped });
     expect(splitDocuments(await documentXml(ok))).toHaveLength(4);
+  });
+
+  test('nothing to print is a DocumentDataError, not an empty file', async () => {
+    await expect(buildConsentBatch(consentTemplates(), TEST_ORG, [], { kinds: [...ALL], config })).rejects.toBeInstanceOf(DocumentDataError);
+    await expect(buildConsentBatch(consentTemplates(), TEST_ORG, [{ ...syntheticMembers(1)[0], kinds: [] }], { kinds: [...ALL], config })).rejects.toBeInstanceOf(DocumentDataError);
   });
 
   test('per-member choice of consents', async () => {

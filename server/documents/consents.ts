@@ -11,7 +11,7 @@
 import { CONSENT_KINDS, type ConsentKind } from '../../domain/members/codes';
 import { bind, render, type Compiled, type TemplateValues } from './compile';
 import { cardOperator, consentTexts, loadDocumentsConfig, type DocumentsConfig } from './config';
-import { MembersNotPrintableError, OrganisationDetailsError, TemplateError, type NotPrintableMember } from './errors';
+import { DocumentDataError, MembersNotPrintableError, OrganisationDetailsError, TemplateError, type NotPrintableMember } from './errors';
 import { packageEntries } from './fill';
 import { formatPhone, fullName, sanitiseFileName, shortName } from './format';
 import { BatchNumbering, mergeTemplates, type MergedTemplates } from './merge';
@@ -94,7 +94,7 @@ export function organisationProblems(org: ConsentOrganisation, kinds: readonly C
   const needsAddress = kinds.includes('union') || kinds.includes('notify');
   if (needsUnion && !org.unionName?.trim()) missing.push('наименование профсоюзной организации (паспорт, вкладка «ИНПО»)');
   if (needsAddress && !org.legalAddress?.trim()) missing.push('юридический адрес профсоюзной организации (паспорт, вкладка «Адреса и телефоны»)');
-  if (kinds.includes('union')) {
+  if (kinds.includes('union') || kinds.includes('notify')) {
     if (!org.superiors.length) missing.push('вышестоящие организации Профсоюза (наименования и адреса)');
     org.superiors.forEach((s, i) => {
       const label = s.name?.trim() ? `«${s.name.trim()}»` : `№ ${i + 1}`;
@@ -125,7 +125,7 @@ export function consentStaticValues(kind: ConsentKind, org: ConsentOrganisation,
         ...common,
         operator_name: org.unionName!.trim(),
         operator_address: org.legalAddress!.trim(),
-        superior_operators: org.superiors.length ? superiorsText(org) : 'нет',
+        superior_operators: superiorsText(org),
       };
   }
 }
@@ -165,6 +165,7 @@ async function prepare(templates: ConsentTemplates, org: ConsentOrganisation, me
 
   const plan = members.map((member) => ({ member, kinds: member.kinds ? kinds.filter((k) => member.kinds!.includes(k)) : kinds }));
   const used = CONSENT_ORDER.filter((k) => plan.some((p) => p.kinds.includes(k)));
+  if (!used.length) throw new DocumentDataError('Нет ни одного согласия для печати: выберите членов Профсоюза и согласия.');
 
   const orgMissing = organisationProblems(org, used);
   if (orgMissing.length) throw new OrganisationDetailsError(orgMissing);

@@ -70,6 +70,13 @@ describe('checkTemplate rejects a broken replacement', () => {
     expect(r.problems[0]).toContain('колонтитуле');
   });
 
+  test('a consent template with a comment or footnote (cannot be merged into a batch)', async () => {
+    const tpl = await withDocumentXml(readTemplateFile('consent-union'), (xml) => xml.replace('<w:t xml:space="preserve">СОГЛАСИЕ</w:t></w:r>', '<w:t xml:space="preserve">СОГЛАСИЕ</w:t></w:r><w:r><w:commentReference w:id="1"/></w:r>'));
+    const r = await checkTemplate(tpl, 'consent-union');
+    expect(r.ok).toBe(false);
+    expect(r.problems.join(' ')).toContain('Сноски и примечания');
+  });
+
   test('a file that is not a .docx', async () => {
     const r = await checkTemplate(Buffer.from('это не документ'), 'obligation');
     expect(r.ok).toBe(false);

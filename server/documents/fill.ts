@@ -53,6 +53,10 @@ export async function checkTemplate(docx: Buffer, kind: TemplateKind): Promise<T
     }
   }
 
+  if (spec.batch && /<w:(?:footnoteReference|endnoteReference|commentReference)\b/.test(t.body)) {
+    problems.push('Сноски и примечания в шаблоне согласия не поддерживаются (согласия печатаются пачкой): уберите их или перенесите текст в основной текст.');
+  }
+
   const text = extractText(t.head + t.body + t.tail).toLowerCase();
   for (const rt of spec.requiredText) if (!text.includes(rt.word)) problems.push(rt.message);
 

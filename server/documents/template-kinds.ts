@@ -22,6 +22,8 @@ export interface TemplateKindSpec {
   readonly optional: readonly string[];
   /** Repeated table rows: `{{#name}} … {{/name}}` and the placeholders inside the row. */
   readonly lists: Readonly<Record<string, ListSpec>>;
+  /** Printed many times in one batch file (consents): footnotes and comments cannot be merged there. */
+  readonly batch: boolean;
   /** Words the visible text must contain (case-insensitive), with the Russian message if it does not. */
   readonly requiredText: readonly { readonly word: string; readonly message: string }[];
 }
@@ -36,6 +38,7 @@ const DATE = { word: 'дата', message: 'В шаблоне нет строки
 export const TEMPLATE_KINDS: Readonly<Record<TemplateKind, TemplateKindSpec>> = {
   'consent-union': {
     file: 'consent-union.docx',
+    batch: true,
     title: 'Согласие на обработку персональных данных Профсоюзом',
     required: [...CONSENT_SUBJECT, 'operator_name', 'operator_address', 'superior_operators', ...CONSENT_TERMS],
     optional: ['member_short_name'],
@@ -44,6 +47,7 @@ export const TEMPLATE_KINDS: Readonly<Record<TemplateKind, TemplateKindSpec>> = 
   },
   'consent-operator': {
     file: 'consent-operator.docx',
+    batch: true,
     title: 'Согласие на обработку персональных данных ООО «ФИНФОРТ»',
     required: [...CONSENT_SUBJECT, 'operator_name', 'operator_address', ...CONSENT_TERMS],
     optional: ['operator_inn', 'union_name', 'member_short_name'],
@@ -52,6 +56,7 @@ export const TEMPLATE_KINDS: Readonly<Record<TemplateKind, TemplateKindSpec>> = 
   },
   'consent-notify': {
     file: 'consent-notify.docx',
+    batch: true,
     title: 'Согласие на получение SMS/PUSH/e-mail-уведомлений',
     required: [...CONSENT_SUBJECT, 'operator_name', 'operator_address', ...CONSENT_TERMS],
     optional: ['superior_operators', 'member_phone', 'member_email', 'member_short_name'],
@@ -60,6 +65,7 @@ export const TEMPLATE_KINDS: Readonly<Record<TemplateKind, TemplateKindSpec>> = 
   },
   obligation: {
     file: 'obligation.docx',
+    batch: false,
     title: 'Обязательство о неразглашении персональных данных',
     required: ['chair_full_name', 'chair_position', 'organisation_name', 'document_date'],
     optional: ['chair_short_name'],
@@ -68,6 +74,7 @@ export const TEMPLATE_KINDS: Readonly<Record<TemplateKind, TemplateKindSpec>> = 
   },
   'login-letter': {
     file: 'login-letter.docx',
+    batch: false,
     title: 'Письмо с логином и паролем председателя',
     required: ['organisation_name', 'chair_full_name', 'login', 'password', 'server_url', 'manifest_url', 'territorial_contact'],
     optional: ['territorial_name', 'document_date'],
@@ -76,6 +83,7 @@ export const TEMPLATE_KINDS: Readonly<Record<TemplateKind, TemplateKindSpec>> = 
   },
   'card-order': {
     file: 'card-order.docx',
+    batch: false,
     title: 'Заявка на изготовление электронных профсоюзных билетов',
     required: ['organisation_name', 'order_number', 'order_date', 'card_count', 'total_cost', '#members', '/members'],
     optional: ['card_price', 'total_cost_words', 'chair_full_name', 'chair_short_name', 'chair_position'],
