@@ -1,9 +1,10 @@
 /** Every API route of the server, by area. A new area adds its list here. */
 import type { AnyRoute } from '../http/route';
 import { authRoutes } from './auth.routes';
+import { memberRoutes } from './members.routes';
 import { organisationRoutes } from './organisations.routes';
 import { systemRoutes } from './system.routes';
 
 export function allRoutes(openApi: () => unknown): AnyRoute[] {
-  return [...systemRoutes(openApi), ...authRoutes, ...organisationRoutes];
+  return [...systemRoutes(openApi), ...authRoutes, ...organisationRoutes, ...memberRoutes];
 }
