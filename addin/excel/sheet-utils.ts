@@ -15,8 +15,10 @@ export const MAX_SHEET_COLUMNS = 16_384;
 export const RANGE_AREAS_ADDRESS_MAX = 255;
 
 /**
- * Limits of one request. `maxBytes` is what we plan for; it stays well under the cap because our
- * estimate counts only the data, not the JSON envelope Office.js wraps around every action.
+ * Limits of one request. `maxBytes` is what we plan for: half the cap. Our estimate counts the data
+ * in UTF-8 bytes, not the small JSON envelope Office.js wraps around each action; and whether Excel
+ * counts UTF-8 bytes or UTF-16 code units (2 bytes each), a request planned at 2.5 MB of UTF-8 stays
+ * under 5 MB either way.
  */
 export interface ChunkLimits {
   /** Planned payload of one request (bytes of UTF-8 JSON). */
@@ -312,6 +314,11 @@ export interface ChunkedReadStats {
   maxResponseBytes: number;
 }
 
+/** Row limit for reading or writing a narrow slice (one or two columns): rows are cheap there. */
+export function narrowRows(limits: ChunkLimits, width: number): number {
+  return Math.max(limits.maxRows, Math.floor((limits.maxRows * 24) / Math.max(1, width)));
+}
+
 /**
  * Reads `total` rows, `width` cells wide, in chunks: one `load('values')` and one `sync` per chunk.
  * The first chunk assumes `guessBytesPerCell`; later chunks are sized from the rows already read
@@ -325,13 +332,14 @@ export async function readRowsInChunks(
   rangeFor: (start: number, count: number) => Excel.Range,
   onRows: (start: number, values: unknown[][]) => void,
   limits: ChunkLimits,
-  guessBytesPerCell = 64,
+  opts: { guessBytesPerCell?: number; maxRows?: number } = {},
 ): Promise<ChunkedReadStats> {
   const stats: ChunkedReadStats = { syncs: 0, chunks: 0, maxResponseBytes: 0 };
-  let bytesPerRow = Math.max(1, width) * guessBytesPerCell;
+  let bytesPerRow = Math.max(1, width) * (opts.guessBytesPerCell ?? 64);
+  const maxRows = opts.maxRows ?? limits.maxRows;
   let start = 0;
   while (start < total) {
-    const count = Math.max(1, Math.min(total - start, limits.maxRows, Math.floor(limits.maxBytes / bytesPerRow)));
+    const count = Math.max(1, Math.min(total - start, maxRows, Math.floor(limits.maxBytes / bytesPerRow)));
     const range = rangeFor(start, count);
     range.load('values');
     stats.syncs++;
@@ -431,18 +439,20 @@ export function serialFromDateText(s: string): number | null {
  * the last successful exchange with the registry. Two independent 32-bit hashes: FNV-1a and a
  * Murmur-style mix; a missed change would need both to collide.
  */
+const imul = Math.imul; // a local binding: much faster than a global lookup inside jest's vm context
+
 export function fingerprint(parts: readonly unknown[]): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x9747b28c ^ parts.length;
+  let h1 = 0x811c9dc5 | 0;
+  let h2 = (0x9747b28c ^ parts.length) | 0;
   for (const p of parts) {
     const s = cellText(p);
     for (let i = 0; i <= s.length; i++) {
       const c = i < s.length ? s.charCodeAt(i) : 0x1f; // unit separator after each part
-      h1 = Math.imul(h1 ^ c, 0x01000193);
-      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+      h1 = imul(h1 ^ c, 0x01000193);
+      h2 = imul(h2 ^ c, 0x5bd1e995);
       h2 ^= h2 >>> 13;
     }
   }
-  h2 = Math.imul(h2 ^ (h2 >>> 15), 0x5bd1e995);
+  h2 = imul(h2 ^ (h2 >>> 15), 0x5bd1e995);
   return (h1 >>> 0).toString(16).padStart(8, '0') + ((h2 ^ (h2 >>> 16)) >>> 0).toString(16).padStart(8, '0');
 }
