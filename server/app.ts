@@ -71,6 +71,8 @@ export function createApp(deps: AppDeps): RegistryApp {
       frameguard: false,
       crossOriginEmbedderPolicy: false,
       crossOriginResourcePolicy: { policy: 'same-site' },
+      // Office dialogs and «open in browser» are popups of the task pane.
+      crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' },
       strictTransportSecurity: config.publicOrigin.startsWith('https:'),
     }),
   );
@@ -127,9 +129,18 @@ function serveAddin(app: Express, config: Config): void {
     });
   });
   app.get('/', (_req, res) => res.redirect('/upload.html'));
-  app.use(express.static(config.distDir, { index: false, maxAge: '1h', setHeaders: (res, file) => {
-    if (file.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
-  } }));
+  app.use(
+    express.static(config.distDir, {
+      index: false,
+      maxAge: '1h',
+      setHeaders: (res, file) => {
+        if (file.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+        else if (/\.[0-9a-f]{8,}\.(js|css)$/.test(file)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+        // Excel shows the ribbon icons from office.com pages: they must load cross-origin.
+        if (file.includes(`${path.sep}assets${path.sep}`)) res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+      },
+    }),
+  );
 }
 
 /** Method, route pattern, status and duration only: URLs can carry ids, bodies carry personal data. */
