@@ -3,8 +3,9 @@ import type { AnyRoute } from '../http/route';
 import { authRoutes } from './auth.routes';
 import { memberRoutes } from './members.routes';
 import { organisationRoutes } from './organisations.routes';
+import { progressRoutes } from './progress.routes';
 import { systemRoutes } from './system.routes';
 
 export function allRoutes(openApi: () => unknown): AnyRoute[] {
-  return [...systemRoutes(openApi), ...authRoutes, ...organisationRoutes, ...memberRoutes];
+  return [...systemRoutes(openApi), ...authRoutes, ...organisationRoutes, ...memberRoutes, ...progressRoutes];
 }

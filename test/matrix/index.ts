@@ -1,5 +1,6 @@
 /** Every area's matrix entries. A new area of the API adds its file here. */
 import { foundationMatrix } from './foundation.matrix';
+import { progressMatrix } from './progress.matrix';
 import type { MatrixArea } from './types';
 
-export const MATRIX_AREAS: MatrixArea[] = [foundationMatrix];
+export const MATRIX_AREAS: MatrixArea[] = [foundationMatrix, progressMatrix];
