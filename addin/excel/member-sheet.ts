@@ -52,6 +52,7 @@ import {
   readRowsInChunks,
   serialFromDateText,
   SheetError,
+  widthInPoints,
   type ChunkLimits,
 } from './sheet-utils';
 
@@ -130,11 +131,6 @@ export function numberFormatOf(col: MemberColumn | 'result'): string {
   if (col.type === 'date') return 'dd.mm.yyyy';
   if (col.type === 'version') return '0';
   return '@';
-}
-
-/** Excel column width in points for a width in characters (Calibri 11: 7 px a character plus 5 px padding). */
-export function widthInPoints(chars: number): number {
-  return Math.round((chars * 7 + 5) * 0.75 * 100) / 100;
 }
 
 const RESULT_WIDTH_CHARS = 40;

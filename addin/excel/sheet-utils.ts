@@ -393,6 +393,11 @@ export function cellText(v: unknown): string {
   return JSON.stringify(v) ?? '';
 }
 
+/** Excel column width in points for a width in characters (Calibri 11: 7 px a character plus 5 px padding). */
+export function widthInPoints(chars: number): number {
+  return Math.round((chars * 7 + 5) * 0.75 * 100) / 100;
+}
+
 // ---------------------------------------------------------------- Excel dates (1900 date system)
 
 const DAY_MS = 86_400_000;
