@@ -7,7 +7,7 @@ import type { SyncRequest, SyncResponse } from '../../domain/members/sync-contra
 import type { OrgKind } from '../../domain/organisations';
 import { ApiError, abortedError, errorFromResponse, networkError, timeoutError } from './errors';
 import { memoryTokenStore, type TokenStore } from './token-store';
-import type { LoginResult, Me, MemberPage, OrgView, PassportInput, PassportView } from './types';
+import type { BatchView, LoginResult, Me, MemberPage, OrgView, PassportInput, PassportView, RevertResult } from './types';
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
@@ -341,8 +341,13 @@ export class ApiClient {
     });
   }
 
+  /** The latest pushes of an organisation, newest first (what «Отменить последнюю отправку» can undo). */
+  listBatches(orgId: number, limit = 20): Promise<BatchView[]> {
+    return this.request<BatchView[]>(`/organisations/${orgId}/batches`, { query: { limit } });
+  }
+
   /** Undo a push: every member the batch created or changed goes back to its previous state. */
-  revertBatch<T = unknown>(batchId: string): Promise<T> {
-    return this.request<T>(`/batches/${encodeURIComponent(batchId)}/revert`, { method: 'POST', idempotent: true, timeoutMs: 120_000 });
+  revertBatch(batchId: string): Promise<RevertResult> {
+    return this.request<RevertResult>(`/batches/${encodeURIComponent(batchId)}/revert`, { method: 'POST', idempotent: true, timeoutMs: 120_000 });
   }
 }

@@ -86,6 +86,8 @@ export interface PushSummary {
   rows: SyncRowResult[];
   /** Batches written (one per chunk that changed something), oldest first; empty for a dry run. */
   batchIds: string[];
+  /** For each batch, the members it created or updated (what an undo of that batch touches). */
+  batches: { batchId: string; memberIds: string[] }[];
 }
 
 export function emptyCounts(): Record<SyncOutcome, number> {
@@ -153,13 +155,18 @@ export class PushJob {
     const counts = emptyCounts();
     const rows: SyncRowResult[] = [];
     const batchIds: string[] = [];
+    const batches: PushSummary['batches'] = [];
     for (const c of this.chunks) {
       const r = c.response;
       if (!r) continue;
       for (const k of Object.keys(counts) as SyncOutcome[]) counts[k] += r.counts?.[k] ?? 0;
       rows.push(...r.rows);
-      if (r.batchId && !r.dryRun) batchIds.push(r.batchId);
+      if (r.batchId && !r.dryRun) {
+        batchIds.push(r.batchId);
+        const memberIds = r.rows.filter((x) => (x.outcome === 'created' || x.outcome === 'updated') && x.id).map((x) => x.id as string);
+        batches.push({ batchId: r.batchId, memberIds });
+      }
     }
-    return { dryRun: this.dryRun, counts, rows, batchIds };
+    return { dryRun: this.dryRun, counts, rows, batchIds, batches };
   }
 }

@@ -64,10 +64,36 @@ export interface PassportView {
 
 export type PassportInput = Partial<Record<PassportKey, string | number | null>>;
 
+/** One push (or upload, or the undo of one) as GET …/batches lists it. */
+export interface BatchView {
+  id: string;
+  orgId: number;
+  userId: number;
+  kind: 'push' | 'upload' | 'revert';
+  createdAt: string | null;
+  counts: Record<string, number>;
+  revertsBatchId: string | null;
+  revertedAt: string | null;
+  revertedBy: number | null;
+}
+
+/** POST /batches/:batchId/revert */
+export interface RevertResult {
+  /** The batch that records the undo itself. */
+  batchId: string;
+  revertedBatchId: string;
+  restored: number;
+  deleted: number;
+}
+
 /** One member as GET …/members returns it: normalised data and the same data as sheet cells. */
 export interface MemberRecord {
   id: string;
   version: number;
+  orgId?: number;
+  primaryOrgId?: number;
+  /** Name of the профбюро/профгруппа, null when registered in the primary organisation itself. */
+  unit?: string | null;
   data: MemberData;
   /** What the sheet shows: labels, dd.mm.yyyy dates, formatted СНИЛС and phone. */
   cells: Record<MemberFieldKey, string | null>;

@@ -1,6 +1,52 @@
-// Minimal task pane entry: shows that the page loaded. The task pane UI replaces this file.
-const app = document.getElementById('app');
-if (app) app.textContent = 'Загрузка…';
-Office.onReady(() => undefined);
+/**
+ * The task pane's entry: the only place that touches the `Office`/`Excel` globals and the page's
+ * document at load time. Everything else gets what it needs from here (Excel.run, capabilities,
+ * session storage, the #app element).
+ */
+import type { KeyValueStorage } from '../api/token-store';
+import { BASELINE_CAPABILITIES, detectCapabilities } from '../excel/capabilities';
+import { startTaskPane } from './app';
 
-export {};
+function showFatal(text: string): void {
+  const root = document.getElementById('app');
+  if (!root) return;
+  root.textContent = '';
+  const box = document.createElement('div');
+  box.className = 'notice notice-error fatal';
+  box.setAttribute('role', 'alert');
+  box.textContent = text;
+  root.appendChild(box);
+}
+
+function sessionStore(): KeyValueStorage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+if (typeof Office === 'undefined') {
+  showFatal('Не удалось загрузить библиотеку Office. Проверьте подключение к интернету, закройте панель и откройте её снова.');
+} else {
+  void Office.onReady((info) => {
+    const root = document.getElementById('app');
+    if (!root) return;
+    if (info.host !== Office.HostType.Excel || typeof Excel === 'undefined') {
+      showFatal('Эта панель работает внутри Excel. Откройте книгу в Excel и нажмите кнопку «Реестр» на вкладке «Главная».');
+      return;
+    }
+    let caps = BASELINE_CAPABILITIES;
+    try {
+      caps = detectCapabilities((set, version) => Office.context.requirements.isSetSupported(set, version));
+    } catch {
+      caps = BASELINE_CAPABILITIES;
+    }
+    startTaskPane({
+      root,
+      caps,
+      storage: sessionStore(),
+      excelRun: (batch) => Excel.run(batch),
+    });
+  });
+}

@@ -1,0 +1,230 @@
+/**
+ * The built task pane in headless Chromium against the real registry server (in-process, fresh
+ * SQLite), with a fake Office host in place of Office.js. A chair signs in, creates the member
+ * sheet, pastes a messy list, checks it, pushes it without fixing anything; the pane, the fake
+ * sheet and the database must all agree. Any console error in the page fails the test.
+ * Screenshots of each step: artifacts/screenshots/*.png.
+ */
+import type { Page } from 'playwright-core';
+import { MEMBER_COLUMNS, RESULT_HEADER } from '../../domain/members/columns';
+import { DEMO_LOGINS } from '../../server/services/demo-seed';
+import { chromiumOrSkip, launchBrowser, routeOffice, screenshot, startServer, watchConsole, type Browser, type ConsoleWatch, type RunningServer } from './harness';
+
+const chromium = chromiumOrSkip();
+const describeBrowser = chromium ? describe : describe.skip;
+
+const SHEET = 'Члены профсоюза';
+const TABLE = 'ЧленыПрофсоюза';
+const WIDTH = MEMBER_COLUMNS.length + 1;
+const col = (key: string): number => {
+  const i = MEMBER_COLUMNS.findIndex((c) => c.key === key);
+  if (i < 0) throw new Error(key);
+  return i;
+};
+const RESULT_COL = MEMBER_COLUMNS.length;
+const letter = (i: number): string => String.fromCharCode(65 + i);
+
+type Cells = Partial<Record<(typeof MEMBER_COLUMNS)[number]['key'], string | number>>;
+const sheetRow = (cells: Cells): (string | number)[] => {
+  const out: (string | number)[] = new Array(WIDTH).fill('');
+  for (const [k, v] of Object.entries(cells)) out[col(k)] = v as string | number;
+  return out;
+};
+
+/** A list as it comes from an HR export: sheet rows 2…11. */
+const MESSY: (string | number)[][] = [
+  // 2: the full name in one cell, a text date, СНИЛС with separators, a phone with brackets, trailing spaces
+  sheetRow({ surname: 'Петрова Анна Сергеевна', sex: 'ж', birthDate: '15.03.1985', snils: '112-233-445 95', phone: '8 (912) 345-67-89', position: 'Учитель математики  ', category: 'Работник' }),
+  // 3: a bad СНИЛС checksum; a serial date; a phone with +7 and spaces
+  sheetRow({ surname: 'Сидоров', name: 'Иван', patronymic: 'Петрович', sex: 'М', birthDate: 31107, snils: '112-233-445 96', phone: '+7 912 3456789', category: 'Работник' }),
+  // 4: blank
+  sheetRow({}),
+  // 5: ё, a typed date, a phone without separators, the category in lower case
+  sheetRow({ surname: 'Фёдоров', name: 'Алексей', patronymic: 'Ильич', birthDate: '01.02.1990', phone: '89123456780', email: 'fedorov@example.org', category: 'работник' }),
+  // 6: the same person written with е, an ISO text date: a duplicate of row 5
+  sheetRow({ surname: 'Федоров', name: 'Алексей', patronymic: 'Ильич', birthDate: '1990-02-01', category: 'Работник' }),
+  // 7: an impossible date and a broken phone
+  sheetRow({ surname: 'Кузнецова', name: 'Ольга', birthDate: '31.02.1980', phone: '12345', category: 'Работник' }),
+  // 8: younger than 14 and no category
+  sheetRow({ surname: 'Смирнов', name: 'Павел', patronymic: 'Андреевич', birthDate: '05.05.2015' }),
+  // 9: another name but the СНИЛС of row 2 (written without separators): a duplicate by СНИЛС
+  sheetRow({ surname: 'Иванова', name: 'Мария', patronymic: 'Сергеевна', birthDate: '20.07.1975', snils: '11223344595', category: 'Работник' }),
+  // 10: the full name in one cell, a serial date, a phone with +7 (…)
+  sheetRow({ surname: 'Орлова  Елена Викторовна', birthDate: 25000, phone: '+7 (903) 111-22-33', category: 'Неработающий пенсионер' }),
+  // 11: a consent with its date
+  sheetRow({ surname: 'Лебедев', name: 'Игорь', patronymic: 'Олегович', birthDate: '10.10.1970', category: 'Работник', consentUnion: 'Дано', consentUnionDate: '01.03.2021' }),
+];
+/** Cells that were text in the HR file (not converted to dates by Excel). */
+const TEXT_CELLS = [
+  { row: 2, col: col('birthDate'), value: '15.03.1985' },
+  { row: 6, col: col('birthDate'), value: '1990-02-01' },
+  { row: 7, col: col('birthDate'), value: '31.02.1980' },
+  { row: 8, col: col('birthDate'), value: '05.05.2015' },
+];
+
+/** Problems «Проверить» must find: row, column header. */
+const EXPECTED_ISSUES: [number, string][] = [
+  [3, 'СНИЛС'],
+  [6, 'Фамилия'],
+  [7, 'Дата рождения'],
+  [7, 'Телефон'],
+  [8, 'Дата рождения'],
+  [8, 'Категория'],
+  [9, 'СНИЛС'],
+];
+
+async function fake<T>(page: Page, fn: string): Promise<T> {
+  return page.evaluate(`(() => { const h = window.__fakeHost; const x = h.excel; return (${fn}); })()`) as Promise<T>;
+}
+
+async function memberIds(server: RunningServer): Promise<Set<string>> {
+  const [rows] = (await server.test.ctx.db.sequelize.query(`SELECT id FROM members WHERE primary_org_id = ${server.test.demo.orgIds.school}`)) as [{ id: string }[], unknown];
+  return new Set(rows.map((r) => String(r.id)));
+}
+
+/** Polls until `ok` holds (the pane reacts asynchronously), then returns the last value. */
+async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, tries = 50): Promise<T> {
+  let v = await read();
+  for (let i = 0; i < tries && !ok(v); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    v = await read();
+  }
+  return v;
+}
+
+describeBrowser('task pane in Chromium (fake Excel, real server)', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  let watch: ConsoleWatch;
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser(chromium!);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  beforeEach(async () => {
+    page = await browser.context.newPage();
+    watch = watchConsole(page);
+    await routeOffice(page, server.base);
+  });
+  afterEach(async () => {
+    await page.close();
+    expect(watch.errors).toEqual([]);
+  });
+
+  it('a chair signs in, checks a messy list, pushes it, and the sheet and the database agree', async () => {
+    const school = DEMO_LOGINS.find((l) => l.login === 'school')!;
+    await page.goto(`${server.base}/taskpane.html`);
+    await page.locator('[data-test=sign-in-form]').waitFor();
+    await page.fill('[data-test=login]', school.login);
+    await page.fill('[data-test=password]', 'wrong-password-1');
+    watch.expectHttpError(401, /\/api\/v1\/auth\/login$/);
+    await page.click('[data-test=sign-in]');
+    await page.getByText('Неверный логин или пароль').waitFor();
+    await screenshot(page, '01-sign-in-wrong-password');
+
+    await page.fill('[data-test=password]', school.password);
+    await page.click('[data-test=sign-in]');
+    await page.locator('[data-view=members]').waitFor();
+    expect(await page.textContent('[data-test=current-org]')).toContain('Средняя школа № 1');
+    await screenshot(page, '02-home');
+
+    // Create the sheet.
+    await page.click('[data-test=create-sheet]');
+    await page.locator('[data-test=create-result]').waitFor();
+    const table = await fake<{ headers: string[]; sheetName: string }>(page, `x.table('${TABLE}')`);
+    expect(table.sheetName).toBe(SHEET);
+    expect(table.headers).toEqual([...MEMBER_COLUMNS.map((c) => c.header), RESULT_HEADER]);
+    await screenshot(page, '03-sheet-created');
+
+    // Paste the messy list and check it.
+    await page.evaluate(({ rows, text }) => (window as unknown as { __fakeHost: { pasteMemberRows(r: unknown, t: unknown): Promise<void> } }).__fakeHost.pasteMemberRows(rows, text), { rows: MESSY, text: TEXT_CELLS });
+    await page.click('[data-test=check]');
+    await page.locator('[data-test=check-result]').waitFor();
+    const checkTitle = await page.textContent('[data-test=check-result]');
+    expect(checkTitle).toMatch(/Найдены ошибки: 7 в 5 строках из 9/);
+    const lines = await page.locator('[data-test=issues] [data-test=issue]').allTextContents();
+    expect(lines).toHaveLength(EXPECTED_ISSUES.length);
+    EXPECTED_ISSUES.forEach(([row, header], i) => expect(lines[i]).toContain(`Строка ${row}, «${header}»`));
+    // Each line says what to do, not only what is wrong.
+    expect(lines.join('\n')).toMatch(/Строка 6, «Фамилия»этот человек уже записан в строке 5/);
+    expect(lines.join('\n')).toMatch(/Строка 9, «СНИЛС»этот человек уже записан в строке 2 \(тот же СНИЛС\)/);
+    await screenshot(page, '04-check-errors');
+
+    // The same problems are marked in the sheet: red cells with notes, «Ошибка: …» in «Результат».
+    const marks = await fake<{ fill: string | null; note: string | undefined }[]>(
+      page,
+      `[${EXPECTED_ISSUES.map(([row, header]) => `'${letter(MEMBER_COLUMNS.findIndex((c) => c.header === header))}${row}'`).join(',')}].map((a) => ({ fill: x.sheet('${SHEET}').fill(a), note: x.sheet('${SHEET}').note(a) }))`,
+    );
+    for (const m of marks) {
+      expect(m.fill).toBe('#FFC7CE');
+      expect(m.note).toMatch(/^⚠ /);
+    }
+    const resultsAfterCheck = await fake<string[]>(page, `x.sheet('${SHEET}').values('${letter(RESULT_COL)}2:${letter(RESULT_COL)}11').map((r) => String(r[0]))`);
+    expect(resultsAfterCheck.map((s) => s.startsWith('Ошибка'))).toEqual([false, true, false, false, true, true, true, true, false, false]);
+    expect(await fake<string | null>(page, `x.sheet('${SHEET}').fill('A2')`)).toBeNull();
+
+    // A click on an error takes Excel to the cell.
+    await page.locator('[data-test=issue]').nth(2).click();
+    expect(await eventually(() => fake<string>(page, 'x.selectionAddress'), (a) => a.endsWith('7'))).toBe(`'${SHEET}'!${letter(col('birthDate'))}7`);
+
+    // Push without fixing anything; slow the server down a little to see the progress bar.
+    const membersBefore = await memberIds(server);
+    let releaseSync!: () => void;
+    const syncGate = new Promise<void>((r) => (releaseSync = r));
+    await page.route('**/api/v1/organisations/*/members/sync', async (route) => {
+      await syncGate;
+      await route.continue();
+    });
+    await page.click('[data-test=push]');
+    await page.locator('[data-test=activity] [data-test=progress]').waitFor();
+    expect(await page.textContent('[data-test=activity]')).toMatch(/Отправка в реестр.*Отправлено 0 из 9 строк/s);
+    await screenshot(page, '05-push-progress');
+    releaseSync();
+    await page.locator('[data-test=push-result]').waitFor();
+    await page.unroute('**/api/v1/organisations/*/members/sync');
+    expect(await page.textContent('[data-test=push-result]')).toMatch(/Реестр принял 4 строки; 5 строк не приняты/);
+    const counts = await page.locator('[data-test=push-counts] [data-outcome]').evaluateAll((els) =>
+      Object.fromEntries(els.map((e) => [e.getAttribute('data-outcome'), Number((e.querySelector('dd')?.textContent ?? '').replace(/\s/g, ''))])),
+    );
+    expect(counts).toEqual({ created: 4, updated: 0, unchanged: 0, error: 5, conflict: 0 });
+    const pushLines = await page.locator('[data-test=issues] [data-test=issue]').allTextContents();
+    expect(pushLines.some((l) => l.startsWith('Строка 3, «СНИЛС»'))).toBe(true);
+    expect(pushLines.some((l) => l.startsWith('Строка 7, «Дата рождения»'))).toBe(true);
+    expect(pushLines.some((l) => /^Строка 6, «Фамилия».*строку 5/.test(l))).toBe(true);
+    await screenshot(page, '06-push-result');
+
+    // The sheet: ids and versions of accepted rows in the hidden columns, the outcome of each row.
+    const body = await fake<(string | number)[][]>(page, `x.table('${TABLE}').bodyValues()`);
+    const byRow = (row: number) => body[row - 2];
+    for (const row of [2, 5, 10, 11]) {
+      expect(byRow(row)[col('id')]).toMatch(/^[0-9a-f-]{36}$/);
+      expect(byRow(row)[col('version')]).toBe(1);
+      expect(byRow(row)[RESULT_COL]).toBe('Добавлен');
+    }
+    for (const row of [3, 6, 7, 8, 9]) {
+      expect(byRow(row)[col('id')]).toBe('');
+      expect(String(byRow(row)[RESULT_COL])).toMatch(/^Ошибка: /);
+    }
+    expect(byRow(4).every((v) => v === '')).toBe(true);
+    expect(await fake<boolean>(page, `x.sheet('${SHEET}').isColumnHidden(${col('id')}) && x.sheet('${SHEET}').isColumnHidden(${col('version')})`)).toBe(true);
+
+    // The database: exactly the four accepted people were added, normalised, in the school.
+    const [all] = (await server.test.ctx.db.sequelize.query(
+      `SELECT id, surname, name, patronymic, birth_date, snils, phone, category, consent_union, consent_union_date, version FROM members WHERE primary_org_id = ${server.test.demo.orgIds.school} ORDER BY surname`,
+    )) as [Record<string, unknown>[], unknown];
+    const members = all.filter((m) => !membersBefore.has(String(m.id)));
+    expect(all.length - membersBefore.size).toBe(4);
+    expect(members.map((m) => `${m.surname} ${m.name} ${m.patronymic ?? ''}`.trim())).toEqual(['Лебедев Игорь Олегович', 'Орлова Елена Викторовна', 'Петрова Анна Сергеевна', 'Фёдоров Алексей Ильич']);
+    const petrova = members.find((m) => m.surname === 'Петрова')!;
+    expect(petrova).toMatchObject({ snils: '11223344595', phone: '+79123456789', category: 'employee', version: 1 });
+    expect(String(petrova.birth_date)).toMatch(/^1985-03-15/);
+    expect(members.find((m) => m.surname === 'Лебедев')).toMatchObject({ consent_union: 'given' });
+    const ids = new Set(members.map((m) => String(m.id)));
+    for (const row of [2, 5, 10, 11]) expect(ids.has(String(byRow(row)[col('id')]))).toBe(true);
+  });
+});
