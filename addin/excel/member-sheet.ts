@@ -515,7 +515,7 @@ export async function writeMembersFromRegistry(
     oldBody.clear('Contents');
     oldBody.format.fill.clear();
     if (caps.tableResize) {
-      meta.table.resize(rangeAddress(meta.headerRow0 + 1, meta.col0, 1 + newRows, width));
+      meta.table.resize(rangeAddress(meta.headerRow0 + 1, meta.col0, 1 + newRows, width, meta.sheetName));
     } else if (meta.bodyRows > newRows) {
       meta.sheet.getRangeByIndexes(meta.bodyRow0 + newRows, meta.col0, meta.bodyRows - newRows, width).delete('Up');
     }

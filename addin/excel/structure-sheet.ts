@@ -41,6 +41,7 @@ export interface StructureRow extends StructureUnitCells {
 interface StructureMeta {
   table: Excel.Table;
   sheet: Excel.Worksheet;
+  sheetName: string;
   headerRow0: number;
   col0: number;
   width: number;
@@ -64,6 +65,7 @@ async function loadStructureTable(context: Excel.RequestContext): Promise<Struct
   const header = table.getHeaderRowRange().load('values, rowIndex, columnIndex, columnCount');
   const body = table.getDataBodyRange().load('rowIndex, rowCount');
   const sheet = table.worksheet;
+  sheet.load('name');
   try {
     await context.sync();
   } catch (err) {
@@ -75,6 +77,7 @@ async function loadStructureTable(context: Excel.RequestContext): Promise<Struct
   return {
     table,
     sheet,
+    sheetName: sheet.name,
     headerRow0: header.rowIndex,
     col0: header.columnIndex,
     width: header.columnCount,
@@ -232,7 +235,7 @@ export async function writeStructure(
   const prepare = (): void => {
     const old = meta.sheet.getRangeByIndexes(meta.bodyRow0, meta.col0, meta.bodyRows, meta.width);
     old.clear('Contents');
-    if (caps.tableResize) meta.table.resize(rangeAddress(meta.headerRow0 + 1, meta.col0, 1 + n, meta.width));
+    if (caps.tableResize) meta.table.resize(rangeAddress(meta.headerRow0 + 1, meta.col0, 1 + n, meta.width, meta.sheetName));
     else if (meta.bodyRows > n) meta.sheet.getRangeByIndexes(meta.bodyRow0 + n, meta.col0, meta.bodyRows - n, meta.width).delete('Up');
   };
   const finish = (): void => queueFormats(meta, n, meta.position);
