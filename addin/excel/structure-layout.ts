@@ -8,7 +8,7 @@ export const STRUCTURE_SHEET_NAME = 'Структура';
 export const STRUCTURE_TABLE_NAME = 'СтруктураППО';
 
 export const UNIT_KINDS = [
-  { code: 'bureau', label: 'Профбюро' },
+  { code: 'subdivision', label: 'Профбюро' },
   { code: 'group', label: 'Профгруппа' },
 ] as const satisfies readonly Option<string>[];
 

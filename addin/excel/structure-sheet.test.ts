@@ -4,7 +4,7 @@ import { LISTS_SHEET_NAME } from './lists';
 import { FakeExcel } from './test-fakes';
 
 const UNITS = [
-  { id: 'u-1', parentName: null, kind: 'bureau', name: 'Физико-математический факультет', status: 'active' },
+  { id: 'u-1', parentName: null, kind: 'subdivision', name: 'Физико-математический факультет', status: 'active' },
   { id: 'u-2', parentName: 'Физико-математический факультет', kind: 'Профгруппа', name: 'Кафедра алгебры', status: 'Действует' },
   { id: 'u-3', parentName: 'Физико-математический факультет', kind: 'group', name: '001 кафедра', status: 'closed' },
 ];
