@@ -22,6 +22,9 @@ function colLetter(n: number): string {
   return s;
 }
 
+/** 66.7 → 0.667 (a fraction for the percent format, without binary noise). */
+const fraction = (p: number | null) => (p === null ? null : Number((p / 100).toFixed(4)));
+
 /** Fixed columns before the steps: name, kind, primaries, members, coverage. */
 const LEAD = ['Организация', 'Вид', 'ППО', 'Членов на учёте', 'Охват, %'];
 
@@ -65,11 +68,11 @@ export async function buildProgressWorkbook(report: ProgressReport): Promise<Buf
     row.getCell(2).value = org.kindLabel;
     row.getCell(3).value = org.counts.primaries;
     row.getCell(4).value = org.counts.registered;
-    row.getCell(5).value = org.coveragePercent === null ? null : org.coveragePercent / 100;
+    row.getCell(5).value = fraction(org.coveragePercent);
     row.getCell(5).numFmt = '0.0%';
     for (const s of org.steps) {
       const cell = row.getCell(stepCol(s.step));
-      cell.value = s.percent === null ? null : s.percent / 100;
+      cell.value = fraction(s.percent);
       cell.numFmt = '0.0%';
       row.getCell(flagCol(s.step)).value = s.overdue ? 1 : 0;
     }
