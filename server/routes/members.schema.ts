@@ -7,15 +7,51 @@ const COLUMN_KEYS = MEMBER_COLUMNS.map((c) => c.key) as [ColumnKey, ...ColumnKey
 const CARD_STATUS_CODES = CARD_STATUSES.map((c) => c.code) as [CardStatus, ...CardStatus[]];
 const CONSENT_STATE_CODES = CONSENT_STATES.map((c) => c.code) as ['given', 'refused', 'revoked'];
 
-/** A raw cell as the sheet holds it: text, a number (dates arrive as Excel serials), a boolean or empty. */
-const cell = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]);
+const COLUMN_KEY_SET = new Set<string>(COLUMN_KEYS);
+const CELL_MAX = 2000;
 
-export const syncRow = z.strictObject({
-  row: z.number().int().min(1).max(1_048_576),
-  id: z.string().max(64).nullish(),
-  version: z.number().int().min(0).nullish(),
-  values: z.partialRecord(z.enum(COLUMN_KEYS), cell),
-});
+function isCell(v: unknown): boolean {
+  return v === null || (typeof v === 'string' ? v.length <= CELL_MAX : typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)));
+}
+
+/**
+ * One sheet row. Checked by hand rather than by composed zod schemas: a chunk has up to 2,000 rows of
+ * ~20 cells, and zod's generic object/record/union parsing (which also copies every object) cost
+ * ~3× more than the check below; the JSON Schema of the OpenAPI document is given explicitly.
+ */
+function isSyncRow(r: unknown): boolean {
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) return false;
+  const o = r as Record<string, unknown>;
+  for (const k in o) if (k !== 'row' && k !== 'id' && k !== 'version' && k !== 'values') return false;
+  if (!Number.isInteger(o.row) || (o.row as number) < 1 || (o.row as number) > 1_048_576) return false;
+  if (o.id != null && (typeof o.id !== 'string' || o.id.length > 64)) return false;
+  if (o.version != null && (!Number.isInteger(o.version) || (o.version as number) < 0)) return false;
+  const v = o.values;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  for (const k in v as Record<string, unknown>) if (!COLUMN_KEY_SET.has(k) || !isCell((v as Record<string, unknown>)[k])) return false;
+  return true;
+}
+
+export const syncRow = z
+  .custom<{ row: number; id?: string | null; version?: number | null; values: Partial<Record<ColumnKey, string | number | boolean | null>> }>(isSyncRow, {
+    message: `Строка не в формате API: row — номер строки (целое ≥ 1), id — строка до 64 знаков или null, version — целое ≥ 0 или null, values — ячейки по ключам столбцов (${COLUMN_KEYS.join(', ')}): текст до ${CELL_MAX} знаков, число, логическое значение или null`,
+  })
+  .meta({
+    type: 'object',
+    additionalProperties: false,
+    required: ['row', 'values'],
+    properties: {
+      row: { type: 'integer', minimum: 1, maximum: 1_048_576, description: 'Номер строки листа (как в Excel)' },
+      id: { type: ['string', 'null'], maxLength: 64, description: 'ID в реестре (скрытый столбец)' },
+      version: { type: ['integer', 'null'], minimum: 0, description: 'Версия (скрытый столбец)' },
+      values: {
+        type: 'object',
+        propertyNames: { enum: COLUMN_KEYS },
+        additionalProperties: { anyOf: [{ type: 'string', maxLength: CELL_MAX }, { type: 'number' }, { type: 'boolean' }, { type: 'null' }] },
+        description: 'Ячейки строки по ключам столбцов (domain/members/columns.ts)',
+      },
+    },
+  });
 
 export const syncBody = z.strictObject({
   idempotencyKey: z.string().min(8).max(200).regex(/^[\w.:-]+$/, 'Только латинские буквы, цифры и знаки . : - _'),

@@ -5,6 +5,7 @@
 import type { OrgKind } from '../../domain/organisations';
 import type { Role } from '../../domain/roles';
 import type { Ctx } from './context';
+import { seedDemoMembers } from './members/demo-members';
 import { insertOrganisation } from './organisations.service';
 import { hashPassword } from './passwords';
 
@@ -77,6 +78,7 @@ export async function seedDemo(ctx: Ctx): Promise<DemoSeedResult> {
       );
     }
   });
+  await seedDemoMembers(ctx, orgIds.school);
   const names = Object.fromEntries(TREE.map((t) => [t.key, t.name]));
   return {
     seeded: true,

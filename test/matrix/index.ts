@@ -1,6 +1,7 @@
 /** Every area's matrix entries. A new area of the API adds its file here. */
 import { foundationMatrix } from './foundation.matrix';
+import { membersMatrix } from './members.matrix';
 import { progressMatrix } from './progress.matrix';
 import type { MatrixArea } from './types';
 
-export const MATRIX_AREAS: MatrixArea[] = [foundationMatrix, progressMatrix];
+export const MATRIX_AREAS: MatrixArea[] = [foundationMatrix, progressMatrix, membersMatrix];

@@ -113,13 +113,63 @@ export function inList(column: string, values: readonly SqlValue[]): string {
   return out + ')';
 }
 
+interface RawSqlite {
+  exec(sql: string, cb: (err: Error | null) => void): void;
+  all(sql: string, cb: (err: Error | null, rows: unknown[]) => void): void;
+}
+interface RawPg {
+  query(sql: string): Promise<{ rows: unknown[] }>;
+}
+
+/**
+ * Inside a transaction the statements go straight to the transaction's own driver connection:
+ * Sequelize's query() inspects every statement's text several times (lower-casing it to guess the
+ * statement kind), which for 250 KB multi-row statements costs more than running them.
+ * Errors are re-shaped like Sequelize's (name + `parent` with the driver's code) and carry no SQL.
+ */
+function rawConnection(transaction?: Transaction): unknown {
+  return transaction ? (transaction as unknown as { connection?: unknown }).connection : undefined;
+}
+
+function driverError(err: unknown): Error {
+  const e = err as { code?: string; message?: string };
+  const unique = e.code === '23505' || (e.code === 'SQLITE_CONSTRAINT' && /UNIQUE|PRIMARY KEY/.test(e.message ?? ''));
+  const out = new Error(unique ? 'unique constraint violated' : 'database statement failed');
+  out.name = unique ? 'SequelizeUniqueConstraintError' : e.code === 'SQLITE_BUSY' ? 'SequelizeTimeoutError' : 'SequelizeDatabaseError';
+  const code = unique && e.code !== '23505' ? 'SQLITE_CONSTRAINT_UNIQUE' : e.code;
+  Object.assign(out, { parent: { code }, original: { code } });
+  return out;
+}
+
+async function raw(db: Db, conn: unknown, sql: string, wantRows: boolean): Promise<unknown[]> {
+  if (db.dialect === 'postgres') {
+    try {
+      return (await (conn as RawPg).query(sql)).rows;
+    } catch (err) {
+      throw driverError(err);
+    }
+  }
+  const c = conn as RawSqlite;
+  return new Promise((resolve, reject) => {
+    if (wantRows) c.all(sql, (err, found) => (err ? reject(driverError(err)) : resolve(found)));
+    else c.exec(sql, (err) => (err ? reject(driverError(err)) : resolve([])));
+  });
+}
+
 /** Runs a statement that returns nothing. */
 export async function exec(db: Db, sql: string, transaction?: Transaction): Promise<void> {
+  const conn = rawConnection(transaction);
+  if (conn) {
+    await raw(db, conn, sql, false);
+    return;
+  }
   await db.sequelize.query(sql, { transaction, type: QueryTypes.RAW });
 }
 
 /** Runs a SELECT (or a `… RETURNING` statement) and returns its rows. */
 export async function rows<T extends object>(db: Db, sql: string, transaction?: Transaction): Promise<T[]> {
+  const conn = rawConnection(transaction);
+  if (conn) return (await raw(db, conn, sql, true)) as T[];
   // A leading comment makes Sequelize's SQLite driver use `all` for INSERT/UPDATE … RETURNING (see server/db/sql.ts).
   return db.sequelize.query<T>(`/* rows */ ${sql}`, { transaction, type: QueryTypes.SELECT });
 }

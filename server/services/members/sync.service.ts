@@ -37,7 +37,7 @@ import { AppError, badRequest, conflict } from '../../errors';
 import { orgInScope, requireObligation } from '../access';
 import { todayIso, type Actor, type Ctx } from '../context';
 import { findAnswer, replay, requestHash, saveAnswer } from './idempotency';
-import { STORED_FIELD_KEYS, memberNameKey, memberSelectList, recordFromRow, recordToData, type MemberRecord } from './member-record';
+import { STORED_FIELD_KEYS, memberSelectList, recordFromRow, recordToData, type MemberRecord } from './member-record';
 import { isUniqueViolation, memberTransaction } from './member-tx';
 import { writeMembers, type MemberWrite } from './member-writes';
 import { profileTimer } from './profile';
@@ -58,6 +58,9 @@ interface PreparedRow {
   blank: boolean;
   errors: FieldError[] | null;
   data: MemberData | null;
+  /** duplicateKeys(data) and the name key (members.name_key), computed once. */
+  keys: string[];
+  nameKey: string;
   unitOrgId: number;
 }
 
@@ -79,7 +82,7 @@ function rowError(row: number, field: ColumnKey, message: string): FieldError {
 function prepareRows(request: SyncRequest, today: string, units: UnitIndex): PreparedRow[] {
   const out: PreparedRow[] = request.rows.map((r, pos) => {
     const raw = (r.values ?? {}) as RawMemberRow;
-    const p: PreparedRow = { pos, row: r.row, id: r.id ?? null, version: r.version ?? null, raw, blank: false, errors: null, data: null, unitOrgId: units.primary.id };
+    const p: PreparedRow = { pos, row: r.row, id: r.id ?? null, version: r.version ?? null, raw, blank: false, errors: null, data: null, keys: [], nameKey: '', unitOrgId: units.primary.id };
     if (isBlankRow(raw)) {
       p.blank = true;
       if (p.id) {
@@ -94,7 +97,11 @@ function prepareRows(request: SyncRequest, today: string, units: UnitIndex): Pre
     if (checked.ok) {
       const unit = resolveUnit(units, checked.data.unit);
       if (unit.ok) {
-        p.data = { ...checked.data, unit: unit.name };
+        p.data = checked.data;
+        p.data.unit = unit.name;
+        p.keys = duplicateKeys(p.data);
+        // 'name:<nameKey>|<birthDate>' is exactly members.name_key (memberNameKey).
+        p.nameKey = p.keys[p.keys.length - 1].slice('name:'.length);
         p.unitOrgId = unit.orgId;
       } else errors.push(rowError(r.row, 'unit', unit.message));
     } else if (Object.prototype.hasOwnProperty.call(raw, 'unit')) {
@@ -113,8 +120,7 @@ function prepareRows(request: SyncRequest, today: string, units: UnitIndex): Pre
   const first = new Map<string, PreparedRow>();
   const ordered = out.filter((p) => p.data).sort((a, b) => a.row - b.row || a.pos - b.pos);
   for (const p of ordered) {
-    const keys = duplicateKeys(p.data!);
-    if (p.id) keys.unshift(`id:${p.id}`);
+    const keys = p.id ? [`id:${p.id}`, ...p.keys] : p.keys;
     let earlier: PreparedRow | undefined;
     let byKey = '';
     for (const k of keys) {
@@ -162,12 +168,12 @@ async function readCandidates(ctx: Ctx, tx: Transaction | undefined, primaryOrgI
     if (p.id) ids.add(p.id);
     if (!p.data) continue;
     if (p.data.snils) snils.add(p.data.snils);
-    nameKeys.add(memberNameKey(p.data));
+    nameKeys.add(p.nameKey);
   }
   const c: Candidates = { byId: new Map(), activeBySnils: new Map(), activeByNameKey: new Map(), elsewhereBySnils: new Map(), elsewhereByNameKey: new Map() };
   if (ids.size + snils.size + nameKeys.size === 0) return c;
   const P = lit(primaryOrgId);
-  const sel = memberSelectList('m');
+  const sel = `${memberSelectList('m')}, m.name_key`;
   const branches: string[] = [];
   if (ids.size) branches.push(`SELECT ${sel} FROM members m WHERE ${inList('m.id', [...ids])} AND +m.primary_org_id = ${P}`);
   if (snils.size) branches.push(`SELECT ${sel} FROM members m WHERE ${inList('m.snils', [...snils])} AND m.deregistered_at IS NULL AND +m.primary_org_id = ${P}`);
@@ -178,7 +184,7 @@ async function readCandidates(ctx: Ctx, tx: Transaction | undefined, primaryOrgI
     c.byId.set(rec.id, rec);
     if (rec.deregisteredAt) continue;
     if (rec.snils) push(c.activeBySnils, rec.snils, rec);
-    push(c.activeByNameKey, memberNameKey(rec), rec);
+    push(c.activeByNameKey, String(row.name_key), rec);
   }
   const other: string[] = [];
   const cols = 'm.id, m.snils, m.name_key, m.primary_org_id, o.name AS org_name';
@@ -275,7 +281,7 @@ function planRows(ctx: Ctx, prepared: PreparedRow[], c: Candidates, units: UnitI
       }
       target = rec;
     } else {
-      const nk = memberNameKey(data);
+      const nk = p.nameKey;
       if (data.snils) target = c.activeBySnils.get(data.snils)?.[0] ?? null;
       if (!target) {
         const byName = (c.activeByNameKey.get(nk) ?? []).filter((m) => !data.snils || !m.snils || m.snils === data.snils);
@@ -354,7 +360,7 @@ function planRows(ctx: Ctx, prepared: PreparedRow[], c: Candidates, units: UnitI
     } else {
       const id = randomUUID();
       const after = newRecord(id, merged.orgId, primaryId, merged.data, today, ctx.now().toISOString());
-      writes.push({ op: 'create', after, row: p.row });
+      writes.push({ op: 'create', after, row: p.row, nameKey: p.nameKey });
       writePos.push(p.pos);
       results[p.pos] = { row: p.row, outcome: 'created', id, version: 1 };
     }
@@ -403,6 +409,15 @@ export async function primaryInScope(ctx: Ctx, actor: Actor, orgId: number) {
  * Used by the add-in's route and by spreadsheet uploads (batchKind 'upload').
  */
 export async function syncMembers(ctx: Ctx, actor: Actor, orgId: number, request: SyncRequest, opts: SyncOptions = {}): Promise<SyncResponse> {
+  const done = profileTimer('total');
+  try {
+    return await syncChunk(ctx, actor, orgId, request, opts);
+  } finally {
+    done();
+  }
+}
+
+async function syncChunk(ctx: Ctx, actor: Actor, orgId: number, request: SyncRequest, opts: SyncOptions): Promise<SyncResponse> {
   requireObligation(actor);
   const org = await primaryInScope(ctx, actor, orgId);
   if (request.rows.length > SYNC_CHUNK_MAX_ROWS) {
