@@ -72,3 +72,29 @@ export async function forgetRegistryIds(context: Excel.RequestContext, ids: Read
   }
   return { rows: hits.length, syncs };
 }
+
+/** The hidden key column of the passport form («Паспорт ППО», column A) is scanned this far. */
+const PASSPORT_SCAN_ROWS = 200;
+
+/**
+ * Selects the value cell of a passport field (for a click on a passport error in the pane): the
+ * row is found by the field's key in the form's hidden column A, so moved rows are still found.
+ * Two syncs. Returns the address, or null when the field is not on the sheet.
+ */
+export async function selectPassportField(context: Excel.RequestContext, sheetName: string, key: string): Promise<string | null> {
+  const ws = context.workbook.worksheets.getItem(sheetName);
+  const keys = ws.getRange(`A1:A${PASSPORT_SCAN_ROWS}`).load('values');
+  try {
+    await context.sync();
+  } catch (err) {
+    if (officeErrorCode(err) === 'ItemNotFound') throw new SheetError('sheet_missing', `Лист «${sheetName}» не найден: нажмите «Показать паспорт на листе».`);
+    throw err;
+  }
+  const i = (keys.values as unknown[][]).findIndex((r) => cellText(r[0]).trim() === key);
+  if (i < 0) return null;
+  const address = `C${i + 1}`;
+  ws.activate();
+  ws.getRange(address).select();
+  await context.sync();
+  return address;
+}

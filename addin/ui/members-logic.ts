@@ -70,7 +70,7 @@ export function checkRows(rows: readonly SheetRowIn[], today: string): CheckResu
     const sameSnils = a.snils !== null && a.snils === b.snils;
     const sameName = duplicateKeys(a).some((k) => k.startsWith('name:') && duplicateKeys(b).includes(k));
     const field: ColumnKey = sameSnils ? 'snils' : 'surname';
-    const why = sameSnils && sameName ? 'тот же СНИЛС, те же ФИО и дата рождения' : sameSnils ? 'тот же СНИЛС' : 'те же ФИО и дата рождения (ё и е не различаются)';
+    const why = sameSnils && sameName ? 'тот же СНИЛС, те же ФИО и дата рождения' : sameSnils ? 'тот же СНИЛС' : 'те же ФИО и дата рождения; ё и е не различаются';
     issues.push({
       row,
       field,
@@ -129,6 +129,11 @@ export function rowsWord(n: number): string {
   return plural(n, ['строка', 'строки', 'строк']);
 }
 
+/** After a verb: «принял 21 строку», «проверил 2 строки». */
+function rowsAcc(n: number): string {
+  return plural(n, ['строку', 'строки', 'строк']);
+}
+
 /** «Добавлено: 12 · Обновлено: 3 · …» as label/number pairs for the summary. */
 export function summaryItems(counts: Record<SyncOutcome, number>, dryRun: boolean): { outcome: SyncOutcome; label: string; count: number }[] {
   const labels: Record<SyncOutcome, string> = dryRun
@@ -143,10 +148,10 @@ export function summarySentence(counts: Record<SyncOutcome, number>, dryRun: boo
   const problems = counts.error + counts.conflict;
   if (dryRun) {
     return problems === 0
-      ? `Сервер проверил ${accepted} ${rowsWord(accepted)}: ошибок нет, можно отправлять`
-      : `Сервер проверил ${accepted + problems} ${rowsWord(accepted + problems)}: ${problems} ${plural(problems, ['требует', 'требуют', 'требуют'])} исправления`;
+      ? `Сервер проверил ${accepted} ${rowsAcc(accepted)}: ошибок нет, можно отправлять`
+      : `Сервер проверил ${accepted + problems} ${rowsAcc(accepted + problems)}: ${problems} ${plural(problems, ['требует', 'требуют', 'требуют'])} исправления`;
   }
-  if (problems === 0) return `Готово: реестр принял ${accepted} ${rowsWord(accepted)}`;
-  return `Реестр принял ${accepted} ${rowsWord(accepted)}; ${problems} ${rowsWord(problems)} не ${plural(problems, ['принята', 'приняты', 'приняты'])} — исправьте и отправьте снова`;
+  if (problems === 0) return `Готово: реестр принял ${accepted} ${rowsAcc(accepted)}`;
+  return `Реестр принял ${accepted} ${rowsAcc(accepted)}; ${problems} ${rowsWord(problems)} не ${plural(problems, ['принята', 'приняты', 'приняты'])} — исправьте и отправьте снова`;
 }
 

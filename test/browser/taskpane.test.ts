@@ -227,4 +227,137 @@ describeBrowser('task pane in Chromium (fake Excel, real server)', () => {
     const ids = new Set(members.map((m) => String(m.id)));
     for (const row of [2, 5, 10, 11]) expect(ids.has(String(byRow(row)[col('id')]))).toBe(true);
   });
+
+  async function signIn(login: string): Promise<void> {
+    const l = DEMO_LOGINS.find((x) => x.login === login)!;
+    await page.goto(`${server.base}/taskpane.html`);
+    await page.locator('[data-test=sign-in-form]').waitFor();
+    await page.fill('[data-test=login]', l.login);
+    await page.fill('[data-test=password]', l.password);
+    await page.click('[data-test=sign-in]');
+  }
+
+  it('the passport: completeness per tab, the form on the sheet, a bad ИНН refused at its cell, then saved', async () => {
+    await signIn('school');
+    await page.locator('[data-view=members]').waitFor();
+    await page.click('[data-test=tab-passport]');
+    await page.locator('[data-test=passport-completeness] [data-tab]').first().waitFor();
+    const tabs = await page.locator('[data-test=passport-completeness] [data-tab]').allTextContents();
+    expect(tabs.map((t) => t.split(/\d/)[0])).toEqual(['ИНПО', 'Регистрация', 'Организация', 'Адреса и телефоны']);
+    await page.click('[data-test=passport-show]');
+    await page.locator('[data-test=passport-shown]').waitFor();
+    const form = await fake<unknown[][]>(page, `x.sheet('Паспорт ППО').values('A1:C25')`);
+    const rowOf = (key: string) => form.findIndex((r) => r[0] === key) + 1;
+    expect(form[rowOf('inn') - 1][2]).toBe('7830002293');
+    await screenshot(page, '07-passport');
+
+    // The chair breaks the ИНН and empties the e-mail: refused before sending, marked at the cells.
+    await page.evaluate(`window.__fakeHost.excel.sheet('Паспорт ППО').setValues('C${rowOf('inn')}', [['7830002294']])`);
+    await page.click('[data-test=passport-save]');
+    await page.locator('[data-test=passport-errors]').waitFor();
+    const lines = await page.locator('[data-test=issues] [data-test=issue]').allTextContents();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^«ИНН»/);
+    expect(await fake<string | null>(page, `x.sheet('Паспорт ППО').fill('C${rowOf('inn')}')`)).toBe('#FFC7CE');
+    expect(String((await fake<unknown[][]>(page, `x.sheet('Паспорт ППО').values('D${rowOf('inn')}')`))[0][0])).toMatch(/ИНН/);
+    await screenshot(page, '08-passport-error');
+    await page.locator('[data-test=issue]').first().click();
+    expect(await eventually(() => fake<string>(page, 'x.selectionAddress'), (a) => a.includes(`C${rowOf('inn')}`))).toBe(`'Паспорт ППО'!C${rowOf('inn')}`);
+
+    // Fixed and saved: the registry has it, the mark is gone.
+    await page.evaluate(`window.__fakeHost.excel.sheet('Паспорт ППО').setValues('C${rowOf('inn')}', [['7830002293']])`);
+    await page.evaluate(`window.__fakeHost.excel.sheet('Паспорт ППО').setValues('C${rowOf('chairPosition')}', [['Учитель истории']])`);
+    await page.click('[data-test=passport-save]');
+    await page.locator('[data-test=passport-saved]').waitFor();
+    expect(await fake<string | null>(page, `x.sheet('Паспорт ППО').fill('C${rowOf('inn')}')`)).toBeNull();
+    const [[saved]] = (await server.test.ctx.db.sequelize.query(`SELECT chair_position FROM passports WHERE org_id = ${server.test.demo.orgIds.school}`)) as [Record<string, unknown>[], unknown];
+    expect(saved.chair_position).toBe('Учитель истории');
+  });
+
+  it('the structure: add a профбюро and a профгруппа in it, rename, close, and list them on a sheet', async () => {
+    await signIn('school');
+    await page.locator('[data-view=members]').waitFor();
+    await page.click('[data-test=tab-structure]');
+    await page.locator('[data-test=units]').waitFor();
+    await page.selectOption('[data-test=unit-kind]', 'subdivision');
+    await page.fill('[data-test=unit-name]', 'Начальная школа');
+    await page.click('[data-test=unit-add]');
+    await page.locator('[data-test=unit-added]').waitFor();
+    await page.selectOption('[data-test=unit-kind]', 'group');
+    await page.selectOption('[data-test=unit-parent]', { label: '— Начальная школа' });
+    await page.fill('[data-test=unit-name]', '1-е классы');
+    await page.click('[data-test=unit-add]');
+    await page.getByText('Добавлено: Профгруппа «1-е классы»').waitFor();
+    // The same name twice is refused next to the field.
+    await page.selectOption('[data-test=unit-kind]', 'subdivision');
+    expect(await page.inputValue('[data-test=unit-parent]')).toBe(String(server.test.demo.orgIds.school));
+    await page.fill('[data-test=unit-name]', 'Начальная школа');
+    watch.expectHttpError(409, /\/children$/);
+    await page.click('[data-test=unit-add]');
+    await page.getByText('уже есть подразделение «Начальная школа»').waitFor();
+    const units = await page.locator('[data-test=units] .list-item strong').allTextContents();
+    expect(units).toEqual(['Начальная школа', '1-е классы']);
+    await screenshot(page, '09-structure');
+
+    const group = page.locator('[data-test=units] .list-item', { hasText: '1-е классы' });
+    await group.locator('[data-test=unit-rename]').click();
+    await page.fill('[data-test=unit-new-name]', '1-е и 2-е классы');
+    await page.click('[data-test=unit-rename-save]');
+    await page.locator('[data-test=unit-renamed]').waitFor();
+    await page.locator('[data-test=units] .list-item', { hasText: '1-е и 2-е классы' }).locator('[data-test=unit-close]').click();
+    await page.click('[data-test=unit-close-confirm]');
+    await page.locator('[data-test=unit-closed]').waitFor();
+    expect(await page.locator('[data-test=units] .list-item strong').allTextContents()).toEqual(['Начальная школа']);
+
+    await page.click('[data-test=structure-sheet]');
+    await page.locator('[data-test=structure-sheet]').waitFor();
+    await page.getByText('Структура на листе «Структура»').waitFor();
+    const body = await fake<string[][]>(page, `x.table('СтруктураППО').bodyValues()`);
+    expect(body.map((r) => r.slice(0, 4))).toEqual([['', 'Профбюро', 'Начальная школа', 'Действует'], ['Начальная школа', 'Профгруппа', '1-е и 2-е классы', 'Закрыто']]);
+  });
+
+  it('without a recorded obligation the personal-data actions are closed, with the reason', async () => {
+    await signIn('kindergarten');
+    await page.locator('[data-view=members]').waitFor();
+    expect(await page.textContent('[data-test=banner-obligation]')).toMatch(/обязательство о неразглашении/i);
+    for (const t of ['pull', 'dry-run', 'push', 'revert']) expect(await page.isDisabled(`[data-test=${t}]`)).toBe(true);
+    expect(await page.isDisabled('[data-test=check]')).toBe(false);
+    expect(await page.isDisabled('[data-test=create-sheet]')).toBe(false);
+    await screenshot(page, '10-obligation-banner');
+  });
+
+  it('a territorial chair walks down to a primary organisation', async () => {
+    await signIn('territory');
+    await page.locator('[data-view=organisations]').waitFor();
+    await page.locator('[data-test=org-list] [data-test^=org-]').first().waitFor();
+    const names = await page.locator('[data-test=org-list] strong').allTextContents();
+    expect(names).toEqual(expect.arrayContaining(['ППО МБОУ «Средняя школа № 1»', 'ППО МБДОУ «Детский сад № 5 «Солнышко»']));
+    await screenshot(page, '11-choose-organisation');
+    await page.locator('[data-test=org-list] li', { hasText: 'Средняя школа № 1' }).locator('[data-test=choose]').click();
+    await page.locator('[data-view=members]').waitFor();
+    expect(await page.textContent('[data-test=current-org]')).toContain('Средняя школа № 1');
+    expect(await page.isVisible('[data-test=change-org]')).toBe(true);
+  });
+
+  it('an expired session brings the sign-in back over the pane; «Повторить» then finishes the action', async () => {
+    await signIn('school');
+    await page.locator('[data-view=members]').waitFor();
+    await page.click('[data-test=create-sheet]');
+    await page.locator('[data-test=create-result]').waitFor();
+    await page.evaluate(({ rows, text }) => (window as unknown as { __fakeHost: { pasteMemberRows(r: unknown, t: unknown): Promise<void> } }).__fakeHost.pasteMemberRows(rows, text), { rows: MESSY.slice(0, 3), text: TEXT_CELLS.slice(0, 1) });
+    server.test.clock.advanceMinutes(8 * 60 + 1); // past the token's lifetime
+    watch.expectHttpError(401, /\/members\/sync$/);
+    await page.click('[data-test=dry-run]');
+    await page.locator('[data-test=session-expired]').waitFor();
+    expect(await page.textContent('[data-test=session-expired]')).toMatch(/Сеанс истёк/);
+    expect(await page.inputValue('[data-test=session-expired] [data-test=login]')).toBe('school');
+    await screenshot(page, '12-session-expired');
+    await page.fill('[data-test=session-expired] [data-test=password]', DEMO_LOGINS.find((x) => x.login === 'school')!.password);
+    await page.click('[data-test=session-expired] [data-test=sign-in]');
+    await page.locator('[data-test=session-expired]').waitFor({ state: 'detached' });
+    // The view and the sheet are as they were; the failed action waits for «Повторить».
+    await page.click('[data-test=failure] [data-test=retry]');
+    await page.locator('[data-test=dry-run-result]').waitFor();
+    expect(await page.textContent('[data-test=dry-run-result]')).toMatch(/Сервер проверил 2 строки/);
+  });
 });

@@ -6,7 +6,9 @@ import type { ViewDef } from '../view';
 import { helpView } from './help';
 import { membersView } from './members';
 import { organisationsView } from './organisations';
+import { passportView } from './passport';
 import { passwordView } from './password';
 import { signInView } from './sign-in';
+import { structureView } from './structure';
 
-export const VIEWS: readonly ViewDef[] = [signInView, passwordView, organisationsView, membersView, helpView];
+export const VIEWS: readonly ViewDef[] = [signInView, passwordView, organisationsView, membersView, passportView, structureView, helpView];

@@ -106,7 +106,7 @@ export const membersView: ViewDef = {
         return;
       }
       if (c.issues.length === 0) {
-        d.set(results, notice(d, 'success', `Ошибок нет: проверено ${formatCount(c.checked)} ${rowsWord(c.checked)}`, `Можно нажимать «Отправить в реестр».${blank}`, [], 'check-result'));
+        d.set(results, notice(d, 'success', `Ошибок нет. Строк на листе: ${formatCount(c.checked)}`, `Можно нажимать «Отправить в реестр».${blank}`, [], 'check-result'));
         return;
       }
       d.set(
