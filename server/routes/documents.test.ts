@@ -1,0 +1,423 @@
+import JSZip from 'jszip';
+import request from 'supertest';
+import { documentXml, splitDocuments } from '../documents/test-fixtures';
+import { extractText } from '../documents/xml';
+import { readTemplateFile } from '../documents';
+import { documentModels } from '../services/documents/models';
+import { craftZip, insertMembers, prepareConsentDetails, TEST_CARD_OPERATOR, type FixtureMember } from '../services/documents/test-fixtures';
+import { DOWNLOAD_TTL_MINUTES } from '../services/documents/downloads';
+import { auth, startTestApp, type TestApp } from '../../test/support/app';
+import { dbVariants } from '../../test/support/db';
+
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+const UPLOAD_LIMIT = 256 * 1024;
+
+const MEMBERS: FixtureMember[] = [
+  {
+    surname: 'Канарейкина', name: 'Алёна', patronymic: 'Петровна',
+    address: '420000, г. Демонстрационный, ул. Садовая, д. 5, кв. 12',
+    idDocument: 'паспорт 9204 123456, выдан МВД по Республике Татарстан 12.03.2015', phone: '+79123456789', email: 'alena@example.ru',
+  },
+  { surname: "Д'Артаньян-Ёлкин", name: 'Пётр', patronymic: 'Семёнович' },
+  { surname: 'Соловьёва', name: 'Мария', patronymic: null, address: '420000, г. Демонстрационный, ул. Лесная, д. 1' },
+];
+const fullName = (m: FixtureMember) => [m.surname, m.name, m.patronymic].filter(Boolean).join(' ');
+
+/** The download path (below /api/v1) of an absolute single-use link. */
+function downloadPath(url: string): string {
+  return new URL(url).pathname;
+}
+
+async function download(t: TestApp, url: string) {
+  return request(t.app)
+    .get(downloadPath(url))
+    .buffer(true)
+    .parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+}
+
+async function docxText(docx: Buffer): Promise<string> {
+  return extractText(await documentXml(docx));
+}
+
+describe.each(dbVariants())('documents: consents, templates, obligations, login letters (%s)', (variant) => {
+  let t: TestApp;
+  let admin: string;
+  let school: string;
+  let territory: string;
+  const api = () => request(t.app);
+  const printed = () => documentModels(t.ctx.db).PrintedDocument;
+  const auditRows = async () => (await t.ctx.db.models.AuditEntry.findAll({ order: [['id', 'ASC']] })).map((r) => r.get({ plain: true }));
+
+  beforeEach(async () => {
+    t = await startTestApp(variant, { uploadLimitBytes: UPLOAD_LIMIT });
+    admin = await t.token('admin');
+    school = await t.token('school');
+    territory = await t.token('territory');
+  });
+  afterEach(() => t.close());
+
+  const ready = () => prepareConsentDetails(t.app, admin, [t.demo.orgIds.territorial, t.demo.orgIds.region, t.demo.orgIds.central]);
+  const print = (token: string, orgId: number, body: object) => api().post(`/api/v1/organisations/${orgId}/documents/consents`).set(auth(token)).send(body);
+
+  test('consents of chosen members: one .docx, members × 3 separate documents, every name exact, through a single-use link', async () => {
+    await ready();
+    const ids = await insertMembers(t.ctx, t.demo.orgIds.school, MEMBERS);
+    const res = await print(school, t.demo.orgIds.school, { memberIds: ids, format: 'docx' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ printed: 3, consents: 9, notPrintable: [] });
+    expect(res.body.downloadUrl).toMatch(new RegExp(`^${t.ctx.config.publicOrigin}/api/v1/downloads/[A-Za-z0-9_-]{43}$`));
+    expect(new Date(res.body.expiresAt).getTime() - t.clock.now.getTime()).toBe(DOWNLOAD_TTL_MINUTES * 60_000);
+    // No name and no token in the answer besides the link itself.
+    expect(JSON.stringify(res.body)).not.toContain('Канарейкина');
+
+    // The link needs no bearer token: it is the credential.
+    const file = await download(t, res.body.downloadUrl);
+    expect(file.status).toBe(200);
+    expect(file.headers['content-type']).toBe(DOCX);
+    expect(file.headers['content-disposition']).toMatch(/^attachment;/);
+    expect(file.headers['cache-control']).toBe('no-store');
+    const xml = await documentXml(file.body as Buffer);
+    expect(xml).not.toContain('{{');
+    const docs = splitDocuments(xml);
+    expect(docs).toHaveLength(MEMBERS.length * 3);
+    // Every consent is a section of its own that starts on a new page.
+    expect(xml.match(/<w:sectPr\b/g)).toHaveLength(MEMBERS.length * 3);
+    expect(xml.match(/<w:sectPr\b(?:(?!<\/w:sectPr>).)*<w:type w:val="nextPage"\/>/g)).toHaveLength(MEMBERS.length * 3);
+    docs.forEach((doc, i) => {
+      const text = extractText(doc).replace(/\s+/g, ' ');
+      const m = MEMBERS[Math.floor(i / 3)];
+      expect(text).toContain(`Я, ${fullName(m)},`);
+      for (const other of MEMBERS) if (other !== m) expect(text).not.toContain(fullName(other));
+    });
+    const all = extractText(xml);
+    expect(all).toContain('Первичная профсоюзная организация МБОУ «Средняя школа № 1»');
+    expect(all).toContain('Демонстрационная районная организация Профсоюза');
+    expect(all).toContain(`ИНН ${TEST_CARD_OPERATOR.inn}`);
+
+    // Once only.
+    const again = await download(t, res.body.downloadUrl);
+    expect(again.status).toBe(410);
+    expect(JSON.parse((again.body as Buffer).toString('utf8'))).toMatchObject({ type: '/problems/link_used', status: 410 });
+
+    // What was printed is recorded, the file is gone.
+    const row = await printed().findByPk(res.body.documentId);
+    expect(row).toMatchObject({ kind: 'consents', orgId: t.demo.orgIds.school, format: 'docx', file: null });
+    expect(row!.downloadedAt).toBeInstanceOf(Date);
+    expect(JSON.parse(row!.memberIds!)).toEqual(ids);
+    expect(JSON.parse(row!.templateVersion)).toEqual({ 'consent-union': 1, 'consent-operator': 1, 'consent-notify': 1 });
+    expect(row!.downloadTokenHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(res.body.downloadUrl).not.toContain(row!.downloadTokenHash);
+
+    // Audit: who, which members by id, template versions — never names.
+    const audit = await auditRows();
+    const printedAudit = audit.find((a) => a.action === 'document.printed' && a.entityId === res.body.documentId)!;
+    expect(printedAudit.userId).toBeGreaterThan(0);
+    expect(JSON.parse(printedAudit.details!)).toMatchObject({ kind: 'consents', memberIds: ids, templateVersions: { 'consent-union': 1 } });
+    const downloadedAudit = audit.filter((a) => a.action === 'document.downloaded' && a.entityId === res.body.documentId);
+    expect(downloadedAudit).toHaveLength(1);
+    expect(JSON.parse(downloadedAudit[0].details!)).toMatchObject({ memberIds: ids });
+    const auditText = JSON.stringify(audit);
+    for (const m of MEMBERS) {
+      expect(auditText).not.toContain(m.surname);
+      if (m.address) expect(auditText).not.toContain(m.address);
+    }
+  });
+
+  test('a .zip with one .docx per member; «all without signed consents» prints only the consents not collected yet', async () => {
+    await ready();
+    const unit = await api().post(`/api/v1/organisations/${t.demo.orgIds.school}/children`).set(auth(school)).send({ kind: 'group', name: 'Профгруппа учителей начальных классов' });
+    expect(unit.status).toBe(201);
+    const [none, onlyUnion, allGiven, gone] = await insertMembers(
+      t.ctx,
+      unit.body.id,
+      [
+        { surname: 'Безсогласий', name: 'Иван', patronymic: 'Иванович' },
+        { surname: 'Частичная', name: 'Ольга', patronymic: 'Олеговна', consentUnion: 'given' },
+        { surname: 'Полная', name: 'Нина', patronymic: 'Ниловна', consentUnion: 'given', consentOperator: 'refused', consentNotify: 'given' },
+        { surname: 'Выбывший', name: 'Пётр', patronymic: 'Петрович', deregisteredAt: '2025-06-30' },
+      ],
+      t.demo.orgIds.school,
+    );
+    const res = await print(school, unit.body.id, { allWithoutSignedConsents: true, format: 'zip' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ printed: 2, consents: 5, notPrintable: [] });
+    const row = await printed().findByPk(res.body.documentId);
+    expect(JSON.parse(row!.memberIds!)).toEqual([none, onlyUnion]);
+    expect(JSON.parse(row!.memberIds!)).not.toContain(allGiven);
+    expect(JSON.parse(row!.memberIds!)).not.toContain(gone);
+
+    const file = await download(t, res.body.downloadUrl);
+    expect(file.status).toBe(200);
+    expect(file.headers['content-type']).toBe('application/zip');
+    const zip = await JSZip.loadAsync(file.body as Buffer);
+    const names = Object.keys(zip.files).sort();
+    expect(names).toHaveLength(2);
+    const texts = await Promise.all(names.map(async (n) => docxText(await zip.file(n)!.async('nodebuffer'))));
+    const ofNone = texts.find((x) => x.includes('Безсогласий Иван Иванович'))!;
+    const ofPartial = texts.find((x) => x.includes('Частичная Ольга Олеговна'))!;
+    expect(splitDocuments(await documentXml(await zip.file(names[texts.indexOf(ofNone)])!.async('nodebuffer')))).toHaveLength(3);
+    expect(splitDocuments(await documentXml(await zip.file(names[texts.indexOf(ofPartial)])!.async('nodebuffer')))).toHaveLength(2);
+    expect(ofPartial).toContain(TEST_CARD_OPERATOR.address);
+  });
+
+  test('members that cannot be printed are listed with the reason, the rest printed; nobody printable → 422', async () => {
+    await ready();
+    const [ok, noName, deregistered] = await insertMembers(t.ctx, t.demo.orgIds.school, [
+      MEMBERS[0],
+      { surname: 'Безымянная', name: '' },
+      { surname: 'Ушедшая', name: 'Вера', deregisteredAt: '2025-01-31' },
+    ]);
+    const res = await print(school, t.demo.orgIds.school, { memberIds: [ok, noName, deregistered], kinds: ['union'], format: 'docx' });
+    expect(res.status).toBe(201);
+    expect(res.body.printed).toBe(1);
+    expect(res.body.consents).toBe(1);
+    expect(res.body.notPrintable).toEqual([
+      { memberId: noName, reason: expect.stringContaining('Не заполнено имя') },
+      { memberId: deregistered, reason: expect.stringContaining('Снят(а) с учёта') },
+    ]);
+    const none = await print(school, t.demo.orgIds.school, { memberIds: [noName], format: 'docx' });
+    expect(none.status).toBe(422);
+    expect(none.body.type).toBe('/problems/nothing_to_print');
+    expect(none.body.notPrintable).toHaveLength(1);
+  });
+
+  test('a member of another organisation makes the whole request 404; a chair without the obligation gets 403', async () => {
+    await ready();
+    const [own] = await insertMembers(t.ctx, t.demo.orgIds.school, [MEMBERS[0]]);
+    const [foreign] = await insertMembers(t.ctx, t.demo.orgIds.kindergarten, [MEMBERS[1]]);
+    const before = await printed().count();
+    const res = await print(school, t.demo.orgIds.school, { memberIds: [own, foreign], format: 'docx' });
+    expect(res.status).toBe(404);
+    expect(JSON.stringify(res.body)).not.toContain(foreign);
+    // The territorial chair sees both organisations, but the request is about the school.
+    expect((await print(territory, t.demo.orgIds.school, { memberIds: [own, foreign], format: 'docx' })).status).toBe(404);
+    expect((await print(school, t.demo.orgIds.school, { memberIds: ['not-a-member-id'], format: 'docx' })).status).toBe(404);
+    // Members of two primary organisations at once: printed per organisation.
+    const both = await print(territory, t.demo.orgIds.territorial, { memberIds: [own, foreign], format: 'docx' });
+    expect(both.status).toBe(422);
+    expect(both.body.type).toBe('/problems/several_primary_organisations');
+    expect(await printed().count()).toBe(before);
+
+    const kindergarten = await t.token('kindergarten');
+    const closed = await print(kindergarten, t.demo.orgIds.kindergarten, { memberIds: [foreign], format: 'docx' });
+    expect(closed.status).toBe(403);
+    expect(closed.body.type).toBe('/problems/obligation_required');
+  });
+
+  test('missing details answer 422 naming them: the passport, the superior organisations, the card operator', async () => {
+    const [id] = await insertMembers(t.ctx, t.demo.orgIds.school, [MEMBERS[0]]);
+    const cleared = await api().put(`/api/v1/organisations/${t.demo.orgIds.school}/passport`).set(auth(school)).send({ data: { legalAddress: null, unionName: null } });
+    expect(cleared.status).toBe(200);
+
+    const noPassport = await print(school, t.demo.orgIds.school, { memberIds: [id], format: 'docx' });
+    expect(noPassport.status).toBe(422);
+    expect(noPassport.body.type).toBe('/problems/organisation_details_missing');
+    expect(noPassport.body.detail).toContain('Заполните в паспорте ППО: наименование профсоюзной организации (вкладка «ИНПО»), юридический адрес (вкладка «Адреса и телефоны»).');
+    expect(noPassport.body.detail).toContain('«Демонстрационная районная организация Профсоюза»');
+    expect(noPassport.body.missing).toEqual(
+      expect.arrayContaining([
+        { orgId: t.demo.orgIds.school, field: 'unionName', where: 'passport' },
+        { orgId: t.demo.orgIds.school, field: 'legalAddress', where: 'passport' },
+        { orgId: t.demo.orgIds.territorial, field: 'legalAddress', where: 'details' },
+        { orgId: t.demo.orgIds.central, field: 'legalAddress', where: 'details' },
+      ]),
+    );
+
+    await api().put(`/api/v1/organisations/${t.demo.orgIds.school}/passport`).set(auth(school)).send({ data: { legalAddress: 'г. Демонстрационный, ул. Школьная, д. 1', unionName: 'Первичная профсоюзная организация МБОУ «Средняя школа № 1»' } });
+    // Superiors' addresses come from their details, kept by their chairs (or the administrator).
+    for (const [token, orgId] of [[territory, t.demo.orgIds.territorial], [await t.token('region'), t.demo.orgIds.region], [admin, t.demo.orgIds.central]] as const) {
+      const r = await api().put(`/api/v1/organisations/${orgId}/documents/details`).set(auth(token)).send({ legalAddress: `420000, г. Демонстрационный, д. ${orgId}` });
+      expect(r.status).toBe(200);
+    }
+    const noOperator = await print(school, t.demo.orgIds.school, { memberIds: [id], format: 'docx' });
+    expect(noOperator.status).toBe(422);
+    expect(noOperator.body.type).toBe('/problems/documents_settings_missing');
+    expect(noOperator.body.detail).toContain('ИНН оператора электронных профсоюзных билетов');
+    expect(noOperator.body.detail).toContain('адрес оператора электронных профсоюзных билетов');
+    expect(noOperator.body.missing).toEqual(['cardOperator.inn', 'cardOperator.address']);
+    // The other two consents do not need the card operator.
+    expect((await print(school, t.demo.orgIds.school, { memberIds: [id], kinds: ['union', 'notify'], format: 'docx' })).status).toBe(201);
+
+    // The administrator sets the operator's details without editing files.
+    const settings = await api().get('/api/v1/settings/documents').set(auth(admin));
+    expect(settings.body.missing).toEqual(['ИНН оператора электронных профсоюзных билетов', 'адрес оператора электронных профсоюзных билетов']);
+    const badInn = await api().put('/api/v1/settings/documents').set(auth(admin)).send({ cardOperator: { inn: '7830002294' } });
+    expect(badInn.status).toBe(400);
+    expect(badInn.body.errors[0].field).toBe('cardOperator.inn');
+    const saved = await api().put('/api/v1/settings/documents').set(auth(admin)).send({ cardOperator: TEST_CARD_OPERATOR });
+    expect(saved.status).toBe(200);
+    expect(saved.body).toMatchObject({ cardOperator: TEST_CARD_OPERATOR, missing: [], defaults: { inn: null, address: null } });
+    expect((await print(school, t.demo.orgIds.school, { memberIds: [id], format: 'docx' })).status).toBe(201);
+    // null removes an override: the config file's (empty) value applies again.
+    const reset = await api().put('/api/v1/settings/documents').set(auth(admin)).send({ cardOperator: { inn: null } });
+    expect(reset.body.cardOperator.inn).toBeNull();
+    expect((await print(school, t.demo.orgIds.school, { memberIds: [id], format: 'docx' })).status).toBe(422);
+
+    // Details of a primary organisation live in its passport, not here.
+    const primaryDetails = await api().put(`/api/v1/organisations/${t.demo.orgIds.school}/documents/details`).set(auth(territory)).send({ legalAddress: 'x' });
+    expect(primaryDetails.status).toBe(400);
+  });
+
+  test('the link expires: 410 after the time, and the stored file is deleted', async () => {
+    const res = await api().post('/api/v1/me/documents/obligation').set(auth(school));
+    expect(res.status).toBe(201);
+    t.clock.advanceMinutes(DOWNLOAD_TTL_MINUTES + 1);
+    const late = await download(t, res.body.downloadUrl);
+    expect(late.status).toBe(410);
+    expect(JSON.parse((late.body as Buffer).toString('utf8')).type).toBe('/problems/link_expired');
+    const row = await printed().findByPk(res.body.documentId);
+    expect(row!.file).toBeNull();
+    expect(row!.fileDeletedAt).toBeInstanceOf(Date);
+    expect(row!.downloadedAt).toBeNull();
+    expect((await download(t, `${t.ctx.config.publicOrigin}/api/v1/downloads/${'x'.repeat(43)}`)).status).toBe(404);
+  });
+
+  test('template upload: a valid replacement becomes the next version, used by the next print and recorded', async () => {
+    await ready();
+    const [id] = await insertMembers(t.ctx, t.demo.orgIds.school, [MEMBERS[0]]);
+    const list = await api().get('/api/v1/templates').set(auth(admin));
+    expect(list.status).toBe(200);
+    expect(list.body).toHaveLength(6);
+    expect(list.body.find((x: { kind: string }) => x.kind === 'consent-union')).toMatchObject({ version: 1, shipped: true, versions: 1 });
+
+    const zip = await JSZip.loadAsync(readTemplateFile('consent-union'));
+    const xml = await zip.file('word/document.xml')!.async('string');
+    expect(xml).toContain('СОГЛАСИЕ');
+    zip.file('word/document.xml', xml.replace('СОГЛАСИЕ', 'СОГЛАСИЕ (РЕДАКЦИЯ 2)'));
+    const edited = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    const up = await api().put('/api/v1/templates/consent-union').set(auth(admin)).set('Content-Type', DOCX).send(edited);
+    expect(up.status).toBe(200);
+    expect(up.body).toMatchObject({ kind: 'consent-union', version: 2, shipped: false, created: true, versions: 2 });
+    // The same file again: no new version.
+    const same = await api().put('/api/v1/templates/consent-union').set(auth(admin)).set('Content-Type', DOCX).send(edited);
+    expect(same.body).toMatchObject({ version: 2, created: false });
+
+    const back = await api().get('/api/v1/templates/consent-union').set(auth(admin)).buffer(true).parse((r, cb) => {
+      const c: Buffer[] = [];
+      r.on('data', (x: Buffer) => c.push(x));
+      r.on('end', () => cb(null, Buffer.concat(c)));
+    });
+    expect(back.status).toBe(200);
+    expect((back.body as Buffer).equals(edited)).toBe(true);
+
+    const res = await print(school, t.demo.orgIds.school, { memberIds: [id], format: 'docx' });
+    expect(res.status).toBe(201);
+    const text = await docxText((await download(t, res.body.downloadUrl)).body as Buffer);
+    expect(text).toContain('СОГЛАСИЕ (РЕДАКЦИЯ 2)');
+    const row = await printed().findByPk(res.body.documentId);
+    expect(JSON.parse(row!.templateVersion)).toEqual({ 'consent-union': 2, 'consent-operator': 1, 'consent-notify': 1 });
+    const uploadAudit = (await auditRows()).find((a) => a.action === 'template.uploaded')!;
+    expect(JSON.parse(uploadAudit.details!)).toMatchObject({ kind: 'consent-union', version: 2 });
+  });
+
+  test('template upload refusals: a missing placeholder named (422), not a .docx (400), too large (413), a zip bomb (413), wrong type (415)', async () => {
+    const put = (body: Buffer | string, type = DOCX) => api().put('/api/v1/templates/consent-union').set(auth(admin)).set('Content-Type', type).send(body);
+
+    const zip = await JSZip.loadAsync(readTemplateFile('consent-union'));
+    const xml = await zip.file('word/document.xml')!.async('string');
+    expect(xml).toContain('{{operator_address}}');
+    zip.file('word/document.xml', xml.replace('{{operator_address}}', 'адрес впишем от руки'));
+    const missing = await put(await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
+    expect(missing.status).toBe(422);
+    expect(missing.body.type).toBe('/problems/template_rejected');
+    expect(missing.body.detail).toContain('{{operator_address}}');
+    expect(missing.body.missing).toEqual(['operator_address']);
+
+    const notZip = await put(Buffer.from('Просто текст, а не документ'));
+    expect(notZip.status).toBe(400);
+    expect(notZip.body.type).toBe('/problems/template_not_docx');
+    expect(notZip.body.detail).toContain('.docx');
+    const zipNotDocx = await put(craftZip([{ name: 'readme.txt', data: Buffer.from('не Word') }]));
+    expect(zipNotDocx.status).toBe(400);
+
+    const big = await put(Buffer.alloc(UPLOAD_LIMIT + 1, 1));
+    expect(big.status).toBe(413);
+    expect(big.body.type).toBe('/problems/upload_too_large');
+
+    const bomb = await put(craftZip([{ name: 'word/document.xml', data: Buffer.alloc(4 * 1024 * 1024), declaredSize: 2000 }]));
+    expect(bomb.status).toBe(413);
+    expect(bomb.body.type).toBe('/problems/template_too_large');
+
+    expect((await put(readTemplateFile('consent-union'), 'application/pdf')).status).toBe(415);
+    // Nothing changed.
+    const list = await api().get('/api/v1/templates').set(auth(admin));
+    expect(list.body.find((x: { kind: string }) => x.kind === 'consent-union')).toMatchObject({ version: 1, versions: 1 });
+  });
+
+  test('obligation: the superior organisation prints it for a chair it manages; anyone prints their own', async () => {
+    const kgUser = await t.ctx.db.models.User.findOne({ where: { login: 'kindergarten' } });
+    const res = await api().post(`/api/v1/accounts/${kgUser!.id}/documents/obligation`).set(auth(territory));
+    expect(res.status).toBe(201);
+    const text = await docxText((await download(t, res.body.downloadUrl)).body as Buffer);
+    expect(text).toContain('Фёдорова Анна Ивановна');
+    expect(text).toContain('Председатель первичной профсоюзной организации');
+    expect(text).toContain('ППО МБДОУ «Детский сад № 5 «Солнышко»');
+    const row = await printed().findByPk(res.body.documentId);
+    expect(row).toMatchObject({ kind: 'obligation', subjectUserId: kgUser!.id, orgId: t.demo.orgIds.kindergarten, templateVersion: '{"obligation":1}' });
+
+    // The chair whose obligation is not recorded yet prints their own, to sign it.
+    const own = await api().post('/api/v1/me/documents/obligation').set(auth(await t.token('kindergarten')));
+    expect(own.status).toBe(201);
+    // A chair cannot print for others; a territorial chair not for an account outside its subtree or its own level.
+    expect((await api().post(`/api/v1/accounts/${kgUser!.id}/documents/obligation`).set(auth(school))).status).toBe(403);
+    const territoryUser = await t.ctx.db.models.User.findOne({ where: { login: 'territory' } });
+    expect((await api().post(`/api/v1/accounts/${territoryUser!.id}/documents/obligation`).set(auth(territory))).status).toBe(403);
+  });
+
+  test('login letter: the account is created with its letter; the password is only in the letter and the answer, never stored readable', async () => {
+    const users = await t.ctx.db.models.User.count();
+    const noContact = await api().post(`/api/v1/organisations/${t.demo.orgIds.kindergarten}/accounts/with-letter`).set(auth(territory)).send({ fullName: 'Белова Елена Юрьевна' });
+    expect(noContact.status).toBe(422);
+    expect(noContact.body.type).toBe('/problems/contact_missing');
+    expect(await t.ctx.db.models.User.count()).toBe(users);
+
+    const res = await api()
+      .post(`/api/v1/organisations/${t.demo.orgIds.kindergarten}/accounts/with-letter`)
+      .set(auth(territory))
+      .send({ fullName: 'Белова Елена Юрьевна', contact: '+7 843 200-00-00' });
+    expect(res.status).toBe(201);
+    const { login } = res.body.account;
+    const password: string = res.body.oneTimePassword;
+    expect(password).toHaveLength(12);
+
+    // Before the download the stored file is encrypted: not a readable .docx, no password in it.
+    const stored = await printed().findByPk(res.body.documentId);
+    expect(stored!.file).not.toBeNull();
+    expect(Buffer.from(stored!.file!).includes(Buffer.from(password))).toBe(false);
+    await expect(JSZip.loadAsync(Buffer.from(stored!.file!))).rejects.toThrow();
+
+    const letter = await download(t, res.body.downloadUrl);
+    expect(letter.status).toBe(200);
+    const text = await docxText(letter.body as Buffer);
+    expect(text).toContain(login);
+    expect(text).toContain(password);
+    expect(text).toContain('Белова Елена Юрьевна');
+    expect(text).toContain(t.ctx.config.publicOrigin);
+    expect(text).toContain('+7 843 200-00-00');
+
+    // After the download nothing of the letter is kept: no file, and no column holds the password.
+    const after = await printed().findByPk(res.body.documentId);
+    expect(after!.file).toBeNull();
+    expect(JSON.stringify(after!.get({ plain: true }))).not.toContain(password);
+    expect(JSON.stringify(await auditRows())).not.toContain(password);
+    expect((await download(t, res.body.downloadUrl)).status).toBe(410);
+    expect((await api().post('/api/v1/auth/login').send({ login, password })).status).toBe(200);
+
+    // A new letter means a new password; the contact can also come from the organisation's details.
+    await api().put(`/api/v1/organisations/${t.demo.orgIds.territorial}/documents/details`).set(auth(territory)).send({ contact: 'help@example.org' });
+    const reset = await api().post(`/api/v1/accounts/${res.body.account.id}/reset-password/with-letter`).set(auth(territory));
+    expect(reset.status).toBe(200);
+    expect(reset.body.oneTimePassword).not.toBe(password);
+    const resetText = await docxText((await download(t, reset.body.downloadUrl)).body as Buffer);
+    expect(resetText).toContain(reset.body.oneTimePassword);
+    expect(resetText).toContain('help@example.org');
+    expect((await api().post('/api/v1/auth/login').send({ login, password })).status).toBe(401);
+    const printedAudit = (await auditRows()).filter((a) => a.action === 'document.printed' && JSON.parse(a.details!).kind === 'login-letter');
+    expect(printedAudit).toHaveLength(2);
+    expect(JSON.parse(printedAudit[0].details!)).toMatchObject({ templateVersions: { 'login-letter': 1 }, subjectUserId: res.body.account.id });
+  });
+});
