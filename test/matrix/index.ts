@@ -1,7 +1,8 @@
 /** Every area's matrix entries. A new area of the API adds its file here. */
+import { documentsMatrix } from './documents.matrix';
 import { foundationMatrix } from './foundation.matrix';
 import { membersMatrix } from './members.matrix';
 import { progressMatrix } from './progress.matrix';
 import type { MatrixArea } from './types';
 
-export const MATRIX_AREAS: MatrixArea[] = [foundationMatrix, progressMatrix, membersMatrix];
+export const MATRIX_AREAS: MatrixArea[] = [foundationMatrix, progressMatrix, documentsMatrix, membersMatrix];
