@@ -165,7 +165,4 @@ export function selectField(dom: Dom, label: string, options: { value: string; l
   };
 }
 
-/** "12 345" with a thin non-breaking space, as Russian texts write big numbers. */
-export function formatCount(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
-}
+export { formatCount } from './format';

@@ -1,6 +1,6 @@
 /** The clickable list of problems: «Строка 12, «Дата рождения»: …» → Excel goes to the cell. */
 import type { Dom } from './dom';
-import { formatCount } from './components';
+import { formatCount } from './format';
 
 export interface IssueItem {
   title: string;

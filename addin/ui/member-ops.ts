@@ -20,7 +20,7 @@ import { isApiError } from '../api/errors';
 import { pullAllMembers } from '../api/pull';
 import { PushJob, type PushSummary } from '../api/push';
 import type { Reporter } from './activity';
-import { formatCount } from './components';
+import { formatCount } from './format';
 import { forgetRegistryIds } from './excel-extra';
 import type { LastPush } from './last-push';
 import { checkRows, issuesFromResults, marksFromIssues, toSyncRows, type CheckResult, type Issue } from './members-logic';

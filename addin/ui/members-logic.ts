@@ -8,6 +8,7 @@ import { columnByKey, type ColumnKey, type MemberData, type RawMemberRow } from 
 import { duplicateKeys, findDuplicateRows } from '../../domain/members/duplicates';
 import { normalizeMemberRow } from '../../domain/members/normalize-row';
 import type { SyncOutcome, SyncRowIn, SyncRowResult } from '../../domain/members/sync-contract';
+import { formatCount } from './format';
 
 /** One problem the pane lists and the sheet marks. */
 export interface Issue {
@@ -148,10 +149,10 @@ export function summarySentence(counts: Record<SyncOutcome, number>, dryRun: boo
   const problems = counts.error + counts.conflict;
   if (dryRun) {
     return problems === 0
-      ? `Сервер проверил ${accepted} ${rowsAcc(accepted)}: ошибок нет, можно отправлять`
-      : `Сервер проверил ${accepted + problems} ${rowsAcc(accepted + problems)}: ${problems} ${plural(problems, ['требует', 'требуют', 'требуют'])} исправления`;
+      ? `Сервер проверил ${formatCount(accepted)} ${rowsAcc(accepted)}: ошибок нет, можно отправлять`
+      : `Сервер проверил ${formatCount(accepted + problems)} ${rowsAcc(accepted + problems)}: ${formatCount(problems)} ${plural(problems, ['требует', 'требуют', 'требуют'])} исправления`;
   }
-  if (problems === 0) return `Готово: реестр принял ${accepted} ${rowsAcc(accepted)}`;
-  return `Реестр принял ${accepted} ${rowsAcc(accepted)}; ${problems} ${rowsWord(problems)} не ${plural(problems, ['принята', 'приняты', 'приняты'])} — исправьте и отправьте снова`;
+  if (problems === 0) return `Готово: реестр принял ${formatCount(accepted)} ${rowsAcc(accepted)}`;
+  return `Реестр принял ${formatCount(accepted)} ${rowsAcc(accepted)}; ${formatCount(problems)} ${rowsWord(problems)} не ${plural(problems, ['принята', 'приняты', 'приняты'])} — исправьте и отправьте снова`;
 }
 

@@ -132,17 +132,20 @@ export interface ConsoleWatch {
    * and URL; anything else still fails the test.
    */
   expectHttpError(status: number, url: RegExp): void;
+  /** The same for a connection the test breaks on purpose ("net::ERR_CONNECTION_RESET" and the like). */
+  expectNetworkError(url: RegExp): void;
 }
 
 export function watchConsole(page: Page): ConsoleWatch {
   const errors: string[] = [];
-  const expected: { status: number; url: RegExp }[] = [];
+  const expected: { status: number | 'net'; url: RegExp }[] = [];
   page.on('console', (msg: ConsoleMessage) => {
     if (msg.type() !== 'error') return;
     const text = msg.text();
-    const m = /^Failed to load resource: the server responded with a status of (\d{3})/.exec(text);
+    const m = /^Failed to load resource: (?:the server responded with a status of (\d{3})|net::ERR_)/.exec(text);
     if (m) {
-      const i = expected.findIndex((e) => e.status === Number(m[1]) && e.url.test(msg.location().url));
+      const status = m[1] ? Number(m[1]) : 'net';
+      const i = expected.findIndex((e) => e.status === status && e.url.test(msg.location().url));
       if (i >= 0) {
         expected.splice(i, 1);
         return;
@@ -154,6 +157,7 @@ export function watchConsole(page: Page): ConsoleWatch {
   return {
     errors,
     expectHttpError: (status, url) => void expected.push({ status, url }),
+    expectNetworkError: (url) => void expected.push({ status: 'net', url }),
   };
 }
 
@@ -166,6 +170,7 @@ export async function routeOffice(page: Page, base: string): Promise<void> {
 
 export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.waitForTimeout(350); // let the progress bar's width transition (0.2 s) finish
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;

@@ -6,8 +6,10 @@
  * Screenshots of each step: artifacts/screenshots/*.png.
  */
 import type { Page } from 'playwright-core';
+import request from 'supertest';
 import { MEMBER_COLUMNS, RESULT_HEADER } from '../../domain/members/columns';
 import { DEMO_LOGINS } from '../../server/services/demo-seed';
+import { inventPeople, peopleAsSheetRows } from '../../server/services/members/demo-members';
 import { chromiumOrSkip, launchBrowser, routeOffice, screenshot, startServer, watchConsole, type Browser, type ConsoleWatch, type RunningServer } from './harness';
 
 const chromium = chromiumOrSkip();
@@ -359,5 +361,107 @@ describeBrowser('task pane in Chromium (fake Excel, real server)', () => {
     await page.click('[data-test=failure] [data-test=retry]');
     await page.locator('[data-test=dry-run-result]').waitFor();
     expect(await page.textContent('[data-test=dry-run-result]')).toMatch(/Сервер проверил 2 строки/);
+  });
+
+  it('a long list goes in chunks with a moving bar; a chunk whose answer is lost is retried with the same key and nothing is doubled', async () => {
+    const N = 2_500;
+    const people = peopleAsSheetRows(inventPeople(N, { seed: 4242, snilsFrom: 300_000, year: 2026 }));
+    const grid = people.map((p) => [...MEMBER_COLUMNS.map((c) => String((p as Record<string, unknown>)[c.key] ?? '')), '']);
+    await signIn('school');
+    await page.locator('[data-view=members]').waitFor();
+    await page.click('[data-test=create-sheet]');
+    await page.locator('[data-test=create-result]').waitFor();
+    await page.evaluate((rows) => (window as unknown as { __fakeHost: { pasteMemberRows(r: unknown): Promise<void> } }).__fakeHost.pasteMemberRows(rows), grid);
+    const before = await memberIds(server);
+    const [[{ n: batchesBefore }]] = (await server.test.ctx.db.sequelize.query(`SELECT COUNT(*) AS n FROM member_batches WHERE org_id = ${server.test.demo.orgIds.school}`)) as [{ n: number }[], unknown];
+
+    // Request 1: the server does the work, the answer is lost (connection reset). Request 2: the
+    // client's automatic retry of the same chunk. Request 3: the next chunk, held until the
+    // screenshot of the half-full bar is taken.
+    const bodies: string[] = [];
+    let releaseThird!: () => void;
+    const third = new Promise<void>((r) => (releaseThird = r));
+    await page.route('**/api/v1/organisations/*/members/sync', async (route) => {
+      bodies.push(route.request().postData() ?? '');
+      const n = bodies.length;
+      if (n === 1) {
+        await route.fetch();
+        await route.abort('connectionreset');
+        return;
+      }
+      if (n === 3) await third;
+      await route.continue();
+    });
+    watch.expectNetworkError(/\/members\/sync$/);
+    await page.click('[data-test=push]');
+    const caption = await eventually(
+      () => page.locator('[data-test=activity] .progress-caption').textContent().catch(() => ''),
+      (t) => /Отправлено [1-9]/.test(t ?? ''),
+      150,
+    );
+    expect(caption).toMatch(/^Отправлено \d[\d\u202f]* из 2\u202f500 строк$/);
+    await screenshot(page, '13-push-chunks-progress');
+    releaseThird();
+    await page.locator('[data-test=push-result]').waitFor({ timeout: 60_000 });
+    await page.unroute('**/api/v1/organisations/*/members/sync');
+    expect(await page.textContent('[data-test=push-result]')).toContain('Готово: реестр принял 2\u202f500 строк');
+
+    // The retry carried the identical body (same idempotency key); there were two chunks.
+    expect(bodies).toHaveLength(3);
+    expect(bodies[1]).toBe(bodies[0]);
+    const keys = bodies.map((b) => (JSON.parse(b) as { idempotencyKey: string }).idempotencyKey);
+    expect(keys[0]).toBe(keys[1]);
+    expect(keys[2]).not.toBe(keys[0]);
+
+    // The database: exactly N new members, no СНИЛС twice, two batches (one per chunk).
+    const after = await memberIds(server);
+    expect(after.size - before.size).toBe(N);
+    const [[dup]] = (await server.test.ctx.db.sequelize.query(
+      `SELECT COUNT(*) AS n FROM (SELECT snils FROM members WHERE primary_org_id = ${server.test.demo.orgIds.school} AND snils IS NOT NULL GROUP BY snils HAVING COUNT(*) > 1) d`,
+    )) as [{ n: number }[], unknown];
+    expect(Number(dup.n)).toBe(0);
+    const [[{ n: batchesAfter }]] = (await server.test.ctx.db.sequelize.query(`SELECT COUNT(*) AS n FROM member_batches WHERE org_id = ${server.test.demo.orgIds.school}`)) as [{ n: number }[], unknown];
+    expect(Number(batchesAfter) - Number(batchesBefore)).toBe(2);
+    const ids = await fake<string[]>(page, `x.table('${TABLE}').bodyValues().map((r) => String(r[${col('id')}]))`);
+    expect(new Set(ids).size).toBe(N);
+    expect(ids.every((id) => after.has(id) && !before.has(id))).toBe(true);
+    await screenshot(page, '14-push-chunks-done');
+  });
+
+  it('the first sign-in with a one-time password asks for a new password before anything else', async () => {
+    const token = await server.test.token('territory');
+    const res = await request(server.test.app)
+      .post(`/api/v1/organisations/${server.test.demo.orgIds.kindergarten}/accounts`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ fullName: 'Новикова Ольга Петровна' });
+    expect(res.status).toBe(201);
+    const { login } = res.body.account as { login: string };
+    const oneTime = res.body.oneTimePassword as string;
+
+    await page.goto(`${server.base}/taskpane.html`);
+    await page.locator('[data-test=sign-in-form]').waitFor();
+    await page.fill('[data-test=login]', login);
+    await page.fill('[data-test=password]', oneTime);
+    await page.click('[data-test=sign-in]');
+    await page.locator('[data-view=password]').waitFor();
+    expect(await page.textContent('[data-test=banner-password]')).toMatch(/Смените временный пароль/);
+    expect(await page.isVisible('[data-test=tab-members]')).toBe(false);
+    await page.fill('[data-test=old-password]', oneTime);
+    await page.fill('[data-test=new-password]', 'короткий');
+    await page.fill('[data-test=new-password-again]', 'короткий');
+    await page.click('[data-test=change-password]');
+    await page.getByText('Пароль должен быть не короче 10 символов.').waitFor();
+    await screenshot(page, '15-first-sign-in-password');
+    await page.fill('[data-test=new-password]', 'Весна-2027-сад');
+    await page.fill('[data-test=new-password-again]', 'Весна-2027-сад');
+    await page.click('[data-test=change-password]');
+    await page.locator('[data-view=members]').waitFor();
+    expect(await page.isVisible('[data-test=banner-password]')).toBe(false);
+    expect(await page.isVisible('[data-test=banner-obligation]')).toBe(true);
+
+    await page.click('[data-test=tab-help]');
+    await page.locator('[data-view=help] details').first().waitFor();
+    expect(await page.locator('[data-view=help] summary').allTextContents()).toEqual(expect.arrayContaining(['Вход и пароль', 'Паспорт ППО', 'Постановка на учёт: список членов', 'Если что-то пошло не так']));
+    await screenshot(page, '16-help');
   });
 });

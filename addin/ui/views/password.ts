@@ -22,7 +22,6 @@ export const passwordView: ViewDef = {
       void go();
     });
     d.append(root, [
-      forced ? d.h('p', { class: 'lead', text: 'Вы вошли по временному паролю. Придумайте свой пароль: его будете знать только вы.' }) : null,
       section(d, 'Новый пароль', null, form),
       forced ? null : button(d, 'Назад', () => app.navigate('members'), { subtle: true }),
     ]);
