@@ -347,6 +347,7 @@ describe.each(dbVariants())('members API (%s)', (variant) => {
     ]);
     expect(batch.body.counts).toMatchObject({ updated: 1, created: 2 });
     expect(await members(school)).toBe(before + 2);
+    t.clock.advanceMinutes(1);
     const undo = await request(t.app).post(`/api/v1/batches/${batch.body.batchId}/revert`).set(auth(schoolToken));
     expect(undo.status).toBe(200);
     expect(undo.body).toMatchObject({ revertedBatchId: batch.body.batchId, restored: 1, deleted: 2 });
