@@ -274,7 +274,11 @@ describe('problem+json parsing', () => {
   });
 
   it('describes Excel and unknown errors in Russian', () => {
-    expect(describeError({ code: 'ItemNotFound', message: 'The requested resource does not exist.' })).toMatch(/^Excel не выполнил действие/);
+    expect(describeError({ code: 'ItemNotFound', message: 'The requested resource does not exist.' })).toMatch(/^Excel не нашёл нужный лист/);
+    expect(describeError({ code: 'SomethingNew', message: 'English text' })).toMatch(/Код ошибки Excel: SomethingNew/);
+    expect(describeError({ code: 'SomethingNew', message: 'English text' })).not.toMatch(/English/);
+    const sheetError = Object.assign(new Error('Лист «Паспорт ППО» не найден.'), { code: 'sheet_missing' });
+    expect(describeError(sheetError)).toBe('Лист «Паспорт ППО» не найден.');
     expect(describeError(new Error('boom'))).toMatch(/Что-то пошло не так/);
   });
 });

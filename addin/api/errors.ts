@@ -206,13 +206,28 @@ export function errorFromResponse(status: number, body: unknown, opts: { isLogin
   });
 }
 
+const EXCEL_BUSY =
+  'Excel сейчас не может выполнить действие. Закончите ввод в ячейке (Enter или Esc), закройте открытые окна Excel и нажмите «Повторить».';
+
+/** Office.js error codes the pane explains in its own words (the English message is never shown). */
+const OFFICE_TEXT: Record<string, string> = {
+  ItemNotFound: 'Excel не нашёл нужный лист или таблицу: возможно, их переименовали или удалили. Создайте лист заново кнопкой в панели.',
+  AccessDenied: 'Лист или книга защищены от изменений. Снимите защиту (Рецензирование → Снять защиту листа) и нажмите «Повторить».',
+  InvalidOperation: EXCEL_BUSY,
+  GeneralException: EXCEL_BUSY,
+  ActivityLimitReached: EXCEL_BUSY,
+  Conflict: EXCEL_BUSY,
+  RequestPayloadSizeLimitExceeded: 'Excel не принял слишком большой объём за один раз. Нажмите «Повторить»; если не поможет, сообщите администратору реестра.',
+  ResponsePayloadSizeLimitExceeded: 'Excel не смог отдать слишком большой объём за один раз. Нажмите «Повторить»; если не поможет, сообщите администратору реестра.',
+  InsertDeleteConflict: 'Под таблицей или справа от неё есть данные, которые мешают добавить строки. Освободите место под таблицей и нажмите «Повторить».',
+};
+
 /** A short Russian text for any failure the pane can meet (API, Excel, or a bug). */
 export function describeError(e: unknown): string {
   if (isApiError(e)) return e.detail;
-  const office = e as { code?: unknown; message?: unknown } | null;
-  if (office && typeof office.code === 'string' && typeof office.message === 'string') {
-    return `Excel не выполнил действие: ${office.message} Закройте открытые окна Excel (редактирование ячейки, диалоги) и нажмите «Повторить».`;
-  }
+  // Our own errors (the Excel layer's SheetError and the like) are already written for the chair.
   if (e instanceof Error && readableRussian(e.message)) return e.message;
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code) return OFFICE_TEXT[code] ?? `${EXCEL_BUSY} (Код ошибки Excel: ${code}.)`;
   return 'Что-то пошло не так. Нажмите «Повторить»; если ошибка повторится, закройте и снова откройте панель.';
 }

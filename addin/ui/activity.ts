@@ -5,6 +5,7 @@
  */
 import { isApiError } from '../api/errors';
 import { describeError } from '../api/errors';
+import { SheetError } from '../excel/sheet-utils';
 import { notice, progressBar, type ProgressBar } from './components';
 import type { Shell } from './view';
 
@@ -80,6 +81,11 @@ export class Activity {
       );
       return;
     }
-    dom.set(this.el, notice(dom, 'error', `${label}: не выполнено`, describeError(e), [{ label: 'Повторить', onClick: retry, primary: true, test: 'retry' }], 'failure'));
+    // A problem with the sheet itself (no table, a name taken) needs the chair's action, not a retry.
+    const sheetProblem = e instanceof SheetError;
+    dom.set(
+      this.el,
+      notice(dom, sheetProblem ? 'warning' : 'error', `${label}: не выполнено`, describeError(e), sheetProblem ? [] : [{ label: 'Повторить', onClick: retry, primary: true, test: 'retry' }], 'failure'),
+    );
   }
 }

@@ -11,6 +11,7 @@ import { isPrimary } from '../../domain/organisations';
 import { button, notice } from './components';
 import { Dom } from './dom';
 import type { Shell, ViewDef } from './view';
+import { saveLastPush } from './last-push';
 import { signInForm } from './views/sign-in';
 import { VIEWS } from './views';
 
@@ -212,6 +213,7 @@ export class TaskPane implements Shell {
 
   async signOut(): Promise<void> {
     if (this.busy) return;
+    if (this.org) saveLastPush(this, this.org.id, null);
     await this.api.logout();
     this.me = null;
     this.org = null;

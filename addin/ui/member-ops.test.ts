@@ -11,7 +11,7 @@ import { createMemberSheet } from '../excel/member-sheet';
 import { syntheticRegistryRows } from '../excel/test-data';
 import { FakeExcel } from '../excel/test-fakes';
 import type { Reporter } from './activity';
-import { checkSheet, pullToSheet, PushRun, revertPush, REVERTED_RESULT, type MemberOpsDeps } from './member-ops';
+import { checkSheet, NO_MEMBER_SHEET, pullToSheet, PushRun, revertPush, REVERTED_RESULT, type MemberOpsDeps } from './member-ops';
 
 const ALL: ExcelCapabilities = { rangeAreas: true, tableResize: true, notes: true, comments: true };
 const ID_COL = MEMBER_COLUMNS.findIndex((c) => c.key === 'id');
@@ -177,6 +177,17 @@ describe('pushing 10,000 rows', () => {
     const body = fake.table(MEMBER_TABLE_NAME)!.bodyValues();
     expect(body.every((r) => r[ID_COL] === '' && r[VERSION_COL] === '' && r[RESULT_COL] === REVERTED_RESULT)).toBe(true);
     expect(fake.sheet('Члены профсоюза').values(`${letter(0)}2`)[0][0]).not.toBe('');
+  });
+});
+
+describe('without the member sheet', () => {
+  it('«Проверить» and «Отправить» say which button creates it', async () => {
+    const fake = new FakeExcel();
+    const { fetch, state } = fakeRegistry();
+    const { d } = deps(fake, fetch);
+    await expect(checkSheet(d, quiet)).rejects.toThrow(NO_MEMBER_SHEET);
+    await expect(new PushRun(d, 1, false).run(quiet)).rejects.toThrow(NO_MEMBER_SHEET);
+    expect(state.requests).toBe(0);
   });
 });
 

@@ -14,6 +14,7 @@ import {
 } from '../excel/member-sheet';
 import { SheetError } from '../excel/sheet-utils';
 import type { ExcelCapabilities } from '../excel/capabilities';
+import { MEMBER_SHEET_NAME } from '../../domain/members/columns';
 import type { SyncRowResult } from '../../domain/members/sync-contract';
 import type { ApiClient } from '../api/client';
 import { isApiError } from '../api/errors';
@@ -32,6 +33,17 @@ export interface MemberOpsDeps {
   today(): string;
 }
 
+/** The Excel layer names its own button; the pane's is «Создать лист членов». */
+export const NO_MEMBER_SHEET = `Листа «${MEMBER_SHEET_NAME}» в этой книге ещё нет. Нажмите «Создать лист членов» — появится таблица со столбцами реестра; другие листы не изменятся.`;
+
+/** Runs a member-sheet operation; a missing table becomes the pane's own message. */
+function onSheet<T>(deps: MemberOpsDeps, op: (ctx: Excel.RequestContext) => Promise<T>): Promise<T> {
+  return deps.excel(op).catch((e: unknown) => {
+    if (e instanceof SheetError && e.code === 'table_missing') throw new SheetError('table_missing', NO_MEMBER_SHEET);
+    throw e;
+  });
+}
+
 export function createSheet(deps: MemberOpsDeps): Promise<CreateSheetReport> {
   return deps.excel((ctx) => createMemberSheet(ctx));
 }
@@ -43,7 +55,7 @@ export interface CheckOutcome extends CheckResult {
 /** «Проверить»: read every row, check with domain/, mark bad cells, list the problems. */
 export async function checkSheet(deps: MemberOpsDeps, r: Reporter): Promise<CheckOutcome> {
   r.indeterminate('Чтение листа…');
-  const read = await deps.excel((ctx) => readMemberRows(ctx));
+  const read = await onSheet(deps, (ctx) => readMemberRows(ctx));
   r.progress(1, 3, `Проверка ${formatCount(read.rows.length)} строк…`);
   const result = checkRows(read.rows, deps.today());
   r.progress(2, 3, 'Отметка ошибок на листе…');
@@ -88,7 +100,7 @@ export class PushRun {
   async run(r: Reporter): Promise<PushSummary> {
     if (!this.job) {
       r.indeterminate('Чтение листа…');
-      const read = await this.deps.excel((ctx) => readMemberRows(ctx, { onlyChanged: !this.dryRun }));
+      const read = await onSheet(this.deps, (ctx) => readMemberRows(ctx, { onlyChanged: !this.dryRun }));
       this.unchangedRows = read.unchangedRows;
       for (const row of read.rows) this.sent.set(row.row, row);
       this.job = new PushJob(this.deps.api, this.orgId, toSyncRows(read.rows), this.dryRun);

@@ -12,7 +12,7 @@ import { Activity } from '../activity';
 import { button, formatCount, notice, section } from '../components';
 import { issueList } from '../issues';
 import { lastPush, rememberPush, saveLastPush } from '../last-push';
-import { checkSheet, createSheet, planPull, pullToSheet, PushRun, revertPush, type CheckOutcome, type MemberOpsDeps } from '../member-ops';
+import { checkSheet, createSheet, NO_MEMBER_SHEET, planPull, pullToSheet, PushRun, revertPush, type CheckOutcome, type MemberOpsDeps } from '../member-ops';
 import { issuesFromResults, issueText, issueTitle, rowsWord, summaryItems, summarySentence, type Issue } from '../members-logic';
 import type { ViewDef } from '../view';
 
@@ -38,7 +38,7 @@ export const membersView: ViewDef = {
 
     const goTo = (issue: Pick<Issue, 'row' | 'field'>) => {
       void app.excel((ctx) => selectCell(ctx, issue.row, issue.field)).catch((e: unknown) => {
-        d.set(activityEl, notice(d, 'warning', null, e instanceof SheetError ? e.message : 'Не удалось перейти к ячейке: закончите редактирование ячейки в Excel (Enter) и нажмите на ошибку снова.'));
+        d.set(activityEl, notice(d, 'warning', null, e instanceof SheetError ? (e.code === 'table_missing' ? NO_MEMBER_SHEET : e.message) : 'Не удалось перейти к ячейке: закончите редактирование ячейки в Excel (Enter) и нажмите на ошибку снова.'));
       });
     };
     const issuesBlock = (issues: Issue[]) =>

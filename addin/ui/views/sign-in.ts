@@ -84,6 +84,7 @@ export const signInView: ViewDef = {
       d.h('p', { class: 'lead', text: 'Войдите по логину и паролю, которые выдал председатель территориальной (районной) организации Профсоюза.' }),
       d.h('section', { class: 'card' }, form),
       d.h('p', { class: 'muted small', text: 'Пароль хранится только на сервере реестра; в файл Excel он не записывается.' }),
+      d.h('div', { class: 'form-actions' }, button(d, 'Помощь: как начать работу', () => app.navigate('help'), { subtle: true, test: 'help-from-sign-in', action: false })),
     ]);
     setTimeout(() => form.querySelector<HTMLInputElement>('input')?.focus(), 0);
   },
