@@ -29,6 +29,9 @@ export interface Campaign {
   version: number;
   createdAt: string;
   updatedAt: string;
+  /** The root organisation's name and path (read with the campaign). */
+  rootOrgName: string;
+  rootPath: string;
 }
 
 /** Titles of the steps, as the roadmap names them. */
@@ -89,16 +92,20 @@ function campaignFromRow(r: Record<string, unknown>): Campaign {
     version: Number(r.version),
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
+    rootOrgName: String(r.root_name ?? ''),
+    rootPath: String(r.root_path ?? ''),
   };
 }
 
-const CAMPAIGN_SELECT = 'SELECT id, root_org_id, name, builtin_key, steps, version, created_at, updated_at FROM progress_campaigns';
+const CAMPAIGN_SELECT =
+  'SELECT c.id, c.root_org_id, c.name, c.builtin_key, c.steps, c.version, c.created_at, c.updated_at, o.name AS root_name, o.path AS root_path ' +
+  'FROM progress_campaigns c LEFT JOIN organisations o ON o.id = c.root_org_id';
 
 /** Campaigns by the id of their root organisation. */
 export type CampaignRoots = Map<number, Campaign[]>;
 
 export async function loadCampaignRoots(ctx: Ctx, transaction?: Transaction): Promise<CampaignRoots> {
-  const rows = await selectRows<Record<string, unknown>>(ctx.db, `${CAMPAIGN_SELECT} ORDER BY id`, {}, transaction);
+  const rows = await selectRows<Record<string, unknown>>(ctx.db, `${CAMPAIGN_SELECT} ORDER BY c.id`, {}, transaction);
   const out: CampaignRoots = new Map();
   for (const r of rows) {
     const c = campaignFromRow(r);
@@ -110,7 +117,7 @@ export async function loadCampaignRoots(ctx: Ctx, transaction?: Transaction): Pr
 }
 
 export async function loadCampaign(ctx: Ctx, id: number, transaction?: Transaction): Promise<Campaign | null> {
-  const rows = await selectRows<Record<string, unknown>>(ctx.db, `${CAMPAIGN_SELECT} WHERE id = :id`, { id }, transaction);
+  const rows = await selectRows<Record<string, unknown>>(ctx.db, `${CAMPAIGN_SELECT} WHERE c.id = :id`, { id }, transaction);
   return rows.length ? campaignFromRow(rows[0]) : null;
 }
 

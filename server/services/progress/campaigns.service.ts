@@ -19,8 +19,7 @@ import {
 import { ensureCountersCurrent, stampAllMilestones, writeTransaction } from './counters';
 import { STEPS, type Step } from './vector';
 
-export interface CampaignView extends Omit<Campaign, 'steps'> {
-  rootOrgName: string;
+export interface CampaignView extends Omit<Campaign, 'steps' | 'rootPath'> {
   steps: (CampaignStep & { title: string })[];
   /** The campaign is the one that sets this organisation's deadlines now. */
   active: boolean;
@@ -36,19 +35,10 @@ export async function prepareProgress(ctx: Ctx, path: string): Promise<void> {
   await ensureRoadmapCampaign(ctx, path, (rootId, t) => stampAllMilestones(ctx, t, rootId));
 }
 
-async function orgNames(ctx: Ctx, ids: number[]): Promise<Map<number, { name: string; path: string }>> {
-  if (!ids.length) return new Map();
-  const rows = await selectRows<{ id: number; name: string; path: string }>(
-    ctx.db,
-    `SELECT id, name, path FROM organisations WHERE id IN (${[...new Set(ids)].map(Number).join(', ')})`,
-  );
-  return new Map(rows.map((r) => [Number(r.id), { name: r.name, path: r.path }]));
-}
-
-export function campaignView(c: Campaign, rootOrgName: string, rootPath: string, actor: Actor, active: boolean): CampaignView {
+export function campaignView(c: Campaign, actor: Actor, active: boolean): CampaignView {
+  const { rootPath, ...rest } = c;
   return {
-    ...c,
-    rootOrgName,
+    ...rest,
     steps: c.steps.map((s) => ({ ...s, title: STEP_TITLES[s.step] })),
     active,
     editable: EDITOR_ROLES.includes(actor.role) && isInSubtree(rootPath, actor.orgPath),
@@ -59,21 +49,18 @@ export function campaignView(c: Campaign, rootOrgName: string, rootPath: string,
 export async function listCampaigns(ctx: Ctx, actor: Actor, org: OrganisationRow): Promise<{ active: CampaignView | null; campaigns: CampaignView[] }> {
   await prepareProgress(ctx, org.path);
   const roots = await loadCampaignRoots(ctx);
-  const names = await orgNames(ctx, [...roots.keys()]);
   const today = ctx.now().toISOString().slice(0, 10);
   const active = activeCampaignForPath(roots, org.path, today);
   const ancestors = new Set(pathIds(org.path));
   const { from, to } = subtreeRange(org.path);
-  const list: CampaignView[] = [];
+  const list: Campaign[] = [];
   for (const [rootId, campaigns] of roots) {
-    const root = names.get(rootId);
-    if (!root) continue;
-    const related = ancestors.has(rootId) || (root.path >= from && root.path < to);
-    if (!related) continue;
-    for (const c of campaigns) list.push(campaignView(c, root.name, root.path, actor, c.id === active?.id));
+    const rootPath = campaigns[0].rootPath;
+    if (ancestors.has(rootId) || (rootPath >= from && rootPath < to)) list.push(...campaigns);
   }
-  list.sort((a, b) => (names.get(a.rootOrgId)!.path.length - names.get(b.rootOrgId)!.path.length) || a.id - b.id);
-  return { active: list.find((c) => c.active) ?? null, campaigns: list };
+  list.sort((a, b) => a.rootPath.length - b.rootPath.length || a.id - b.id);
+  const views = list.map((c) => campaignView(c, actor, c.id === active?.id));
+  return { active: views.find((c) => c.active) ?? null, campaigns: views };
 }
 
 function checkSteps(steps: readonly CampaignStep[]): void {
@@ -174,5 +161,5 @@ export async function updateCampaign(ctx: Ctx, actor: Actor, org: OrganisationRo
 async function viewOf(ctx: Ctx, actor: Actor, org: OrganisationRow, c: Campaign): Promise<CampaignView> {
   const roots = await loadCampaignRoots(ctx);
   const active = activeCampaignForPath(roots, org.path, ctx.now().toISOString().slice(0, 10));
-  return campaignView(c, org.name, org.path, actor, active?.id === c.id && campaignsForPath(roots, org.path).some((x) => x.id === c.id));
+  return campaignView(c, actor, active?.id === c.id && campaignsForPath(roots, org.path).some((x) => x.id === c.id));
 }

@@ -69,7 +69,13 @@ const STATS_SELECT = STATS_COLUMNS.join(', ');
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
-function parseStats(r: Raw): StatsRow {
+/** The org_stats columns for a SELECT list, optionally prefixed by a table alias. */
+export function statsColumns(alias = ''): string {
+  return STATS_COLUMNS.map((c) => `${alias}${c}`).join(', ');
+}
+
+/** A row with the org_stats columns → StatsRow. */
+export function parseStats(r: Raw): StatsRow {
   const facts = zeroFacts();
   for (const k of FACT_KEYS) facts[k] = num(r[FACT_COLUMNS[k]]);
   const counters = zeroCounters();

@@ -10,7 +10,7 @@ import { selectRows } from '../../db/sql';
 import type { Actor, Ctx } from '../context';
 import { STEP_TITLES, activeCampaignForPath, loadCampaignRoots, type Campaign, type CampaignRoots } from './campaign-store';
 import { campaignView, prepareProgress, type CampaignView } from './campaigns.service';
-import { readStats } from './counters';
+import { parseStats, statsColumns } from './counters';
 import { STEP_INSTRUCTIONS, type AddinView } from './instructions';
 import { STEPS, percent, stepApplies, stepDone, stepRatio, zeroCounters, type CounterKey, type Counters, type Step } from './vector';
 
@@ -168,6 +168,37 @@ interface OrgLine {
   kind: OrgKind;
   parentId: number | null;
   path: string;
+  hasChildren: boolean;
+  counters: Counters;
+}
+
+/**
+ * The organisation and its active direct children, each with its counters and whether it has children
+ * of its own — one statement (the parent index for the children, the primary key for the counters).
+ */
+async function loadLines(ctx: Ctx, orgId: number, withChildren: boolean): Promise<{ self: OrgLine; children: OrgLine[] }> {
+  const cols = `o.id AS o_id, o.name AS o_name, o.kind AS o_kind, o.parent_id AS o_parent, o.path AS o_path,
+    CASE WHEN EXISTS (SELECT 1 FROM organisations g WHERE g.parent_id = o.id AND g.status = 'active') THEN 1 ELSE 0 END AS o_has_children,
+    s.org_id AS s_known, ${statsColumns('s.')}`;
+  const sql =
+    `SELECT 0 AS self_first, ${cols} FROM organisations o LEFT JOIN org_stats s ON s.org_id = o.id WHERE o.id = :id` +
+    (withChildren ? ` UNION ALL SELECT 1 AS self_first, ${cols} FROM organisations o LEFT JOIN org_stats s ON s.org_id = o.id WHERE o.parent_id = :id AND o.status = 'active'` : '');
+  const rows = await selectRows<Record<string, unknown>>(ctx.db, sql, { id: orgId });
+  const lines = rows.map((r) => ({
+    first: Number(r.self_first),
+    line: {
+      id: Number(r.o_id),
+      name: String(r.o_name),
+      kind: String(r.o_kind) as OrgKind,
+      parentId: r.o_parent === null || r.o_parent === undefined ? null : Number(r.o_parent),
+      path: String(r.o_path),
+      hasChildren: Number(r.o_has_children) === 1,
+      counters: r.s_known === null || r.s_known === undefined ? zeroCounters() : parseStats(r).counters,
+    } satisfies OrgLine,
+  }));
+  const self = lines.find((l) => l.first === 0)!.line;
+  const children = lines.filter((l) => l.first === 1).map((l) => l.line).sort((a, b) => collator.compare(a.name, b.name));
+  return { self, children };
 }
 
 async function reachedDates(ctx: Ctx, pairs: { orgId: number; campaignId: number }[]): Promise<Map<string, string>> {
@@ -188,8 +219,7 @@ async function reachedDates(ctx: Ctx, pairs: { orgId: number; campaignId: number
   return out;
 }
 
-async function measureLines(ctx: Ctx, lines: OrgLine[], withChildren: Set<number>, roots: CampaignRoots, today: string): Promise<OrgProgress[]> {
-  const stats = await readStats(ctx, lines.map((l) => l.id));
+async function measureLines(ctx: Ctx, lines: OrgLine[], roots: CampaignRoots, today: string): Promise<OrgProgress[]> {
   const campaigns = new Map(lines.map((l) => [l.id, activeCampaignForPath(roots, l.path, today)]));
   const reached = await reachedDates(
     ctx,
@@ -202,8 +232,8 @@ async function measureLines(ctx: Ctx, lines: OrgLine[], withChildren: Set<number
       if (d) dates.set(step, d);
     }
     return measureOrganisation(
-      { id: l.id, name: l.name, kind: l.kind, parentId: l.parentId, hasChildren: withChildren.has(l.id) },
-      stats.get(l.id)?.counters ?? zeroCounters(),
+      { id: l.id, name: l.name, kind: l.kind, parentId: l.parentId, hasChildren: l.hasChildren },
+      l.counters,
       campaigns.get(l.id) ?? null,
       dates,
       today,
@@ -217,33 +247,17 @@ const collator = new Intl.Collator('ru', { sensitivity: 'base', numeric: true })
 export async function progressReport(ctx: Ctx, actor: Actor, org: OrganisationRow): Promise<ProgressReport> {
   await prepareProgress(ctx, org.path);
   const today = ctx.now().toISOString().slice(0, 10);
-  const children = (
-    await selectRows<{ id: unknown; name: string; kind: OrgKind; parent_id: unknown; path: string }>(
-      ctx.db,
-      "SELECT id, name, kind, parent_id, path FROM organisations WHERE parent_id = :id AND status = 'active'",
-      { id: org.id },
-    )
-  )
-    .map((r) => ({ id: Number(r.id), name: r.name, kind: r.kind, parentId: Number(r.parent_id), path: r.path }))
-    .sort((a, b) => collator.compare(a.name, b.name));
-  const withChildren = new Set<number>(children.length ? [org.id] : []);
-  if (children.length) {
-    const rows = await selectRows<{ parent_id: unknown }>(
-      ctx.db,
-      `SELECT DISTINCT parent_id FROM organisations WHERE status = 'active' AND parent_id IN (${children.map((c) => c.id).join(', ')})`,
-    );
-    for (const r of rows) withChildren.add(Number(r.parent_id));
-  }
+  const { self, children } = await loadLines(ctx, org.id, true);
   const roots = await loadCampaignRoots(ctx);
-  const self: OrgLine = { id: org.id, name: org.name, kind: org.kind, parentId: org.parentId, path: org.path };
-  const [own, ...rows] = await measureLines(ctx, [self, ...children], withChildren, roots, today);
+  const [own, ...rows] = await measureLines(ctx, [self, ...children], roots, today);
   const campaign = activeCampaignForPath(roots, org.path, today);
-  let view: CampaignView | null = null;
-  if (campaign) {
-    const root = await selectRows<{ name: string; path: string }>(ctx.db, 'SELECT name, path FROM organisations WHERE id = :id', { id: campaign.rootOrgId });
-    view = campaignView(campaign, root[0]?.name ?? '', root[0]?.path ?? '', actor, true);
-  }
-  return { generatedAt: ctx.now().toISOString(), today, campaign: view, organisation: own, children: rows };
+  return {
+    generatedAt: ctx.now().toISOString(),
+    today,
+    campaign: campaign ? campaignView(campaign, actor, true) : null,
+    organisation: own,
+    children: rows,
+  };
 }
 
 // ------------------------------------------------------------------ the checklist of a primary chair
@@ -327,13 +341,10 @@ export async function checklist(ctx: Ctx, actor: Actor, org: OrganisationRow): P
   await prepareProgress(ctx, org.path);
   const today = ctx.now().toISOString().slice(0, 10);
   const roots = await loadCampaignRoots(ctx);
-  const [own] = await measureLines(ctx, [{ id: org.id, name: org.name, kind: org.kind, parentId: org.parentId, path: org.path }], new Set(), roots, today);
+  const { self } = await loadLines(ctx, org.id, false);
+  const [own] = await measureLines(ctx, [self], roots, today);
   const campaign = activeCampaignForPath(roots, org.path, today);
-  let view: CampaignView | null = null;
-  if (campaign) {
-    const root = await selectRows<{ name: string; path: string }>(ctx.db, 'SELECT name, path FROM organisations WHERE id = :id', { id: campaign.rootOrgId });
-    view = campaignView(campaign, root[0]?.name ?? '', root[0]?.path ?? '', actor, true);
-  }
+  const view = campaign ? campaignView(campaign, actor, true) : null;
   const next = own.steps.find((s) => !s.done)?.step ?? null;
   const items = own.steps.map((s): ChecklistItem => {
     const help = STEP_INSTRUCTIONS[s.step];
