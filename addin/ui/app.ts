@@ -10,7 +10,7 @@ import type { ExcelCapabilities } from '../excel/capabilities';
 import { isPrimary } from '../../domain/organisations';
 import { button, notice } from './components';
 import { Dom } from './dom';
-import type { Shell, ViewDef } from './view';
+import type { Shell, ViewDef, ViewRender } from './view';
 import { saveLastPush } from './last-push';
 import { signInForm } from './views/sign-in';
 import { VIEWS } from './views';
@@ -44,6 +44,8 @@ export class TaskPane implements Shell {
   private current: { def: ViewDef; cleanup?: () => void } | null = null;
   private readonly els: { header: HTMLElement; who: HTMLElement; signOut: HTMLButtonElement; banners: HTMLElement; tabs: HTMLElement; main: HTMLElement; overlay: HTMLElement };
   private overlayOpen = false;
+  /** Renders of views loaded on demand. */
+  private readonly loaded = new Map<string, ViewRender>();
 
   constructor(private readonly host: TaskPaneHost) {
     this.dom = new Dom(host.root.ownerDocument);
@@ -135,10 +137,37 @@ export class TaskPane implements Shell {
     const d = this.dom;
     const root = d.h('div', { class: 'view-body', attrs: { 'data-view': def.id } });
     d.set(this.els.main, d.h('h1', { class: 'view-title', text: def.title }), root);
-    this.current = { def };
+    const current: { def: ViewDef; cleanup?: () => void } = { def };
+    this.current = current;
     this.renderChrome();
-    const cleanup = def.render(root, this);
-    if (typeof cleanup === 'function') this.current.cleanup = cleanup;
+    const show = (render: ViewRender) => {
+      if (this.current !== current) return; // the chair went elsewhere meanwhile
+      const cleanup = render(root, this);
+      if (typeof cleanup === 'function') current.cleanup = cleanup;
+    };
+    if (def.render) {
+      show(def.render);
+      return;
+    }
+    const cached = this.loaded.get(def.id);
+    if (cached) {
+      show(cached);
+      return;
+    }
+    d.set(root, notice(d, 'info', null, 'Загрузка раздела…'));
+    const load = () => {
+      def.load!()
+        .then((m) => {
+          this.loaded.set(def.id, m.render);
+          d.set(root);
+          show(m.render);
+        })
+        .catch(() => {
+          if (this.current !== current) return;
+          d.set(root, notice(d, 'error', 'Раздел не загрузился', 'Нет связи с сервером реестра. Проверьте подключение к интернету и нажмите «Повторить».', [{ label: 'Повторить', onClick: load, primary: true, test: 'retry' }]));
+        });
+    };
+    load();
   }
 
   // ------------------------------------------------------------------ start, sign-in, sign-out

@@ -21,8 +21,15 @@ export interface ViewDef {
   /** Hide the tab when the view does not apply (e.g. the passport for a territorial organisation). */
   available?(app: Shell): boolean;
   /** Builds the view into `root`; may return a clean-up run when the view is left. */
-  render(root: HTMLElement, app: Shell): void | (() => void);
+  render?: ViewRender;
+  /**
+   * Instead of `render`: a view kept in its own bundle file, fetched the first time it is opened
+   * (`() => import('./passport')`), so the pane's first load stays small on a slow link.
+   */
+  load?: () => Promise<{ render: ViewRender }>;
 }
+
+export type ViewRender = (root: HTMLElement, app: Shell) => void | (() => void);
 
 /** What a view can use from the shell. */
 export interface Shell {

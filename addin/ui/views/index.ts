@@ -1,14 +1,25 @@
 /**
  * Every view of the pane. To add one (e.g. the seven-steps checklist): write
- * addin/ui/views/<name>.ts exporting a ViewDef and add it to this list.
+ * addin/ui/views/<name>.ts exporting a ViewDef (or, for a view that may load later, only its
+ * `render`) and add it to this list. Views behind `load` are separate bundle files fetched the
+ * first time they are opened; the first load of the pane carries only what the chair needs first.
  */
-import type { ViewDef } from '../view';
+import { isPrimary } from '../../../domain/organisations';
+import type { Shell, ViewDef } from '../view';
 import { helpView } from './help';
 import { membersView } from './members';
 import { organisationsView } from './organisations';
-import { passportView } from './passport';
 import { passwordView } from './password';
 import { signInView } from './sign-in';
-import { structureView } from './structure';
 
-export const VIEWS: readonly ViewDef[] = [signInView, passwordView, organisationsView, membersView, passportView, structureView, helpView];
+const primaryOnly = (app: Shell) => Boolean(app.org && isPrimary(app.org.kind));
+
+export const VIEWS: readonly ViewDef[] = [
+  signInView,
+  passwordView,
+  organisationsView,
+  membersView,
+  { id: 'passport', title: 'Паспорт ППО', tab: 'Паспорт', order: 20, requires: 'org', available: primaryOnly, load: () => import(/* webpackChunkName: "view-passport" */ './passport') },
+  { id: 'structure', title: 'Структура ППО', tab: 'Структура', order: 30, requires: 'org', available: primaryOnly, load: () => import(/* webpackChunkName: "view-structure" */ './structure') },
+  helpView,
+];
