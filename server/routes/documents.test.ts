@@ -276,6 +276,13 @@ describe.each(dbVariants())('documents: consents, templates, obligations, login 
     expect((await download(t, `${t.ctx.config.publicOrigin}/api/v1/downloads/${'x'.repeat(43)}`)).status).toBe(404);
   });
 
+  test('two simultaneous downloads of one link: exactly one gets the file', async () => {
+    const res = await api().post('/api/v1/me/documents/obligation').set(auth(territory));
+    const answers = await Promise.all([download(t, res.body.downloadUrl), download(t, res.body.downloadUrl), download(t, res.body.downloadUrl)]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 410, 410]);
+    expect((await auditRows()).filter((a) => a.action === 'document.downloaded')).toHaveLength(1);
+  });
+
   test('template upload: a valid replacement becomes the next version, used by the next print and recorded', async () => {
     await ready();
     const [id] = await insertMembers(t.ctx, t.demo.orgIds.school, [MEMBERS[0]]);

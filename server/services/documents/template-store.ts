@@ -72,11 +72,28 @@ function isUniqueViolation(err: unknown): boolean {
   return (err as { name?: string })?.name === 'SequelizeUniqueConstraintError';
 }
 
-/** Inserts a new active version of a kind (the previous active one stays as history). */
-async function addVersion(ctx: Ctx, kind: TemplateKind, content: Buffer, sha: string, uploadedBy: number | null): Promise<number> {
+type ActiveInfo = { sha256: string; uploadedBy: number | null } | null;
+
+/** The shipped file must (still) become the active version: nothing active, or an older shipped file. */
+const needsShipped = (sha: string) => (a: ActiveInfo) => !a || (a.uploadedBy === null && a.sha256 !== sha);
+
+/**
+ * Inserts a new active version of a kind (the previous active one stays as history). With `onlyIf`,
+ * the active version is read again inside the transaction and nothing happens (null) unless it holds.
+ */
+async function addVersion(ctx: Ctx, kind: TemplateKind, content: Buffer, sha: string, uploadedBy: number | null, onlyIf?: (active: ActiveInfo) => boolean): Promise<number | null> {
   const { DocumentTemplate } = documentModels(ctx.db);
   return ctx.db.sequelize.transaction(async (transaction) => {
+    // One writer per kind at a time (SQLite transactions are serial anyway).
+    if (ctx.db.dialect === 'postgres') {
+      await ctx.db.sequelize.query('SELECT pg_advisory_xact_lock(hashtext(:key))', { replacements: { key: `document_templates:${kind}` }, transaction });
+    }
+    // The version is read before the active one is checked, so the check never sees an older state.
     const last = (await DocumentTemplate.max('version', { where: { kind }, transaction })) as number | null;
+    if (onlyIf) {
+      const a = await DocumentTemplate.findOne({ where: { kind, active: true }, attributes: ['sha256', 'uploadedBy'], transaction });
+      if (!onlyIf(a ? { sha256: a.sha256, uploadedBy: a.uploadedBy } : null)) return null;
+    }
     const version = (last ?? 0) + 1;
     await DocumentTemplate.update({ active: false }, { where: { kind, active: true }, transaction });
     await DocumentTemplate.create(
@@ -97,11 +114,10 @@ async function ensureActive(ctx: Ctx, kinds: readonly TemplateKind[]): Promise<M
   let active = await read();
   let changed = false;
   for (const kind of kinds) {
-    const a = active.get(kind);
     const file = shipped(kind);
-    if (a && (a.uploadedBy !== null || a.sha256 === file.sha)) continue;
+    if (!needsShipped(file.sha)(active.get(kind) ?? null)) continue;
     try {
-      await addVersion(ctx, kind, file.content, file.sha, null);
+      await addVersion(ctx, kind, file.content, file.sha, null, needsShipped(file.sha));
       changed = true;
     } catch (err) {
       // Another request seeded it at the same moment: use theirs.
@@ -210,7 +226,7 @@ export async function uploadTemplate(ctx: Ctx, actor: Actor, kind: TemplateKind,
   const current = (await ensureActive(ctx, [kind])).get(kind);
   let created = false;
   if (!current || current.sha256 !== sha) {
-    const version = await addVersion(ctx, kind, content, sha, actor.userId);
+    const version = (await addVersion(ctx, kind, content, sha, actor.userId))!;
     cachedContent(sha, () => content);
     created = true;
     await recordAudit(ctx, {
