@@ -4,7 +4,7 @@
  * version still equals the version the batch left). Otherwise nothing is reverted and the answer lists
  * the rows (row numbers and member ids, no personal data) that stand in the way.
  */
-import { randomUUID } from 'node:crypto';
+import { newId } from './ids';
 import { isInSubtree } from '../../../domain/organisations';
 import { AppError, conflict, notFound } from '../../errors';
 import { orgInScope } from '../access';
@@ -113,7 +113,7 @@ export async function revertBatch(ctx: Ctx, actor: Actor, batchId: string): Prom
       const previous = JSON.parse(String(c.before)) as MemberRecord;
       return { op: 'update', before: now, after: { ...previous, id: now.id }, row: c.row_no };
     });
-    const revertId = randomUUID();
+    const revertId = newId();
     const counts = { restored: writes.filter((w) => w.op === 'update').length, deleted: writes.filter((w) => w.op === 'delete').length };
     const nowLit = timestampLit(ctx.db, ctx.now());
     await exec(

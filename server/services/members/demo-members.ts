@@ -3,7 +3,7 @@
  * (checksums computed, numbers from a range no real person is guaranteed to have), +7 mobile phones.
  * Deterministic for a given seed.
  */
-import { randomUUID } from 'node:crypto';
+import { newId } from './ids';
 import type { MemberData, RawMemberRow } from '../../../domain/members/columns';
 import { memberDataToCells } from '../../../domain/members/normalize-row';
 import { snilsChecksum } from '../../../domain/snils';
@@ -135,7 +135,7 @@ export async function seedDemoMembers(ctx: Ctx, schoolOrgId: number): Promise<nu
     const writes = people.map((p) => {
       const { unit: _unit, ...fields } = p;
       const after: MemberRecord = {
-        id: randomUUID(),
+        id: newId(),
         orgId: schoolOrgId,
         primaryOrgId: schoolOrgId,
         ...fields,

@@ -13,6 +13,7 @@
 import type { Transaction } from 'sequelize';
 import type { Db } from '../../db';
 import type { Ctx } from '../context';
+import { profileTimer } from './profile';
 import { assertStandardStrings, exec } from './sql-literals';
 
 /** First key of the two-key advisory lock: 'MEMB'. */
@@ -44,7 +45,18 @@ export async function memberTransaction<T>(ctx: Ctx, primaryOrgIds: readonly num
       return fn(tx);
     });
   }
-  return enqueue(db, () => db.sequelize.transaction((tx) => fn(tx)));
+  return enqueue(db, async () => {
+    const begin = profileTimer('begin');
+    let commit: () => void = () => undefined;
+    const result = await db.sequelize.transaction(async (tx) => {
+      begin();
+      const r = await fn(tx);
+      commit = profileTimer('commit');
+      return r;
+    });
+    commit();
+    return result;
+  });
 }
 
 /** True for a unique-index violation (a concurrent writer registered the same СНИЛС first). */

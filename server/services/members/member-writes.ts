@@ -179,6 +179,32 @@ function plan(w: MemberWrite, o: WriteOptions, nowIso: string): Planned {
 }
 
 /**
+ * Statements sent one after another on the transaction's connection without waiting for each one:
+ * the driver runs them in order (node-sqlite3 queues exclusive statements, pg queues queries), while
+ * JavaScript prepares the next ones. `flush` waits for all and throws the first failure.
+ */
+class Pipeline {
+  private pending: Promise<void>[] = [];
+  constructor(
+    private readonly db: Db,
+    private readonly tx: Transaction,
+  ) {}
+
+  send(sql: string): void {
+    const p = exec(this.db, sql, this.tx);
+    p.catch(() => undefined);
+    this.pending.push(p);
+  }
+
+  async flush(): Promise<void> {
+    const settled = await Promise.allSettled(this.pending);
+    this.pending = [];
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+}
+
+/**
  * Writes members in one transaction (the caller's). Creates must carry a fresh id; updates carry the
  * record as read (`before`, its version is the guard) and as it should become (`after`); deletes
  * (undo of a create) carry the record as read.
@@ -189,107 +215,120 @@ export async function writeMembers(ctx: Ctx, tx: Transaction, writes: readonly M
   const planned = writes.map((w) => plan(w, o, nowIso));
   const stale: MemberWrite[] = [];
   const done: Planned[] = [];
-
-  let t = profileTimer('write.members');
-  const creates = planned.filter((p) => p.op === 'create');
-  for (const group of groups(creates)) {
-    let sql = `INSERT INTO members (${INSERT_COLUMNS.join(', ')}) VALUES `;
-    for (let i = 0; i < group.length; i++) sql += (i ? ',' : '') + recordTuple(db, group[i].after!, group[i].nameKey);
-    await exec(db, sql, tx);
-    done.push(...group);
-  }
-
-  for (const group of groups(planned.filter((p) => p.op === 'update'))) {
-    const ok = new Set((await rows<{ id: string }>(db, updateStatement(db, group), tx)).map((r) => r.id));
-    for (const p of group) {
-      if (ok.has(p.before!.id)) done.push(p);
-      else stale.push(p.write);
+  const pipe = new Pipeline(db, tx);
+  try {
+    let t = profileTimer('write.members');
+    const creates = planned.filter((p) => p.op === 'create');
+    for (const group of groups(creates)) {
+      let sql = `INSERT INTO members (${INSERT_COLUMNS.join(', ')}) VALUES `;
+      for (let i = 0; i < group.length; i++) sql += (i ? ',' : '') + recordTuple(db, group[i].after!, group[i].nameKey);
+      pipe.send(sql);
+      done.push(...group);
     }
-  }
 
-  for (const group of groups(planned.filter((p) => p.op === 'delete'))) {
-    const pairs = group.map((p) => tuple([p.before!.id, p.before!.version])).join(',');
-    const ok = new Set((await rows<{ id: string }>(db, `SELECT id FROM members WHERE (id, version) IN (VALUES ${pairs})`, tx)).map((r) => r.id));
-    const gone = group.filter((p) => ok.has(p.before!.id));
-    for (const p of group) if (!ok.has(p.before!.id)) stale.push(p.write);
-    if (gone.length) {
-      const ids = gone.map((p) => lit(p.before!.id)).join(',');
-      for (const table of ['consent_events', 'card_events', 'member_transfers']) await exec(db, `DELETE FROM ${table} WHERE member_id IN (${ids})`, tx);
-      await exec(db, `DELETE FROM members WHERE id IN (${ids})`, tx);
-      done.push(...gone);
+    // Updates and deletes need the database's answer (which rows still had the version read).
+    for (const group of groups(planned.filter((p) => p.op === 'update'))) {
+      const ok = new Set((await rows<{ id: string }>(db, updateStatement(db, group), tx)).map((r) => r.id));
+      for (const p of group) {
+        if (ok.has(p.before!.id)) done.push(p);
+        else stale.push(p.write);
+      }
     }
-  }
-  t();
 
-  const changes: MemberChange[] = done.map((p) => ({
-    memberId: (p.after ?? p.before)!.id,
-    op: p.op,
-    before: p.before,
-    after: p.after,
-    row: p.write.row ?? null,
-  }));
-  if (changes.length === 0) return { changes, stale };
-
-  const nowLit = timestampLit(db, o.now);
-  if (o.batch) {
-    t = profileTimer('write.changes');
-    const values = changes.map((c) => [o.batch!.id, c.memberId, c.op, c.row, c.before ? JSON.stringify(c.before) : null, c.after?.version ?? null]);
-    for (const sql of insertStatements('member_changes', ['batch_id', 'member_id', 'op', 'row_no', 'before', 'after_version'], values)) await exec(db, sql, tx);
+    for (const group of groups(planned.filter((p) => p.op === 'delete'))) {
+      const pairs = group.map((p) => tuple([p.before!.id, p.before!.version])).join(',');
+      const ok = new Set((await rows<{ id: string }>(db, `SELECT id FROM members WHERE (id, version) IN (VALUES ${pairs})`, tx)).map((r) => r.id));
+      const gone = group.filter((p) => ok.has(p.before!.id));
+      for (const p of group) if (!ok.has(p.before!.id)) stale.push(p.write);
+      if (gone.length) {
+        const ids = gone.map((p) => lit(p.before!.id)).join(',');
+        for (const table of ['consent_events', 'card_events', 'member_transfers']) pipe.send(`DELETE FROM ${table} WHERE member_id IN (${ids})`);
+        pipe.send(`DELETE FROM members WHERE id IN (${ids})`);
+        done.push(...gone);
+      }
+    }
     t();
-  }
 
-  t = profileTimer('write.events');
-  const consentRows: string[] = [];
-  const cardRows: string[] = [];
-  const batchId = lit(o.batch?.id ?? null);
-  const user = lit(o.userId);
-  for (const c of changes) {
-    if (!c.after) continue;
-    const b = c.before;
-    const a = c.after;
-    const id = lit(c.memberId);
-    for (const pair of CONSENT_PAIRS) {
-      const state = a[pair.state];
-      const date = a[pair.date];
-      if ((b ? b[pair.state] : null) === state && (b ? b[pair.date] : null) === date) continue;
-      if (!b && state === null) continue;
-      const kind = pair.state === 'consentUnion' ? 'union' : pair.state === 'consentOperator' ? 'operator' : 'notify';
-      consentRows.push(`(${id},'${kind}',${lit(state)},${lit(date)},${user},${nowLit},${batchId})`);
+    const changes: MemberChange[] = done.map((p) => ({
+      memberId: (p.after ?? p.before)!.id,
+      op: p.op,
+      before: p.before,
+      after: p.after,
+      row: p.write.row ?? null,
+    }));
+    if (changes.length === 0) {
+      await pipe.flush();
+      return { changes, stale };
     }
-    const from = b?.cardStatus ?? null;
-    const to = a.cardStatus ?? 'not_ordered';
-    if ((from ?? 'not_ordered') !== to) {
-      cardRows.push(`(${id},${lit(from)},${lit(to)},${lit(o.cardVia)},${timestampLit(db, new Date(a.cardStatusAt ?? o.now.toISOString()))},${user},${batchId})`);
+
+    const nowLit = timestampLit(db, o.now);
+    if (o.batch) {
+      t = profileTimer('write.changes');
+      const values = changes.map((c) => [o.batch!.id, c.memberId, c.op, c.row, c.before ? JSON.stringify(c.before) : null, c.after?.version ?? null]);
+      for (const sql of insertStatements('member_changes', ['batch_id', 'member_id', 'op', 'row_no', 'before', 'after_version'], values)) pipe.send(sql);
+      t();
     }
-  }
-  for (const g of groups(consentRows)) {
-    await exec(db, `INSERT INTO consent_events (member_id, kind, state, date, recorded_by, recorded_at, batch_id) VALUES ${g.join(',')}`, tx);
-  }
-  for (const g of groups(cardRows)) {
-    await exec(db, `INSERT INTO card_events (member_id, from_status, to_status, via, at, user_id, batch_id) VALUES ${g.join(',')}`, tx);
-  }
-  t();
 
-  // The audit log, one row per member (field names only), in multi-row statements. recordAuditMany
-  // (Sequelize bulkCreate, a model instance per row) took ~6× longer on SQLite and ~3× on PostgreSQL for a 2,000-row chunk.
-  t = profileTimer('write.audit');
-  const details = JSON.stringify({ ...(o.batch ? { batchId: o.batch.id } : {}), ...(o.auditDetails ?? {}) });
-  const detailsLit = lit(details === '{}' ? null : details);
-  const actionLit = { create: lit('member.created'), delete: lit('member.deleted'), update: lit(o.updateAction ?? 'member.updated') };
-  const auditValues = changes.map((c) => {
-    const fields = c.op === 'create' ? filledFields(c.after!) : c.op === 'delete' ? [] : changedFields(c.before!, c.after!);
-    const orgId = (c.after ?? c.before)!.primaryOrgId;
-    return `(${nowLit},${user},${lit(orgId)},${actionLit[c.op]},'member',${lit(c.memberId)},${lit(JSON.stringify(fields))},${detailsLit})`;
-  });
-  for (const g of groups(auditValues)) {
-    await exec(db, `INSERT INTO audit_log (at, user_id, org_id, action, entity, entity_id, fields, details) VALUES ${g.join(',')}`, tx);
-  }
-  t();
-
-  if (listeners.length) {
-    t = profileTimer('write.listeners');
-    for (const l of listeners) await l(ctx, tx, changes);
+    t = profileTimer('write.events');
+    const consentRows: string[] = [];
+    const cardRows: string[] = [];
+    const batchId = lit(o.batch?.id ?? null);
+    const user = lit(o.userId);
+    for (const c of changes) {
+      if (!c.after) continue;
+      const b = c.before;
+      const a = c.after;
+      const id = lit(c.memberId);
+      for (const pair of CONSENT_PAIRS) {
+        const state = a[pair.state];
+        const date = a[pair.date];
+        if ((b ? b[pair.state] : null) === state && (b ? b[pair.date] : null) === date) continue;
+        if (!b && state === null) continue;
+        const kind = pair.state === 'consentUnion' ? 'union' : pair.state === 'consentOperator' ? 'operator' : 'notify';
+        consentRows.push(`(${id},'${kind}',${lit(state)},${lit(date)},${user},${nowLit},${batchId})`);
+      }
+      const from = b?.cardStatus ?? null;
+      const to = a.cardStatus ?? 'not_ordered';
+      if ((from ?? 'not_ordered') !== to) {
+        cardRows.push(`(${id},${lit(from)},${lit(to)},${lit(o.cardVia)},${timestampLit(db, new Date(a.cardStatusAt ?? nowIso))},${user},${batchId})`);
+      }
+    }
+    for (const g of groups(consentRows)) {
+      pipe.send(`INSERT INTO consent_events (member_id, kind, state, date, recorded_by, recorded_at, batch_id) VALUES ${g.join(',')}`);
+    }
+    for (const g of groups(cardRows)) {
+      pipe.send(`INSERT INTO card_events (member_id, from_status, to_status, via, at, user_id, batch_id) VALUES ${g.join(',')}`);
+    }
     t();
+
+    // The audit log, one row per member (field names only), in multi-row statements. recordAuditMany
+    // (Sequelize bulkCreate, a model instance per row) took ~6× longer on SQLite and ~3× on PostgreSQL
+    // for a 2,000-row chunk.
+    t = profileTimer('write.audit');
+    const details = JSON.stringify({ ...(o.batch ? { batchId: o.batch.id } : {}), ...(o.auditDetails ?? {}) });
+    const detailsLit = lit(details === '{}' ? null : details);
+    const actionLit = { create: lit('member.created'), delete: lit('member.deleted'), update: lit(o.updateAction ?? 'member.updated') };
+    const auditValues = changes.map((c) => {
+      const fields = c.op === 'create' ? filledFields(c.after!) : c.op === 'delete' ? [] : changedFields(c.before!, c.after!);
+      const orgId = (c.after ?? c.before)!.primaryOrgId;
+      return `(${nowLit},${user},${lit(orgId)},${actionLit[c.op]},'member',${lit(c.memberId)},${lit(JSON.stringify(fields))},${detailsLit})`;
+    });
+    for (const g of groups(auditValues)) {
+      pipe.send(`INSERT INTO audit_log (at, user_id, org_id, action, entity, entity_id, fields, details) VALUES ${g.join(',')}`);
+    }
+    t();
+
+    // Listeners' statements queue up behind ours on the same connection.
+    if (listeners.length) {
+      t = profileTimer('write.listeners');
+      for (const l of listeners) await l(ctx, tx, changes);
+      t();
+    }
+    t = profileTimer('write.wait');
+    await pipe.flush();
+    t();
+    return { changes, stale };
+  } finally {
+    await pipe.flush().catch(() => undefined);
   }
-  return { changes, stale };
 }

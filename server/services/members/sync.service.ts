@@ -17,7 +17,7 @@
  *  - a cell whose column is absent from the row (an upload without that column) keeps the stored value.
  * Deregistration and transfer are explicit actions: a member missing from the sheet is left as is.
  */
-import { randomUUID } from 'node:crypto';
+import { newId } from './ids';
 import type { Transaction } from 'sequelize';
 import { cardTransitionProblem } from '../../../domain/cards';
 import { formatDateRu } from '../../../domain/dates';
@@ -358,7 +358,7 @@ function planRows(ctx: Ctx, prepared: PreparedRow[], c: Candidates, units: UnitI
       writePos.push(p.pos);
       results[p.pos] = { row: p.row, outcome: 'updated', id: target.id, version: target.version + 1 };
     } else {
-      const id = randomUUID();
+      const id = newId();
       const after = newRecord(id, merged.orgId, primaryId, merged.data, today, ctx.now().toISOString());
       writes.push({ op: 'create', after, row: p.row, nameKey: p.nameKey });
       writePos.push(p.pos);
@@ -471,7 +471,7 @@ async function syncChunk(ctx: Ctx, actor: Actor, orgId: number, request: SyncReq
         let batchId: string | null = null;
         let answer = response(plan.results, null, false);
         if (plan.writes.length) {
-          batchId = randomUUID();
+          batchId = newId();
           answer = response(plan.results, batchId, false);
           await exec(
             ctx.db,

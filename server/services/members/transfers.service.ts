@@ -3,7 +3,7 @@
  * organisation requests, the receiving one accepts or rejects; the sender may cancel while pending.
  * The receiving organisation may lie outside the sender's subtree (another district or region).
  */
-import { randomUUID } from 'node:crypto';
+import { newId } from './ids';
 import type { Transaction } from 'sequelize';
 import { isInSubtree, isPrimary, subtreeRange } from '../../../domain/organisations';
 import { badRequest, conflict, forbidden, notFound } from '../../errors';
@@ -77,7 +77,7 @@ export async function requestTransfer(ctx: Ctx, actor: Actor, memberId: string, 
   if (!to || !isPrimary(to.kind)) throw notFound('Организация, в которую переводится член Профсоюза, не найдена. Укажите первичную профсоюзную организацию.');
   if (to.status === 'closed') throw conflict(`Организация «${to.name}» закрыта: в неё нельзя перевести.`);
   if (to.id === rec.primaryOrgId) throw badRequest('Член Профсоюза уже состоит на учёте в этой организации.', [{ field: 'toOrgId', message: 'Выберите другую организацию' }]);
-  const id = randomUUID();
+  const id = newId();
   await memberTransaction(ctx, [rec.primaryOrgId], async (tx) => {
     const cur = await memberInScope(ctx, actor, memberId, tx);
     if (cur.deregisteredAt) throw conflict('Член Профсоюза снят с учёта: перевести его нельзя.');
