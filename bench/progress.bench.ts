@@ -12,6 +12,7 @@
  * Also measured: applying one 2,000-member push to the counters (rolled back), and the full rebuild.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import type { Transaction } from 'sequelize';
@@ -58,6 +59,8 @@ export interface BenchRow {
   baseline: Timing;
   /** The counters' member figures equal the baseline's. */
   agrees: boolean;
+  /** 1-minute load average of the machine when measured (other processes distort timings). */
+  load: number;
 }
 
 export interface BenchResult {
@@ -209,14 +212,14 @@ export async function runProgressBench(o: BenchOptions): Promise<BenchResult> {
             report.children.every((c) => MEMBER_KEYS.every((k) => c.counts[k] === (base.children.get(c.orgId)?.[k] ?? 0)));
           const row: BenchRow = {
             db: dbKind, size, level, orgName: org.name, members: report.organisation.counts.registered, children: report.children.length,
-            report: timing(reportMs), baseline: timing(baseMs), agrees,
+            report: timing(reportMs), baseline: timing(baseMs), agrees, load: os.loadavg()[0],
           };
           result.rows.push(row);
           log(
             `${level.padEnd(11)} ${String(row.members).padStart(8)} членов, ${String(row.children).padStart(4)} нижестоящих: ` +
               `отчёт p50 ${row.report.median.toFixed(1)} мс, p95 ${row.report.p95.toFixed(1)} мс | ` +
               `агрегат по members p50 ${row.baseline.median.toFixed(1)} мс, p95 ${row.baseline.p95.toFixed(1)} мс | ` +
-              `×${(row.baseline.median / row.report.median).toFixed(0)} | ${agrees ? 'совпадает' : 'РАСХОДИТСЯ'}`,
+              `×${(row.baseline.median / row.report.median).toFixed(0)} | ${agrees ? 'совпадает' : 'РАСХОДИТСЯ'} | load ${row.load.toFixed(1)}`,
           );
         }
         const school = await selectRows<{ id: unknown }>(db, "SELECT org_id AS id FROM org_stats WHERE kind = 'primary' AND m_registered > 0 ORDER BY org_id LIMIT 1");
@@ -236,10 +239,11 @@ export async function runProgressBench(o: BenchOptions): Promise<BenchResult> {
 }
 
 export function printSummary(r: BenchResult, log: (s: string) => void = console.log): void {
-  log('\n| БД | членов | уровень | отчёт p50 / p95, мс | агрегат p50 / p95, мс | во сколько раз | сверка |');
-  log('|---|---:|---|---:|---:|---:|---|');
+  log(`\n${os.cpus().length} CPU; load average — нагрузка машины во время замера.`);
+  log('| БД | членов | уровень | отчёт p50 / p95, мс | агрегат p50 / p95, мс | во сколько раз | сверка | load |');
+  log('|---|---:|---|---:|---:|---:|---|---:|');
   for (const x of r.rows) {
-    log(`| ${x.db} | ${x.size.toLocaleString('ru-RU')} | ${x.level} (${x.members.toLocaleString('ru-RU')} чел.) | ${x.report.median.toFixed(1)} / ${x.report.p95.toFixed(1)} | ${x.baseline.median.toFixed(0)} / ${x.baseline.p95.toFixed(0)} | ${(x.baseline.median / x.report.median).toFixed(0)} | ${x.agrees ? 'ok' : 'РАСХОДИТСЯ'} |`);
+    log(`| ${x.db} | ${x.size.toLocaleString('ru-RU')} | ${x.level} (${x.members.toLocaleString('ru-RU')} чел.) | ${x.report.median.toFixed(1)} / ${x.report.p95.toFixed(1)} | ${x.baseline.median.toFixed(0)} / ${x.baseline.p95.toFixed(0)} | ${(x.baseline.median / x.report.median).toFixed(0)} | ${x.agrees ? 'ok' : 'РАСХОДИТСЯ'} | ${x.load.toFixed(1)} |`);
   }
   for (const p of r.push) log(`push ${p.db} ${p.size.toLocaleString('ru-RU')}: 2 000 изменений → ${p.ms.toFixed(1)} мс`);
 }

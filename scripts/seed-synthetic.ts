@@ -6,6 +6,8 @@
  * organisation's progress through the seven steps. Then the progress counters are built from scratch.
  *
  *   npm run seed:synthetic -- --members 4400000 [--database-url postgres://…] [--data-dir data/synthetic] [--seed 42]
+ *   npm run seed:synthetic -- --recompute [--database-url …] [--data-dir …]   (repair: rebuild the progress
+ *                                                                             counters of an existing database)
  *
  * The database must be empty (a fresh SQLite data dir, or an empty PostgreSQL database). Everything
  * here is invented; nobody real is described. Bulk-loaded: better-sqlite3 prepared statements in big
@@ -401,7 +403,7 @@ export async function seedSynthetic(opts: SeedOptions): Promise<SeedResult> {
   let db: Db = await openDatabase({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir });
   const [{ n }] = await db.sequelize.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM organisations', { type: 'SELECT' as never });
   await db.close();
-  if (Number(n) > 0) throw new Error('the database is not empty: give a fresh --data-dir or an empty PostgreSQL database');
+  if (Number(n) > 0) throw new Error('база данных не пуста: укажите новый каталог --data-dir или пустую базу PostgreSQL');
 
   const plan = planTree(opts.members, shape, r);
   const w = opts.databaseUrl ? await pgWriter(opts.databaseUrl) : sqliteWriter(sqlitePath({ dataDir: opts.dataDir }));
@@ -570,6 +572,19 @@ export async function seedSynthetic(opts: SeedOptions): Promise<SeedResult> {
   };
 }
 
+/** Rebuild the progress counters of an existing database from its tables (the repair tool). */
+export async function recomputeExisting(databaseUrl: string | null, dataDir: string, log: (s: string) => void = console.log): Promise<void> {
+  const db = await openDatabase({ databaseUrl, dataDir });
+  try {
+    const config = loadConfig({ ...process.env, DATABASE_URL: databaseUrl ?? '', DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+    const ctx: Ctx = { db, config, log: createLogger('warn', null), now: () => new Date() };
+    const rc = await recomputeCounters(ctx);
+    log(`Счётчики хода внедрения пересчитаны: ${rc.organisations.toLocaleString('ru-RU')} организаций, ${rc.members.toLocaleString('ru-RU')} членов на учёте — ${(rc.ms / 1000).toFixed(1)} с.`);
+  } finally {
+    await db.close();
+  }
+}
+
 function parseArgs(argv: string[]): SeedOptions {
   const get = (name: string) => {
     const i = argv.indexOf(`--${name}`);
@@ -596,7 +611,8 @@ function parseArgs(argv: string[]): SeedOptions {
 if (require.main === module) {
   const opts = parseArgs(process.argv.slice(2));
   if (!opts.databaseUrl) fs.mkdirSync(opts.dataDir, { recursive: true });
-  seedSynthetic(opts).catch((err: Error) => {
+  const run = process.argv.includes('--recompute') ? recomputeExisting(opts.databaseUrl, opts.dataDir) : seedSynthetic(opts);
+  run.catch((err: Error) => {
     console.error(`Ошибка: ${err.message}`);
     process.exit(1);
   });
