@@ -156,6 +156,11 @@ describeBrowser('task pane in Chromium (fake Excel, real server)', () => {
     expect(lines.join('\n')).toMatch(/Строка 6, «Фамилия»этот человек уже записан в строке 5/);
     expect(lines.join('\n')).toMatch(/Строка 9, «СНИЛС»этот человек уже записан в строке 2 \(тот же СНИЛС\)/);
     await screenshot(page, '04-check-errors');
+    // The narrowest task pane (320 px): nothing may stick out sideways.
+    await page.setViewportSize({ width: 320, height: 900 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    await screenshot(page, '04b-check-errors-320px');
+    await page.setViewportSize({ width: 360, height: 900 });
 
     // The same problems are marked in the sheet: red cells with notes, «Ошибка: …» in «Результат».
     const marks = await fake<{ fill: string | null; note: string | undefined }[]>(
@@ -463,5 +468,9 @@ describeBrowser('task pane in Chromium (fake Excel, real server)', () => {
     await page.locator('[data-view=help] details').first().waitFor();
     expect(await page.locator('[data-view=help] summary').allTextContents()).toEqual(expect.arrayContaining(['Вход и пароль', 'Паспорт ППО', 'Постановка на учёт: список членов', 'Если что-то пошло не так']));
     await screenshot(page, '16-help');
+    await page.click('[data-test=mark-training]');
+    await page.locator('[data-test=training-done]').waitFor();
+    const [[user]] = (await server.test.ctx.db.sequelize.query(`SELECT training_completed_at FROM users WHERE login = '${login}'`)) as [Record<string, unknown>[], unknown];
+    expect(user.training_completed_at).not.toBeNull();
   });
 });

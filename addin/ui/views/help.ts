@@ -1,6 +1,8 @@
 /** «Помощь»: short built-in instructions for the steps the pane covers (roadmap steps 1–4 and the sheet columns of 5–7). */
 import type { Dom } from '../dom';
-import type { ViewDef } from '../view';
+import { describeError } from '../../api/errors';
+import { button, notice, section } from '../components';
+import type { Shell, ViewDef } from '../view';
 
 interface Topic {
   title: string;
@@ -67,6 +69,29 @@ export const HELP_TOPICS: readonly Topic[] = [
   },
 ];
 
+/** Roadmap step 2: the chair marks the training (webinar, school of activists) as done. */
+function trainingCard(app: Shell): HTMLElement {
+  const d = app.dom;
+  const status = d.h('div', { class: 'form-status' });
+  const done = app.me?.trainingCompletedAt;
+  const body = done
+    ? d.h('p', { text: `Отмечено ${new Date(done).toLocaleDateString('ru-RU')}. Спасибо!`, attrs: { 'data-test': 'training-done' } })
+    : d.h(
+        'div',
+        { class: 'actions' },
+        button(d, 'Отметить: обучение пройдено', () => {
+          void app.api
+            .markProgress('training')
+            .then(() => app.refreshMe())
+            .then(() => app.navigate('help'))
+            .catch((e: unknown) => {
+              if (!app.handleGlobalError(e)) d.set(status, notice(d, 'error', 'Отметка не сохранена', describeError(e)));
+            });
+        }, { test: 'mark-training' }),
+      );
+  return section(d, 'Обучение (шаг 2)', 'Вебинар «Основы работы в АИС», школа профсоюзного актива или встреча с председателем территориальной организации. Отметка видна вышестоящей организации.', body, status);
+}
+
 function topic(dom: Dom, t: Topic, open: boolean): HTMLElement {
   const details = dom.h(
     'details',
@@ -89,6 +114,7 @@ export const helpView: ViewDef = {
     const d = app.dom;
     d.append(root, [
       d.h('p', { class: 'lead', text: 'Коротко о каждом шаге работы с реестром. Нажмите на заголовок, чтобы раскрыть.' }),
+      app.me && !app.me.mustChangePassword ? trainingCard(app) : null,
       HELP_TOPICS.map((t, i) => topic(d, t, i === 4)),
       d.h('p', { class: 'muted small' }, 'Подробная инструкция: ', d.h('a', { href: 'assets/help.html', text: 'страница помощи', attrs: { target: '_blank', rel: 'noopener' } }), '.'),
       app.me ? null : d.h('div', { class: 'form-actions' }, d.h('button', { type: 'button', class: 'btn', text: 'Ко входу', onclick: () => app.navigate('sign-in') })),
