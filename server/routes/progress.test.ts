@@ -213,6 +213,13 @@ describe.each(dbVariants())('progress API (%s)', (variant) => {
     admin = await login('admin');
     r = (await api().get(`/api/v1/organisations/${tree.T}/progress`).set(auth(admin))).body;
     expect(r.children.find((c: { orgId: number }) => c.orgId === tree.P1).steps[4]).toMatchObject({ done: false, reachedOn: '2026-12-20' });
+    // After the deadline (31 March 2027): reached in time, so not overdue; never-reached steps are.
+    t.clock.advanceMinutes(102 * 24 * 60);
+    admin = await login('admin');
+    r = (await api().get(`/api/v1/organisations/${tree.T}/progress`).set(auth(admin))).body;
+    expect(r.today).toBe('2027-04-02');
+    expect(r.children.find((c: { orgId: number }) => c.orgId === tree.P1).steps[4]).toMatchObject({ done: false, reachedOn: '2026-12-20', overdue: false });
+    expect(r.children.find((c: { orgId: number }) => c.orgId === tree.P2).overdueSteps).toEqual([1, 2, 3, 4, 5]);
   });
 
   test('the checklist of a primary chair: done / next / deadline, instructions and the add-in views', async () => {

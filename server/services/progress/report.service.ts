@@ -37,7 +37,7 @@ export interface StepProgress {
   reachedOn: string | null;
   startsOn: string | null;
   dueOn: string | null;
-  /** Past the deadline and not done. */
+  /** Past the deadline and never reached (a step reached once and fallen back since is not overdue). */
   overdue: boolean;
   indicators: Indicator[];
 }
@@ -131,6 +131,7 @@ export function measureOrganisation(
     const { value, of } = stepRatio(step, counters);
     const done = applies && stepDone(step, counters);
     const dates = campaign?.steps.find((s) => s.step === step);
+    const reachedOn = applies ? (reached.get(step) ?? null) : null;
     return {
       step,
       title: STEP_TITLES[step],
@@ -139,10 +140,10 @@ export function measureOrganisation(
       of,
       percent: applies ? percent(value, of) : null,
       done,
-      reachedOn: applies ? (reached.get(step) ?? null) : null,
+      reachedOn,
       startsOn: dates?.startsOn ?? null,
       dueOn: dates?.dueOn ?? null,
-      overdue: applies && !done && dates !== undefined && today > dates.dueOn,
+      overdue: applies && !done && reachedOn === null && dates !== undefined && today > dates.dueOn,
       indicators: applies ? indicators(step, counters) : indicators(step, counters).filter((i) => !i.key.startsWith('tab')),
     };
   });
