@@ -44,7 +44,7 @@ export async function unionBodies(ctx: Ctx, orgIds: readonly number[]): Promise<
       hasPassport: primary,
       name: filled(p?.unionName) ?? (primary ? null : filled(d?.unionName) ?? org.name),
       legalAddress: filled(p?.legalAddress) ?? (primary ? null : filled(d?.legalAddress)),
-      contact: filled(d?.contact) ?? (filled([p?.phone, p?.email].filter(Boolean).join(', ')) || null),
+      contact: filled(d?.contact) ?? filled([p?.phone, p?.email].filter(Boolean).join(', ')),
     });
   }
   return out;
