@@ -1,6 +1,7 @@
 /** Every API route of the server, by area. A new area adds its list here. */
 import type { AnyRoute } from '../http/route';
 import { authRoutes } from './auth.routes';
+import { cardRoutes } from './cards.routes';
 import { documentRoutes } from './documents.routes';
 import { memberRoutes } from './members.routes';
 import { organisationRoutes } from './organisations.routes';
@@ -8,5 +9,5 @@ import { progressRoutes } from './progress.routes';
 import { systemRoutes } from './system.routes';
 
 export function allRoutes(openApi: () => unknown): AnyRoute[] {
-  return [...systemRoutes(openApi), ...authRoutes, ...organisationRoutes, ...memberRoutes, ...progressRoutes, ...documentRoutes];
+  return [...systemRoutes(openApi), ...authRoutes, ...organisationRoutes, ...memberRoutes, ...progressRoutes, ...cardRoutes, ...documentRoutes];
 }

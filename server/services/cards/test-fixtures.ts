@@ -40,12 +40,12 @@ let snilsNo = 900_000;
 /** An eligible member by default (both consents, phone, birth date, no card). Returns the ids in order. */
 export async function seedMembers(ctx: Ctx, members: readonly SeedMember[]): Promise<string[]> {
   const now = ctx.now().toISOString();
-  const records: MemberRecord[] = members.map((m, i) => ({
+  const records: MemberRecord[] = members.map((m) => ({
     id: randomUUID(),
     orgId: m.orgId,
     primaryOrgId: m.primaryOrgId ?? m.orgId,
     surname: m.surname ?? 'Тестова',
-    name: m.name ?? `Анна${String.fromCharCode(1072 + (i % 32))}`,
+    name: m.name ?? 'Анна',
     patronymic: m.patronymic === undefined ? 'Петровна' : m.patronymic,
     sex: m.sex === undefined ? 'female' : m.sex,
     birthDate: m.birthDate ?? '1985-04-12',

@@ -1,0 +1,235 @@
+/**
+ * Card statuses in bulk from a delivery list (roadmap steps 6–7: «Изготовлен», «Отправлен в регион»,
+ * «Получен организацией»…). Each row names a member by the register's member id and/or СНИЛС, the
+ * new status and its date; each row is answered: updated, unchanged, or error with the reason
+ * (unknown member — a member outside the organisation's subtree is reported exactly the same way —,
+ * duplicate row, status out of order, bad date). Valid rows are applied in one transaction; invalid
+ * rows change nothing. `dryRun` answers the same without writing.
+ */
+import { CARD_STATUSES, codeForLabel, type CardStatus } from '../../../domain/members/codes';
+import { parseDate } from '../../../domain/dates';
+import { isBlankCell, normalizeSpaces } from '../../../domain/cell';
+import { checkSnils } from '../../../domain/snils';
+import type { OrganisationRow } from '../../db/models';
+import { recordAudit } from '../audit.service';
+import { todayIso, type Actor, type Ctx } from '../context';
+import { groups, inList, rows } from '../members/sql-literals';
+import { writeCardStatuses, type CardStatusRequest } from './card-status-writes';
+import { readDeliveryFile, type DeliveryFile } from './delivery-file';
+import { cardTransaction, subtreeCondition } from './scope';
+import { cardStatusLabel } from './transitions';
+
+export interface DeliveryRowResult {
+  row: number;
+  outcome: 'updated' | 'unchanged' | 'error';
+  memberId: string | null;
+  status: CardStatus | null;
+  /** ISO date of the status. */
+  date: string | null;
+  message: string | null;
+}
+
+export interface DeliveryImportResult {
+  dryRun: boolean;
+  format: Pick<DeliveryFile, 'format' | 'encoding' | 'separator' | 'headerRow' | 'columns'>;
+  rows: DeliveryRowResult[];
+  counts: { updated: number; unchanged: number; error: number };
+}
+
+export const UNKNOWN_MEMBER = 'Член Профсоюза не найден в реестре вашей организации — проверьте ID члена Профсоюза и СНИЛС.';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const STATUS_HINT = CARD_STATUSES.map((s) => `«${s.label}»`).join(', ');
+
+/** A status as typed in a list: a label or a code (codeForLabel), or the unique label it starts (e.g. «Получен»). */
+export function parseCardStatus(v: unknown): CardStatus | null {
+  if (typeof v !== 'string' || !v.trim()) return null;
+  const exact = codeForLabel(CARD_STATUSES, v);
+  if (exact) return exact;
+  const key = v.toLowerCase().replace(/ё/g, 'е').replace(/\s+/g, ' ').trim();
+  const hits = CARD_STATUSES.filter((s) => s.label.toLowerCase().replace(/ё/g, 'е').startsWith(key));
+  return hits.length === 1 ? hits[0].code : null;
+}
+
+interface Parsed {
+  row: number;
+  memberId: string | null;
+  snils: string | null;
+  status: CardStatus;
+  date: string;
+}
+
+function parseRow(r: DeliveryFile['rows'][number], today: string): Parsed | DeliveryRowResult | null {
+  const { memberId: rawId, snils: rawSnils, status: rawStatus, date: rawDate } = r.cells;
+  if ([rawId, rawSnils, rawStatus, rawDate].every((v) => isBlankCell(v))) return null;
+  const error = (message: string): DeliveryRowResult => ({ row: r.row, outcome: 'error', memberId: null, status: null, date: null, message });
+  let memberId: string | null = null;
+  if (!isBlankCell(rawId)) {
+    const s = normalizeSpaces(String(rawId));
+    if (!UUID.test(s)) return error(`ID члена Профсоюза «${s.slice(0, 40)}» не похож на ID из реестра. Берите ID из выгруженного реестра.`);
+    memberId = s.toLowerCase();
+  }
+  let snils: string | null = null;
+  if (!isBlankCell(rawSnils)) {
+    const c = checkSnils(rawSnils);
+    if (!c.ok) return error(c.message);
+    snils = c.value;
+  }
+  if (!memberId && !snils) return error('Не указан ни ID члена Профсоюза, ни СНИЛС — по строке нельзя найти члена Профсоюза.');
+  if (isBlankCell(rawStatus)) return error(`Не указан статус ЭПБ. Возможные: ${STATUS_HINT}.`);
+  const status = parseCardStatus(rawStatus);
+  if (!status) return error(`Статус ЭПБ «${normalizeSpaces(String(rawStatus)).slice(0, 40)}» не распознан. Возможные: ${STATUS_HINT}.`);
+  let date = today;
+  if (!isBlankCell(rawDate)) {
+    const d = parseDate(rawDate, { label: 'Дата статуса', notAfter: today });
+    if (!d.ok) return error(d.message);
+    date = d.value;
+  }
+  return { row: r.row, memberId, snils, status, date };
+}
+
+/** Member ids of the subtree by id and by СНИЛС (registered members only for СНИЛС). */
+async function findMembers(ctx: Ctx, org: OrganisationRow, ids: readonly string[], snils: readonly string[]) {
+  const byId = new Map<string, string | null>();
+  const bySnils = new Map<string, string>();
+  const scope = subtreeCondition(org.path);
+  for (const part of groups([...new Set(ids)])) {
+    for (const r of await rows<{ id: string; snils: string | null }>(ctx.db, `SELECT m.id, m.snils FROM members m JOIN organisations o ON o.id = m.org_id WHERE ${inList('m.id', part)} AND ${scope}`)) {
+      byId.set(String(r.id), r.snils === null ? null : String(r.snils));
+    }
+  }
+  for (const part of groups([...new Set(snils)])) {
+    for (const r of await rows<{ id: string; snils: string }>(
+      ctx.db,
+      `SELECT m.id, m.snils FROM members m JOIN organisations o ON o.id = m.org_id WHERE ${inList('m.snils', part)} AND m.deregistered_at IS NULL AND ${scope}`,
+    )) {
+      bySnils.set(String(r.snils), String(r.id));
+    }
+  }
+  return { byId, bySnils };
+}
+
+export async function importDeliveryList(ctx: Ctx, actor: Actor, org: OrganisationRow, file: Buffer, opts: { dryRun: boolean }): Promise<DeliveryImportResult> {
+  const parsedFile = await readDeliveryFile(file);
+  const today = todayIso(ctx);
+  const results: DeliveryRowResult[] = [];
+  const valid: Parsed[] = [];
+  for (const r of parsedFile.rows) {
+    const p = parseRow(r, today);
+    if (p === null) continue;
+    if ('outcome' in p) results.push(p);
+    else {
+      valid.push(p);
+      results.push({ row: p.row, outcome: 'error', memberId: null, status: p.status, date: p.date, message: null });
+    }
+  }
+  const slot = new Map<number, number>(results.map((r, i) => [r.row, i]));
+
+  const { byId, bySnils } = await findMembers(
+    ctx,
+    org,
+    valid.flatMap((v) => (v.memberId ? [v.memberId] : [])),
+    valid.flatMap((v) => (v.snils ? [v.snils] : [])),
+  );
+  const firstRow = new Map<string, number>();
+  const requests: (CardStatusRequest & { row: number })[] = [];
+  for (const v of valid) {
+    const out = results[slot.get(v.row)!];
+    let id: string | null = null;
+    if (v.memberId && byId.has(v.memberId)) {
+      id = v.memberId;
+      if (v.snils && byId.get(v.memberId) !== v.snils) {
+        out.message = 'ID члена Профсоюза и СНИЛС в строке относятся к разным людям (или СНИЛС в реестре другой). Проверьте строку.';
+        continue;
+      }
+    } else if (v.snils) {
+      // No id, or an id that is not in the register: the СНИЛС of a registered member identifies too.
+      id = bySnils.get(v.snils) ?? null;
+    }
+    if (!id) {
+      out.message = UNKNOWN_MEMBER;
+      continue;
+    }
+    out.memberId = id;
+    const first = firstRow.get(id);
+    if (first !== undefined) {
+      out.message = `Повтор: этот член Профсоюза уже есть в строке ${first}. Оставьте в списке одну строку на человека.`;
+      continue;
+    }
+    firstRow.set(id, v.row);
+    const at = v.date === today ? ctx.now() : new Date(`${v.date}T00:00:00.000Z`);
+    requests.push({ memberId: id, to: v.status, via: 'import', at, row: v.row });
+  }
+
+  const primaries = await memberPrimaries(ctx, requests.map((r) => r.memberId));
+  const written = requests.length
+    ? await cardTransaction(ctx, primaries, async (tx) => {
+        const out = await writeCardStatuses(
+          ctx,
+          tx,
+          requests.map(({ row: _row, ...r }) => r),
+          { userId: actor.userId, now: ctx.now(), dryRun: opts.dryRun, auditDetails: { import: 'delivery' } },
+        );
+        const counts = countOutcomes(out.map((w) => w.outcome));
+        await recordAudit(
+          ctx,
+          {
+            userId: actor.userId,
+            orgId: org.id,
+            action: opts.dryRun ? 'card_delivery.checked' : 'card_delivery.imported',
+            entity: 'organisation',
+            entityId: org.id,
+            details: { format: parsedFile.format, rows: results.length, ...counts },
+          },
+          tx,
+        );
+        return out;
+      })
+    : [];
+  written.forEach((w, i) => {
+    const out = results[slot.get(requests[i].row)!];
+    switch (w.outcome) {
+      case 'updated':
+        out.outcome = 'updated';
+        break;
+      case 'unchanged':
+        out.outcome = 'unchanged';
+        out.message = `Статус уже «${cardStatusLabel(w.status)}».`;
+        break;
+      case 'refused':
+        out.message = w.message;
+        break;
+      case 'missing':
+        out.message = UNKNOWN_MEMBER;
+        break;
+      case 'stale':
+        out.message = 'Запись этого члена Профсоюза изменилась во время загрузки. Загрузите файл ещё раз.';
+        break;
+    }
+  });
+  for (const r of results) if (r.outcome === 'error' && r.message === null) r.message = UNKNOWN_MEMBER;
+  results.sort((a, b) => a.row - b.row);
+  return {
+    dryRun: opts.dryRun,
+    format: { format: parsedFile.format, encoding: parsedFile.encoding, separator: parsedFile.separator, headerRow: parsedFile.headerRow, columns: parsedFile.columns },
+    rows: results,
+    counts: {
+      updated: results.filter((r) => r.outcome === 'updated').length,
+      unchanged: results.filter((r) => r.outcome === 'unchanged').length,
+      error: results.filter((r) => r.outcome === 'error').length,
+    },
+  };
+}
+
+function countOutcomes(outcomes: readonly string[]): Record<string, number> {
+  const c: Record<string, number> = {};
+  for (const o of outcomes) c[o] = (c[o] ?? 0) + 1;
+  return c;
+}
+
+async function memberPrimaries(ctx: Ctx, ids: readonly string[]): Promise<number[]> {
+  const out = new Set<number>();
+  for (const part of groups([...new Set(ids)])) {
+    for (const r of await rows<{ primary_org_id: unknown }>(ctx.db, `SELECT DISTINCT primary_org_id FROM members WHERE ${inList('id', part)}`)) out.add(Number(r.primary_org_id));
+  }
+  return [...out];
+}

@@ -1,0 +1,177 @@
+/**
+ * The member register of a batch for the card operator (ООО «ФИНФОРТ»), as .xlsx and as .csv, in the
+ * column layout documented in docs/card-operator-register.md. The same headers are what the delivery
+ * import reads back (member id / СНИЛС, «Статус ЭПБ», «Дата статуса»), so the operator can return
+ * the register with the statuses filled in. Pure functions: rows in, bytes out.
+ */
+import ExcelJS from 'exceljs';
+import { CATEGORIES, SEXES, labelForCode, type CardStatus, type CategoryCode, type SexCode } from '../../../domain/members/codes';
+import { formatDateRu } from '../../../domain/dates';
+import { formatSnils } from '../../../domain/snils';
+import { cardStatusLabel } from './transitions';
+
+export interface RegisterMember {
+  memberId: string;
+  orderNumber: string;
+  kind: 'new' | 'reissue';
+  surname: string;
+  name: string;
+  patronymic: string | null;
+  sex: SexCode | null;
+  /** ISO date. */
+  birthDate: string;
+  /** 11 digits. */
+  snils: string | null;
+  /** E.164. */
+  phone: string | null;
+  email: string | null;
+  category: CategoryCode | string;
+  primaryOrgName: string;
+  cardStatus: CardStatus | null;
+  /** ISO timestamp of the current status. */
+  cardStatusAt: string | null;
+}
+
+export interface RegisterBatch {
+  number: string;
+  /** ISO timestamp. */
+  createdAt: string;
+  orgName: string;
+  cardCount: number;
+  priceKopecks: number;
+  costKopecks: number;
+  /** Members of the batch left out of the register (deregistered, consent to the operator withdrawn, card blocked). */
+  excluded: number;
+}
+
+/** The register's columns, in order. Changing them changes docs/card-operator-register.md and the delivery import. */
+export const REGISTER_COLUMNS = [
+  { key: 'no', header: '№', width: 6 },
+  { key: 'batch', header: 'Номер партии', width: 20 },
+  { key: 'order', header: 'Номер заявки', width: 18 },
+  { key: 'kind', header: 'Вид заявки', width: 14 },
+  { key: 'memberId', header: 'ID члена Профсоюза', width: 38 },
+  { key: 'surname', header: 'Фамилия', width: 18 },
+  { key: 'name', header: 'Имя', width: 16 },
+  { key: 'patronymic', header: 'Отчество', width: 18 },
+  { key: 'sex', header: 'Пол', width: 6 },
+  { key: 'birthDate', header: 'Дата рождения', width: 14 },
+  { key: 'snils', header: 'СНИЛС', width: 16 },
+  { key: 'phone', header: 'Телефон', width: 15 },
+  { key: 'email', header: 'E-mail', width: 28 },
+  { key: 'category', header: 'Категория', width: 22 },
+  { key: 'primaryOrg', header: 'Первичная профсоюзная организация', width: 40 },
+  { key: 'status', header: 'Статус ЭПБ', width: 20 },
+  { key: 'statusDate', header: 'Дата статуса', width: 14 },
+] as const;
+
+export type RegisterColumnKey = (typeof REGISTER_COLUMNS)[number]['key'];
+
+export const REGISTER_SHEET_NAME = 'Реестр ЭПБ';
+export const REGISTER_INFO_SHEET_NAME = 'Сведения';
+export const KIND_LABELS = { new: 'Новый билет', reissue: 'Перевыпуск' } as const;
+
+/** One row of the register as text, by column key (dates ДД.ММ.ГГГГ, СНИЛС XXX-XXX-XXX YY, phone +7XXXXXXXXXX). */
+export function registerCells(batchNumber: string, m: RegisterMember, index: number): Record<RegisterColumnKey, string> {
+  return {
+    no: String(index + 1),
+    batch: batchNumber,
+    order: m.orderNumber,
+    kind: KIND_LABELS[m.kind],
+    memberId: m.memberId,
+    surname: m.surname,
+    name: m.name,
+    patronymic: m.patronymic ?? '',
+    sex: m.sex ? labelForCode(SEXES, m.sex) : '',
+    birthDate: formatDateRu(m.birthDate),
+    snils: m.snils ? formatSnils(m.snils) : '',
+    phone: m.phone ?? '',
+    email: m.email ?? '',
+    category: labelForCode(CATEGORIES, m.category as CategoryCode) || String(m.category ?? ''),
+    primaryOrg: m.primaryOrgName,
+    status: cardStatusLabel(m.cardStatus),
+    statusDate: m.cardStatusAt ? formatDateRu(m.cardStatusAt.slice(0, 10)) : '',
+  };
+}
+
+/** Text a spreadsheet could take for a formula (=, +, -, @, tab, CR at the start) gets a leading apostrophe. */
+export function neutraliseFormula(s: string): string {
+  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+}
+
+/** Columns whose text comes from people (names, e-mail, organisation names): neutralised in the CSV. */
+const FREE_TEXT: ReadonlySet<RegisterColumnKey> = new Set(['surname', 'name', 'patronymic', 'email', 'primaryOrg']);
+
+function csvField(s: string): string {
+  return /[";\r\n]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export const CSV_SEPARATOR = ';';
+export const CSV_BOM = '\uFEFF';
+
+/** The register as CSV: UTF-8 with BOM, `;` between fields, CRLF line ends, RFC 4180 quoting. */
+export function buildRegisterCsv(batch: RegisterBatch, members: readonly RegisterMember[]): Buffer {
+  const lines = [REGISTER_COLUMNS.map((c) => csvField(c.header)).join(CSV_SEPARATOR)];
+  members.forEach((m, i) => {
+    const cells = registerCells(batch.number, m, i);
+    lines.push(REGISTER_COLUMNS.map((c) => csvField(FREE_TEXT.has(c.key) ? neutraliseFormula(cells[c.key]) : cells[c.key])).join(CSV_SEPARATOR));
+  });
+  return Buffer.from(CSV_BOM + lines.join('\r\n') + '\r\n', 'utf8');
+}
+
+const isoDay = (iso: string) => new Date(`${iso.slice(0, 10)}T00:00:00.000Z`);
+
+/**
+ * The register as .xlsx: sheet «Реестр ЭПБ» with the header in row 1 and one member per row (dates as
+ * Excel dates shown ДД.ММ.ГГГГ, everything else as text), and sheet «Сведения» about the batch.
+ */
+export async function buildRegisterXlsx(batch: RegisterBatch, members: readonly RegisterMember[]): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'Реестр Профсоюза';
+  wb.created = new Date(batch.createdAt);
+  const ws = wb.addWorksheet(REGISTER_SHEET_NAME, { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.columns = REGISTER_COLUMNS.map((c) => ({ key: c.key, width: c.width }));
+  const header = ws.getRow(1);
+  REGISTER_COLUMNS.forEach((c, i) => (header.getCell(i + 1).value = c.header));
+  header.font = { bold: true };
+  const dateCols = new Set<RegisterColumnKey>(['birthDate', 'statusDate']);
+  members.forEach((m, i) => {
+    const cells = registerCells(batch.number, m, i);
+    const row = ws.getRow(i + 2);
+    REGISTER_COLUMNS.forEach((c, j) => {
+      const cell = row.getCell(j + 1);
+      if (c.key === 'no') cell.value = i + 1;
+      else if (c.key === 'birthDate') cell.value = isoDay(m.birthDate);
+      else if (c.key === 'statusDate') cell.value = m.cardStatusAt ? isoDay(m.cardStatusAt) : null;
+      else cell.value = cells[c.key];
+      if (dateCols.has(c.key)) cell.numFmt = 'dd.mm.yyyy';
+      else if (c.key !== 'no') cell.numFmt = '@';
+    });
+  });
+  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: REGISTER_COLUMNS.length } };
+
+  const info = wb.addWorksheet(REGISTER_INFO_SHEET_NAME);
+  info.columns = [{ width: 36 }, { width: 60 }];
+  const lines: [string, string | number][] = [
+    ['Партия', batch.number],
+    ['Дата партии', formatDateRu(batch.createdAt.slice(0, 10))],
+    ['Организация', batch.orgName],
+    ['Билетов в партии', batch.cardCount],
+    ['Членов Профсоюза в реестре', members.length],
+    ['Цена одного билета, руб.', batch.priceKopecks / 100],
+    ['Стоимость партии, руб.', batch.costKopecks / 100],
+  ];
+  if (batch.excluded > 0) {
+    lines.push([
+      'Не включены в реестр',
+      `${batch.excluded} — сняты с учёта, отозвали согласие ООО «ФИНФОРТ» или билет заблокирован после заказа. Их данные оператору не передаются.`,
+    ]);
+  }
+  lines.push(['Формат', 'Столбцы листа «Реестр ЭПБ» описаны в docs/card-operator-register.md. Верните файл с заполненными «Статус ЭПБ» и «Дата статуса» — он загружается как список доставки.']);
+  lines.forEach(([k, v], i) => {
+    info.getCell(i + 1, 1).value = k;
+    info.getCell(i + 1, 1).font = { bold: true };
+    info.getCell(i + 1, 2).value = v;
+  });
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
