@@ -242,7 +242,7 @@ async function pgReachable(): Promise<boolean> {
   }
 }
 
-const PHASE_ORDER = ['total', 'begin', 'idempotency', 'validate', 'read', 'match', 'write.members', 'write.changes', 'write.events', 'write.audit', 'write.listeners', 'write.wait', 'commit'];
+const PHASE_ORDER = ['total', 'begin', 'idempotency', 'validate', 'read', 'match', 'write.members', 'write.changes', 'write.events', 'write.audit', 'write.wait', 'write.listeners', 'commit'];
 
 /** Runs the benchmark; prints the figures and returns the printed lines. */
 export async function runMembersBench(opts: { quick?: boolean } = {}): Promise<string[]> {

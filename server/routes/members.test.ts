@@ -128,6 +128,7 @@ describe.each(dbVariants())('members API (%s)', (variant) => {
     const other = await push(school, [{ row: 2, values: person(22) }], { key: 'retry-key-0001' });
     expect(other.status).toBe(409);
     expect(other.headers['content-type']).toMatch(/problem\+json/);
+    expect(other.body.type).toBe('/problems/idempotency_key_reused');
     expect(other.body.detail).toMatch(/ключ повторной отправки/);
     expect(await members(school)).toBe(before + 2);
   });

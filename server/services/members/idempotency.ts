@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Transaction } from 'sequelize';
 import { selectRows } from '../../db/sql';
-import { conflict } from '../../errors';
+import { AppError } from '../../errors';
 import type { Ctx } from '../context';
 import { exec, lit, timestampLit } from './sql-literals';
 
@@ -32,9 +32,10 @@ export async function findAnswer(ctx: Ctx, userId: number, key: string, transact
 /** The stored answer when the same request was already answered; 409 when the key was used for another request. */
 export function replay<T>(stored: StoredAnswer, scope: string, hash: string): T {
   if (stored.scope !== scope || stored.requestHash !== hash) {
-    throw conflict(
+    throw new AppError(
+      409,
+      'idempotency_key_reused',
       'Этот ключ повторной отправки (idempotencyKey) уже использован для других строк. Отправьте изменённые строки с новым ключом.',
-      { code: 'idempotency_key_reused' },
     );
   }
   return JSON.parse(stored.response) as T;

@@ -179,28 +179,26 @@ function plan(w: MemberWrite, o: WriteOptions, nowIso: string): Planned {
 }
 
 /**
- * Statements sent one after another on the transaction's connection without waiting for each one:
- * the driver runs them in order (node-sqlite3 queues exclusive statements, pg queues queries), while
- * JavaScript prepares the next ones. `flush` waits for all and throws the first failure.
+ * Statements run one after another on the transaction's connection while JavaScript prepares the next
+ * ones: `send` chains the statement behind the previous and returns at once; `flush` waits for the
+ * chain and throws the first failure (the statements after a failure are not run).
  */
 class Pipeline {
-  private pending: Promise<void>[] = [];
+  private chain: Promise<void> = Promise.resolve();
   constructor(
     private readonly db: Db,
     private readonly tx: Transaction,
   ) {}
 
   send(sql: string): void {
-    const p = exec(this.db, sql, this.tx);
-    p.catch(() => undefined);
-    this.pending.push(p);
+    this.chain = this.chain.then(() => exec(this.db, sql, this.tx));
+    this.chain.catch(() => undefined);
   }
 
   async flush(): Promise<void> {
-    const settled = await Promise.allSettled(this.pending);
-    this.pending = [];
-    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    const chain = this.chain;
+    this.chain = Promise.resolve();
+    await chain;
   }
 }
 
@@ -318,15 +316,14 @@ export async function writeMembers(ctx: Ctx, tx: Transaction, writes: readonly M
     }
     t();
 
-    // Listeners' statements queue up behind ours on the same connection.
+    t = profileTimer('write.wait');
+    await pipe.flush();
+    t();
     if (listeners.length) {
       t = profileTimer('write.listeners');
       for (const l of listeners) await l(ctx, tx, changes);
       t();
     }
-    t = profileTimer('write.wait');
-    await pipe.flush();
-    t();
     return { changes, stale };
   } finally {
     await pipe.flush().catch(() => undefined);
