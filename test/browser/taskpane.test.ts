@@ -233,6 +233,33 @@ describeBrowser('task pane in Chromium (fake Excel, real server)', () => {
     expect(members.find((m) => m.surname === 'Лебедев')).toMatchObject({ consent_union: 'given' });
     const ids = new Set(members.map((m) => String(m.id)));
     for (const row of [2, 5, 10, 11]) expect(ids.has(String(byRow(row)[col('id')]))).toBe(true);
+
+    // «Отменить последнюю отправку»: the four are gone from the registry; their rows are new again.
+    await page.click('[data-test=revert]');
+    await page.locator('[data-test=revert-confirm]').waitFor();
+    await page.click('[data-test=confirm-revert]');
+    await page.locator('[data-test=revert-result]').waitFor();
+    expect(await page.textContent('[data-test=revert-result]')).toMatch(/Удалено из реестра: 4/);
+    expect((await memberIds(server)).size).toBe(membersBefore.size);
+    const afterRevert = await fake<(string | number)[][]>(page, `x.table('${TABLE}').bodyValues()`);
+    for (const row of [2, 5, 10, 11]) {
+      expect(afterRevert[row - 2][col('id')]).toBe('');
+      expect(String(afterRevert[row - 2][RESULT_COL])).toMatch(/^Отправка отменена/);
+    }
+    expect(await page.isDisabled('[data-test=revert]')).toBe(true);
+    await screenshot(page, '06b-push-reverted');
+
+    // «Загрузить из реестра» would replace rows the registry does not have: the pane asks first.
+    await page.click('[data-test=pull]');
+    await page.locator('[data-test=pull-confirm]').waitFor();
+    expect(await page.textContent('[data-test=pull-confirm]')).toMatch(/9 строк добавлено или изменено после последней отправки/);
+    await screenshot(page, '06c-pull-confirm');
+    await page.click('[data-test=confirm-pull]');
+    await page.locator('[data-test=pull-result]').waitFor();
+    const pulled = await fake<(string | number)[][]>(page, `x.table('${TABLE}').bodyValues()`);
+    expect(pulled).toHaveLength(membersBefore.size);
+    expect(new Set(pulled.map((r) => String(r[col('id')])))).toEqual(membersBefore);
+    expect(await page.textContent('[data-test=pull-result]')).toContain(`Загружено из реестра: ${membersBefore.size} член`);
   });
 
   async function signIn(login: string): Promise<void> {

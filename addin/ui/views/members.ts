@@ -214,7 +214,7 @@ export const membersView: ViewDef = {
             d,
             'success',
             'Отправка отменена',
-            `Удалено из реестра: ${formatCount(out.deleted)}, возвращено к прежним данным: ${formatCount(out.restored)}. На листе ${formatCount(out.sheetRows)} ${rowsWord(out.sheetRows)} снова без отметки реестра (столбец «Результат»).`,
+            `Удалено из реестра: ${formatCount(out.deleted)}, возвращено к прежним данным: ${formatCount(out.restored)}. Строк на листе, которые снова ждут отправки: ${formatCount(out.sheetRows)} — они отмечены в столбце «Результат».`,
             [],
             'revert-result',
           ),
