@@ -8,7 +8,8 @@ import { z } from 'zod';
 import type { Role } from '../../domain/roles';
 import { AppError } from '../errors';
 import { ALL_ROLES, MANAGER_ROLES, defineRoute, orgIdParams, type AnyRoute } from '../http/route';
-import { batchApplication, batchRegister, collectBatch, listBatches, CSV_CONTENT_TYPE, DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../services/cards/batches.service';
+import { batchFile, collectBatch, listBatches, CSV_CONTENT_TYPE, DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../services/cards/batches.service';
+import { batchFileLink, budgetLink } from '../services/cards/links';
 import { buildBudgetWorkbook, budgetFileName, cardBudget } from '../services/cards/budget.service';
 import { importDeliveryList } from '../services/cards/delivery-import.service';
 import { checkEligibility } from '../services/cards/eligibility';
@@ -19,6 +20,8 @@ import {
   batchIdParams,
   batchView,
   budgetQuery,
+  batchLinkBody,
+  budgetLinkBody,
   budgetResponse,
   cancelResponse,
   cardPriceBody,
@@ -38,6 +41,7 @@ import {
   toIssueQuery,
   toIssueResponse,
 } from './cards.schema';
+import { issuedLink } from './documents.schema';
 
 const ADMIN: readonly Role[] = ['central_admin'];
 const MEMBERS = { kind: 'org', roles: ALL_ROLES, personalData: true } as const;
@@ -142,19 +146,25 @@ export const cardRoutes: AnyRoute[] = [
     method: 'get', path: '/card-batches/:batchId/application.docx', summary: 'Заявка оператору на изготовление ЭПБ (.docx)', tag: 'cards',
     access: { kind: 'resource', roles: MANAGER_ROLES, personalData: true }, params: batchIdParams,
     response: { status: 200, description: 'Документ Word по шаблону card-order', contentType: DOCX_CONTENT_TYPE },
-    handler: ({ ctx, actor, params }) => batchApplication(ctx, actor, params.batchId),
+    handler: ({ ctx, actor, params }) => batchFile(ctx, actor, params.batchId, 'application.docx'),
   }),
   defineRoute({
     method: 'get', path: '/card-batches/:batchId/register.xlsx', summary: 'Реестр членов Профсоюза партии для оператора (.xlsx)', tag: 'cards',
     access: { kind: 'resource', roles: MANAGER_ROLES, personalData: true }, params: batchIdParams,
     response: { status: 200, description: 'Реестр (столбцы: docs/card-operator-register.md)', contentType: XLSX_CONTENT_TYPE },
-    handler: ({ ctx, actor, params }) => batchRegister(ctx, actor, params.batchId, 'xlsx'),
+    handler: ({ ctx, actor, params }) => batchFile(ctx, actor, params.batchId, 'register.xlsx'),
   }),
   defineRoute({
     method: 'get', path: '/card-batches/:batchId/register.csv', summary: 'Реестр членов Профсоюза партии для оператора (.csv, UTF-8 с BOM, «;»)', tag: 'cards',
     access: { kind: 'resource', roles: MANAGER_ROLES, personalData: true }, params: batchIdParams,
     response: { status: 200, description: 'Реестр (столбцы: docs/card-operator-register.md)', contentType: CSV_CONTENT_TYPE },
-    handler: ({ ctx, actor, params }) => batchRegister(ctx, actor, params.batchId, 'csv'),
+    handler: ({ ctx, actor, params }) => batchFile(ctx, actor, params.batchId, 'register.csv'),
+  }),
+  defineRoute({
+    method: 'post', path: '/card-batches/:batchId/links', summary: 'Одноразовая ссылка на заявку или реестр партии (для открытия в браузере)', tag: 'cards',
+    access: { kind: 'resource', roles: MANAGER_ROLES, personalData: true }, params: batchIdParams, body: batchLinkBody,
+    response: { status: 201, description: 'Ссылка действует 5 минут и открывается один раз', schema: issuedLink },
+    handler: ({ ctx, actor, params, body }) => batchFileLink(ctx, actor, params.batchId, body.file),
   }),
   defineRoute({
     method: 'post', path: '/organisations/:orgId/cards/delivery-import', summary: 'Загрузить список доставки ЭПБ (.xlsx или .csv): статусы по строкам', tag: 'cards',
@@ -192,6 +202,12 @@ export const cardRoutes: AnyRoute[] = [
       const budget = await cardBudget(ctx, org, query.year ?? ctx.now().getUTCFullYear());
       return { file: await buildBudgetWorkbook(budget), contentType: XLSX_CONTENT_TYPE, fileName: budgetFileName(budget) };
     },
+  }),
+  defineRoute({
+    method: 'post', path: '/organisations/:orgId/cards/budget-link', summary: 'Одноразовая ссылка на бюджет ЭПБ в файле Excel', tag: 'cards',
+    access: COUNTS, params: orgIdParams, body: budgetLinkBody,
+    response: { status: 201, description: 'Ссылка действует 5 минут и открывается один раз', schema: issuedLink },
+    handler: ({ ctx, actor, org, body }) => budgetLink(ctx, actor, org, body.year ?? ctx.now().getUTCFullYear()),
   }),
   defineRoute({
     method: 'get', path: '/settings/card-prices', summary: 'Цены ЭПБ по годам', tag: 'cards',

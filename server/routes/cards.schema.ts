@@ -85,6 +85,10 @@ export const batchView = z.object({
   orders: z.array(z.object({ id: z.number().int(), number: z.string(), orgId: z.number().int(), orgName: z.string(), cards: z.number().int() })),
 });
 
+export const batchLinkBody = z.strictObject({
+  file: z.enum(['application.docx', 'register.xlsx', 'register.csv']).describe('Заявка оператору (.docx) или реестр (.xlsx / .csv)'),
+});
+
 export const deliveryQuery = z.object({
   dryRun: z.enum(['0', '1', 'true', 'false']).optional().describe('1 — только проверить файл, ничего не записывая'),
 });
@@ -141,6 +145,7 @@ export const toIssueResponse = z.object({
 });
 
 export const budgetQuery = z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() });
+export const budgetLinkBody = z.strictObject({ year: z.number().int().min(2000).max(2100).optional() });
 
 const budgetCounts = {
   ordered: z.number().int(),

@@ -257,7 +257,23 @@ describe.each(dbVariants())('cards API (%s)', (variant) => {
 
     const audits = await rows<{ details: string }>(t.ctx.db, `SELECT details FROM audit_log WHERE action = 'card_batch.exported' AND entity_id = ${lit(String(batch.id))} ORDER BY id`);
     expect(audits.map((a) => JSON.parse(a.details).format)).toEqual(['xlsx', 'csv', 'docx']);
+    expect(JSON.parse(audits[2].details)).toMatchObject({ members: 3, via: 'download', templateVersions: { 'card-order': 1 } });
     expect(audits.every((a) => !a.details.includes('Белова'))).toBe(true);
+
+    // The same files through a single-use link (what the task pane opens in the browser): no token, once.
+    const link = await post(`/card-batches/${batch.id}/links`, tok.territory, { file: 'register.csv' });
+    expect(link.status).toBe(201);
+    const path = new URL(link.body.downloadUrl).pathname;
+    const viaLink = await request(t.app).get(path).buffer(true).parse(binary);
+    expect(viaLink.status).toBe(200);
+    expect((viaLink.body as Buffer).equals(bytes)).toBe(true);
+    expect((await request(t.app).get(path)).status).toBe(410);
+    const docLink = await post(`/card-batches/${batch.id}/links`, tok.territory, { file: 'application.docx' });
+    expect(docLink.status).toBe(201);
+    const printedRows = await rows<{ kind: string; format: string; member_ids: string }>(t.ctx.db, `SELECT kind, format, member_ids FROM printed_documents ORDER BY created_at, id`);
+    expect(printedRows.map((r) => `${r.kind}/${r.format}`).sort()).toEqual(['card-application/docx', 'card-register/csv']);
+    expect(JSON.parse(printedRows[0].member_ids).sort()).toEqual([m.s0, m.s1, m.e0].sort());
+    expect((await post(`/card-batches/${batch.id}/links`, tok.territory, { file: 'secret.txt' })).status).toBe(400);
 
     const other = await post(`/organisations/${T2}/card-batches`, tok.region, {});
     expect(other.status).toBe(201);
@@ -454,6 +470,14 @@ describe.each(dbVariants())('cards API (%s)', (variant) => {
     expect((ws.getRow(9).values as unknown[]).slice(1)).toEqual(['Итого: Районная организация для бюджета', 5, 1, 5, 127.5, 127.5, 255]);
     expect(ws.getRow(9).font?.bold).toBe(true);
     expect(String(ws.getCell('A3').value)).toContain('Диаграмма в этот файл не входит');
+
+    const budgetLink = await post(`/organisations/${T3}/cards/budget-link`, tok.region, { year: 2026 });
+    expect(budgetLink.status).toBe(201);
+    const linked = await request(t.app).get(new URL(budgetLink.body.downloadUrl).pathname).buffer(true).parse(binary);
+    expect(linked.headers['content-disposition']).toContain(encodeURIComponent('Бюджет ЭПБ 2026'));
+    const wb2 = new ExcelJS.Workbook();
+    await wb2.xlsx.load(linked.body as ArrayBuffer);
+    expect((wb2.getWorksheet('Бюджет ЭПБ')!.getRow(9).values as unknown[]).slice(1)).toEqual(['Итого: Районная организация для бюджета', 5, 1, 5, 127.5, 127.5, 255]);
 
     expect((await request(t.app).put('/api/v1/settings/card-prices').set(auth(tok.admin)).send({ year: 2026, priceRub: null })).body).toHaveLength(1);
     expect((await get(`/organisations/${T3}/cards/budget?year=2026`, tok.region)).body.priceKopecks).toBe(1700);

@@ -86,6 +86,11 @@ export const cardsMatrix: MatrixArea = {
       foreign: (f) => ({ path: `/card-batches/${n(f, 'cardForeignBatch')}/register.csv` }),
     },
     {
+      route: 'POST /card-batches/:batchId/links', roles: managers,
+      own: (f) => ({ path: `/card-batches/${n(f, 'cardBatch')}/links`, body: { file: 'register.csv' } }),
+      foreign: (f) => ({ path: `/card-batches/${n(f, 'cardForeignBatch')}/links`, body: { file: 'register.csv' } }),
+    },
+    {
       route: 'POST /organisations/:orgId/cards/delivery-import', roles: managers,
       own: (f, role) => ({ path: `/organisations/${ownOrg(f, role)}/cards/delivery-import?dryRun=1`, raw: { contentType: 'text/csv', data: deliveryCsv(x(f, 'cardMember')) } }),
       foreign: (f) => ({ path: `/organisations/${f.org.otherTerritorial}/cards/delivery-import?dryRun=1`, raw: { contentType: 'text/csv', data: deliveryCsv(x(f, 'cardForeignMember')) } }),
@@ -109,6 +114,11 @@ export const cardsMatrix: MatrixArea = {
       route: 'GET /organisations/:orgId/cards/budget.xlsx', roles: everyone,
       own: (f) => ({ path: `/organisations/${f.org.school}/cards/budget.xlsx?year=2026` }),
       foreign: (f) => ({ path: `/organisations/${f.org.otherSchool}/cards/budget.xlsx?year=2026` }),
+    },
+    {
+      route: 'POST /organisations/:orgId/cards/budget-link', roles: everyone,
+      own: (f) => ({ path: `/organisations/${f.org.school}/cards/budget-link`, body: { year: 2026 } }),
+      foreign: (f) => ({ path: `/organisations/${f.org.otherSchool}/cards/budget-link`, body: { year: 2026 } }),
     },
     {
       route: 'GET /settings/card-prices', roles: everyone,

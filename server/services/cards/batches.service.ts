@@ -232,21 +232,34 @@ function fileSafe(s: string): string {
   return s.replace(/[<>:"/\\|?*\u0000-\u001f]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 80).replace(/[. ]+$/, '');
 }
 
-async function auditExport(ctx: Ctx, actor: Actor, b: CardBatchView, format: string, members: number, extra: Record<string, unknown> = {}): Promise<void> {
-  await recordAudit(ctx, {
-    userId: actor.userId,
-    orgId: b.orgId,
-    action: 'card_batch.exported',
-    entity: 'card_batch',
-    entityId: b.id,
-    details: { number: b.number, format, members, ...extra },
-  });
+export const BATCH_FILES = ['application.docx', 'register.xlsx', 'register.csv'] as const;
+export type BatchFile = (typeof BATCH_FILES)[number];
+
+export interface BuiltBatchFile extends FileResult {
+  batch: CardBatchView;
+  memberIds: string[];
+  /** Template kind → version used (the application only). */
+  templateVersions: Record<string, number>;
 }
 
-/** The application for the operator (.docx): the batch's members, the year's price and the total. */
-export async function batchApplication(ctx: Ctx, actor: Actor, batchId: number): Promise<FileResult> {
+/** Builds one output of a batch the actor may see (404 otherwise). Writes nothing. */
+export async function buildBatchFile(ctx: Ctx, actor: Actor, batchId: number, which: BatchFile): Promise<BuiltBatchFile> {
   const b = await batchInScope(ctx, actor, batchId);
-  const members = (await batchMembers(ctx, b.id)).filter((m) => m.included);
+  const all = await batchMembers(ctx, b.id);
+  const members = all.filter((m) => m.included);
+  const memberIds = members.map((m) => m.memberId);
+  if (which !== 'application.docx') {
+    const format = which === 'register.xlsx' ? 'xlsx' : 'csv';
+    const meta = registerBatch(b, all);
+    return {
+      batch: publicBatch(b),
+      memberIds,
+      templateVersions: {},
+      file: format === 'xlsx' ? await buildRegisterXlsx(meta, members) : buildRegisterCsv(meta, members),
+      contentType: format === 'xlsx' ? XLSX_CONTENT_TYPE : CSV_CONTENT_TYPE,
+      fileName: `Реестр ЭПБ ${b.number}.${format}`,
+    };
+  }
   if (!members.length) throw new AppError(422, 'batch_empty', 'В партии не осталось членов Профсоюза, чьи данные можно передать оператору (сняты с учёта или отозвали согласие).');
   const [chair] = await rows<Raw>(
     ctx.db,
@@ -274,21 +287,35 @@ export async function batchApplication(ctx: Ctx, actor: Actor, batchId: number):
     if (err instanceof DocumentError) throw documentProblem(err);
     throw err;
   }
-  await auditExport(ctx, actor, b, 'docx', members.length, { templateVersion: template.version });
-  return { file, contentType: DOCX_CONTENT_TYPE, fileName: `Заявка на ЭПБ ${b.number} — ${fileSafe(b.orgName)}.docx` };
+  return {
+    batch: publicBatch(b),
+    memberIds,
+    templateVersions: { 'card-order': template.version },
+    file,
+    contentType: DOCX_CONTENT_TYPE,
+    fileName: `Заявка на ЭПБ ${b.number} — ${fileSafe(b.orgName)}.docx`,
+  };
 }
 
-/** The member register for the operator, .xlsx or .csv (docs/card-operator-register.md). */
-export async function batchRegister(ctx: Ctx, actor: Actor, batchId: number, format: 'xlsx' | 'csv'): Promise<FileResult> {
-  const b = await batchInScope(ctx, actor, batchId);
-  const all = await batchMembers(ctx, b.id);
-  const members = all.filter((m) => m.included);
-  const meta = registerBatch(b, all);
-  const file = format === 'xlsx' ? await buildRegisterXlsx(meta, members) : buildRegisterCsv(meta, members);
-  await auditExport(ctx, actor, b, format, members.length);
-  return {
-    file,
-    contentType: format === 'xlsx' ? XLSX_CONTENT_TYPE : CSV_CONTENT_TYPE,
-    fileName: `Реестр ЭПБ ${b.number}.${format}`,
-  };
+/** The audit row of an export of a batch's personal data (counts and numbers, never values). */
+export async function auditBatchExport(ctx: Ctx, actor: Actor, built: BuiltBatchFile, which: BatchFile, via: 'download' | 'link'): Promise<void> {
+  await recordAudit(ctx, {
+    userId: actor.userId,
+    orgId: built.batch.orgId,
+    action: 'card_batch.exported',
+    entity: 'card_batch',
+    entityId: built.batch.id,
+    details: { number: built.batch.number, format: which.split('.')[1], file: which, members: built.memberIds.length, via, ...(Object.keys(built.templateVersions).length ? { templateVersions: built.templateVersions } : {}) },
+  });
+}
+
+/**
+ * GET /card-batches/:batchId/{application.docx,register.xlsx,register.csv}: the application for the
+ * operator (.docx from the card-order template: members, the year's price, the total) or the member
+ * register (docs/card-operator-register.md). Audited.
+ */
+export async function batchFile(ctx: Ctx, actor: Actor, batchId: number, which: BatchFile): Promise<FileResult> {
+  const built = await buildBatchFile(ctx, actor, batchId, which);
+  await auditBatchExport(ctx, actor, built, which, 'download');
+  return { file: built.file, contentType: built.contentType, fileName: built.fileName };
 }
