@@ -129,8 +129,15 @@ export class PushRun {
   private async writeAnswered(r: Reporter): Promise<void> {
     const chunks = (this.job?.chunks ?? []).filter((c) => c.response && !this.written.has(c.index));
     if (chunks.length === 0) return;
-    const results = chunks.flatMap((c) => c.response!.rows);
-    const sent = chunks.flatMap((c) => c.rows.map((x) => this.sent.get(x.row)).filter((x): x is MemberSheetRow => x !== undefined));
+    const results: SyncRowResult[] = [];
+    const sent: MemberSheetRow[] = [];
+    for (const c of chunks) {
+      results.push(...c.response!.rows);
+      for (const x of c.rows) {
+        const row = this.sent.get(x.row);
+        if (row) sent.push(row);
+      }
+    }
     r.progress(0, results.length, 'Запись результатов на лист…');
     await this.deps.excel((ctx) =>
       writeSyncResults(ctx, results, {
