@@ -6,8 +6,9 @@ import { documentRoutes } from './documents.routes';
 import { memberRoutes } from './members.routes';
 import { organisationRoutes } from './organisations.routes';
 import { progressRoutes } from './progress.routes';
+import { spreadsheetRoutes } from './spreadsheets.routes';
 import { systemRoutes } from './system.routes';
 
 export function allRoutes(openApi: () => unknown): AnyRoute[] {
-  return [...systemRoutes(openApi), ...authRoutes, ...organisationRoutes, ...memberRoutes, ...progressRoutes, ...cardRoutes, ...documentRoutes];
+  return [...systemRoutes(openApi), ...authRoutes, ...organisationRoutes, ...spreadsheetRoutes, ...memberRoutes, ...progressRoutes, ...cardRoutes, ...documentRoutes];
 }

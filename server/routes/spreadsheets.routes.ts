@@ -1,0 +1,107 @@
+/**
+ * Spreadsheets for chairs without the add-in (Excel 2013, LibreOffice, МойОфис, Р7): upload a member
+ * list (.xlsx or .csv) and get the same workbook back with the result of every row; the blank
+ * template; the export of an organisation's members (.xlsx, .csv) that can be edited and uploaded back.
+ *
+ * These routes are declared before the member routes: '/members/template.xlsx' would otherwise be
+ * taken by '/members/:memberId'.
+ */
+import type { Request } from 'express';
+import { AppError } from '../errors';
+import { ALL_ROLES, defineRoute, orgIdParams, type AnyRoute } from '../http/route';
+import { requireObligation } from '../services/access';
+import { primaryInScope } from '../services/members/sync.service';
+import { exportMembers, memberTemplate } from '../services/spreadsheets/export.service';
+import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../services/spreadsheets/member-layout';
+import { uploadMembers } from '../services/spreadsheets/upload.service';
+import { exportQuery, uploadQuery } from './spreadsheets.schema';
+
+const ORG = { kind: 'org', roles: ALL_ROLES, personalData: true } as const;
+
+/** What a browser may call a CSV (Windows with Excel says application/vnd.ms-excel); the content decides in the end. */
+const UPLOAD_TYPES = [XLSX_CONTENT_TYPE, 'text/csv', 'application/vnd.ms-excel', 'text/plain', 'application/octet-stream'];
+
+const mb = (n: number) => `${Math.round((n / (1024 * 1024)) * 10) / 10} МБ`;
+
+/** Reads a raw upload, refusing (413) more than `limit` bytes — by Content-Length before reading, else while reading. */
+export function readUpload(req: Request, limit: number): Promise<Buffer> {
+  const tooLarge = (size: number | null) =>
+    new AppError(
+      413,
+      'upload_too_large',
+      `Файл слишком большой${size ? ` (${mb(size)})` : ''}: можно загрузить не больше ${mb(limit)}. Удалите из книги лишние листы и картинки или разделите список на несколько файлов.`,
+    );
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    return Promise.reject(tooLarge(declared));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > limit) {
+        failed = true;
+        chunks.length = 0;
+        reject(tooLarge(null));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!failed) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', (err) => {
+      if (!failed) reject(err);
+    });
+  });
+}
+
+export const spreadsheetRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'post', path: '/organisations/:orgId/members/upload', summary: 'Загрузить список членов Профсоюза файлом (.xlsx или .csv): в ответ — та же книга с результатом по каждой строке', tag: 'spreadsheets',
+    access: ORG, params: orgIdParams, query: uploadQuery,
+    rawBody: { contentTypes: [XLSX_CONTENT_TYPE, 'text/csv'] },
+    response: { status: 200, description: 'Книга Excel с результатом: столбец «Результат», отмеченные ячейки, ID и версии, лист «Итог загрузки»; счётчики — в заголовке X-Upload-Summary (JSON)', contentType: XLSX_CONTENT_TYPE },
+    handler: async ({ ctx, actor, params, query, req, res }) => {
+      try {
+        if (!req.is(UPLOAD_TYPES)) {
+          throw new AppError(415, 'unsupported_media_type', 'Загрузите список файлом .xlsx (книга Excel) или .csv.');
+        }
+        // Before reading megabytes: the list is kept by a primary organisation, and personal data needs the obligation.
+        requireObligation(actor);
+        await primaryInScope(ctx, actor, params.orgId);
+      } catch (err) {
+        req.resume();
+        throw err;
+      }
+      const body = await readUpload(req, ctx.config.uploadLimitBytes);
+      const result = await uploadMembers(ctx, actor, params.orgId, body, { dryRun: query.dryRun === '1' });
+      res.setHeader('X-Upload-Summary', JSON.stringify(result.summary));
+      return result.file;
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/members/template.xlsx', summary: 'Шаблон списка членов Профсоюза (.xlsx): столбцы, выпадающие списки, инструкция', tag: 'spreadsheets',
+    access: { kind: 'signedIn' },
+    response: { status: 200, description: 'Пустой шаблон без персональных данных', contentType: XLSX_CONTENT_TYPE },
+    handler: ({ ctx }) => memberTemplate(ctx),
+  }),
+  defineRoute({
+    method: 'get', path: '/organisations/:orgId/members/export.xlsx', summary: 'Выгрузить членов Профсоюза в книгу Excel (её можно исправить и загрузить обратно)', tag: 'spreadsheets',
+    access: ORG, params: orgIdParams, query: exportQuery,
+    response: { status: 200, description: 'Книга Excel в формате шаблона, со скрытыми ID и версиями', contentType: XLSX_CONTENT_TYPE },
+    handler: ({ ctx, actor, params, query }) =>
+      exportMembers(ctx, actor, params.orgId, 'xlsx', { subtree: query.subtree !== '0', includeDeregistered: query.includeDeregistered === '1' }),
+  }),
+  defineRoute({
+    method: 'get', path: '/organisations/:orgId/members/export.csv', summary: 'Выгрузить членов Профсоюза в CSV (UTF-8, разделитель «;»)', tag: 'spreadsheets',
+    access: ORG, params: orgIdParams, query: exportQuery,
+    response: { status: 200, description: 'CSV в кодировке UTF-8 с BOM, разделитель «;»', contentType: CSV_CONTENT_TYPE },
+    handler: ({ ctx, actor, params, query }) =>
+      exportMembers(ctx, actor, params.orgId, 'csv', { subtree: query.subtree !== '0', includeDeregistered: query.includeDeregistered === '1' }),
+  }),
+];

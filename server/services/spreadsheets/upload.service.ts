@@ -1,0 +1,423 @@
+/**
+ * Uploading a member list without the add-in: a .xlsx (from Excel 2013+, LibreOffice, МойОфис, Р7)
+ * or a .csv goes through the SAME pipeline as the add-in's push (syncMembers, batch kind 'upload'),
+ * and the chair gets the same workbook back with the answer written into it (see annotate.ts).
+ *
+ *  bytes → format (by content, not by name) → guarded .xlsx or decoded CSV → one exceljs workbook
+ *  → the sheet with a header row → one SyncRowIn per non-blank row (row = the sheet row) → chunks
+ *  with idempotency keys from the file's sha256 (the same file uploaded again replays the same
+ *  answer and writes nothing twice) → syncMembers → «Результат», marks, ids → .xlsx.
+ *
+ * A cell that cannot be read (a formula without a cached result, an Excel error, a text over 2,000
+ * characters, a damaged id/version) makes its row an error here, with the row's other problems found
+ * by the same domain check; such a row is not sent. Every non-blank row gets exactly one result.
+ */
+import { createHash } from 'node:crypto';
+import ExcelJS from 'exceljs';
+import { isBlankCell } from '../../../domain/cell';
+import { formatDateRu } from '../../../domain/dates';
+import { MEMBER_COLUMNS, MEMBER_SHEET_NAME, columnByKey, type ColumnKey, type FieldError, type MemberFieldKey, type RawMemberRow } from '../../../domain/members/columns';
+import { duplicateKeys } from '../../../domain/members/duplicates';
+import { normalizeMemberRow } from '../../../domain/members/normalize-row';
+import { SYNC_CHUNK_MAX_ROWS, type SyncOutcome, type SyncRowIn, type SyncRowResult } from '../../../domain/members/sync-contract';
+import { AppError, badRequest } from '../../errors';
+import type { FileResult } from '../../http/route';
+import { requireObligation } from '../access';
+import { todayIso, type Actor, type Ctx } from '../context';
+import { primaryInScope, syncMembers } from '../members/sync.service';
+import { addSummarySheet, annotateSheet, ensureAnswerColumns } from './annotate';
+import { CSV_SEPARATOR_LABELS, CsvError, decodeCsv, detectSeparator, parseCsv, type CsvEncoding, type CsvSeparator } from './csv';
+import { addListsSheet, INSTRUCTION_SHEET_NAME, LISTS_SHEET_NAME, layoutMemberColumn, SPARE_ROWS, styleHeaderRow, SUMMARY_SHEET_NAME, XLSX_CONTENT_TYPE } from './member-layout';
+import { CELL_MAX_CHARS, cellText, findHeaderRow, findRow, missingRequired, readCell, type HeaderMap } from './sheet-read';
+import { prepareXlsx, XLSX_MAX_CELLS, XLSX_MAX_ROW_ELEMENTS, xlsxBroken } from './xlsx-package';
+
+/** The largest list one upload takes (the largest primary organisation the register is designed for). */
+export const UPLOAD_MAX_ROWS = 30_000;
+const MAX_COLUMNS = 16_384;
+
+export type UploadFormat = 'xlsx' | 'csv';
+
+export interface UploadOptions {
+  /** «Проверить»: the full answer, nothing written (no member, no batch, no ids in the file). */
+  dryRun: boolean;
+}
+
+export interface UploadSummary {
+  dryRun: boolean;
+  format: UploadFormat;
+  /** Non-blank rows (each got one result). */
+  rows: number;
+  blank: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  error: number;
+  conflict: number;
+}
+
+export interface UploadResult {
+  file: FileResult;
+  summary: UploadSummary;
+}
+
+// ------------------------------------------------------------------------------------ the format
+
+const notSpreadsheet = () =>
+  new AppError(
+    415,
+    'upload_not_spreadsheet',
+    'Файл не похож на таблицу: это не книга Excel (.xlsx) и не текстовый файл CSV. В Excel, LibreOffice или МойОфис сохраните список как «Книга Excel (*.xlsx)» или «CSV (разделители — точка с запятой)» и загрузите его.',
+  );
+
+const startsWith = (buf: Buffer, bytes: readonly number[]) => buf.length >= bytes.length && bytes.every((b, i) => buf[i] === b);
+
+/** The format by the first bytes; refuses old .xls / password-protected workbooks and other binaries. */
+export function detectFormat(buf: Buffer): UploadFormat {
+  if (startsWith(buf, [0x50, 0x4b, 0x03, 0x04]) || startsWith(buf, [0x50, 0x4b, 0x05, 0x06])) return 'xlsx';
+  if (startsWith(buf, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
+    throw new AppError(
+      415,
+      'upload_old_excel',
+      'Это книга в старом формате Excel 97–2003 (.xls) или книга, защищённая паролем. Откройте её и сохраните как «Книга Excel (*.xlsx)» без пароля (или как CSV), затем загрузите новый файл.',
+    );
+  }
+  const binary = [
+    [0x25, 0x50, 0x44, 0x46], // %PDF
+    [0x89, 0x50, 0x4e, 0x47], // PNG
+    [0xff, 0xd8, 0xff], // JPEG
+    [0x47, 0x49, 0x46, 0x38], // GIF
+    [0x1f, 0x8b], // gzip
+    [0x52, 0x61, 0x72, 0x21], // RAR
+    [0x37, 0x7a, 0xbc, 0xaf], // 7z
+  ];
+  if (binary.some((b) => startsWith(buf, b))) throw notSpreadsheet();
+  return 'csv';
+}
+
+// ------------------------------------------------------------------------------------ opening
+
+interface OpenedBook {
+  wb: ExcelJS.Workbook;
+  format: UploadFormat;
+  /** For the summary: how the file was read. */
+  csv?: { encoding: CsvEncoding; separator: CsvSeparator };
+}
+
+async function openXlsx(buf: Buffer): Promise<OpenedBook> {
+  const prepared = await prepareXlsx(buf);
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.load(prepared as unknown as ArrayBuffer);
+  } catch {
+    throw xlsxBroken();
+  }
+  return { wb, format: 'xlsx' };
+}
+
+function openCsv(buf: Buffer): OpenedBook {
+  let decoded: { text: string; encoding: CsvEncoding };
+  try {
+    decoded = decodeCsv(buf);
+  } catch (err) {
+    if (err instanceof CsvError) throw notSpreadsheet();
+    throw err;
+  }
+  const text = decoded.text.replace(/^\ufeff/, '');
+  if (/^\s*</.test(text)) {
+    throw new AppError(
+      415,
+      'upload_not_spreadsheet',
+      'Файл — веб-страница или XML (так сохраняют «таблицы Excel» некоторые кадровые программы), а не CSV. Откройте его в Excel, LibreOffice или МойОфис и сохраните как «Книга Excel (*.xlsx)», затем загрузите новый файл.',
+    );
+  }
+  const separator = detectSeparator(text);
+  let records: string[][];
+  try {
+    records = parseCsv(text, separator);
+  } catch (err) {
+    if (err instanceof CsvError) {
+      throw new AppError(422, 'upload_csv_quote', `${err.message}: из-за этого все следующие строки попали бы в одну ячейку. Найдите в этой строке лишнюю или непарную кавычку ("), исправьте её и загрузите файл снова.`);
+    }
+    throw err;
+  }
+  if (records.length > XLSX_MAX_ROW_ELEMENTS) throw tooManyRows(records.length);
+  let cells = 0;
+  for (const r of records) {
+    if (r.length > MAX_COLUMNS) {
+      throw new AppError(422, 'upload_too_many_columns', `В файле CSV строка из ${r.length} полей — в таблице может быть не больше ${MAX_COLUMNS} столбцов. Проверьте, что файл — список членов Профсоюза и разделитель в нём один.`);
+    }
+    cells += r.length;
+  }
+  if (cells > XLSX_MAX_CELLS) throw tooManyRows(records.length);
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet(MEMBER_SHEET_NAME);
+  records.forEach((rec, i) => {
+    const row = ws.getRow(i + 1);
+    rec.forEach((v, j) => {
+      if (v !== '') row.getCell(j + 1).value = v;
+    });
+  });
+  return { wb, format: 'csv', csv: { encoding: decoded.encoding, separator } };
+}
+
+const tooManyRows = (n: number) =>
+  new AppError(413, 'upload_too_many_rows', `В файле ${n} строк, а за один раз можно загрузить не больше ${UPLOAD_MAX_ROWS.toLocaleString('ru-RU')}. Разделите список на несколько файлов.`);
+
+// ------------------------------------------------------------------------------------ the table
+
+interface Located {
+  ws: ExcelJS.Worksheet;
+  map: HeaderMap;
+}
+
+const SKIPPED_SHEETS = new Set([SUMMARY_SHEET_NAME, INSTRUCTION_SHEET_NAME, LISTS_SHEET_NAME]);
+
+function rowTexts(ws: ExcelJS.Worksheet, r: number): string[] {
+  const row = findRow(ws, r);
+  if (!row) return [];
+  const out: string[] = [];
+  row.eachCell({ includeEmpty: false }, (cell, col) => {
+    out[col - 1] = cellText(cell.value).replace(/\s+/g, ' ').trim();
+  });
+  for (let i = 0; i < out.length; i++) out[i] ??= '';
+  return out;
+}
+
+const headerList = (keys: readonly ColumnKey[]) => keys.map((k) => `«${columnByKey(k).header}»`).join(', ');
+
+/** The first visible sheet with a recognisable header row among its first ten rows. */
+function locateTable(wb: ExcelJS.Workbook): Located {
+  for (const ws of wb.worksheets) {
+    if (ws.state !== 'visible' && ws.state !== undefined) continue;
+    if (SKIPPED_SHEETS.has(ws.name)) continue;
+    const map = findHeaderRow((r) => rowTexts(ws, r), ws.rowCount);
+    if (!map) continue;
+    const missing = missingRequired(map);
+    if (missing.length) {
+      throw new AppError(
+        422,
+        'upload_columns_missing',
+        `На листе «${ws.name}» (названия столбцов — в строке ${map.row}) нет обязательных столбцов: ${headerList(missing)}. Добавьте их с такими названиями, как в шаблоне, или скачайте шаблон и перенесите список в него.`,
+        missing.map((k) => ({ field: k, message: `Нет столбца «${columnByKey(k).header}»` })),
+      );
+    }
+    return { ws, map };
+  }
+  throw new AppError(
+    422,
+    'upload_no_header',
+    'Не найдена строка с названиями столбцов. В одной из первых 10 строк листа со списком должны стоять заголовки — например «Фамилия» (или «ФИО»), «Имя», «Дата рождения», «Категория». Скачайте шаблон и перенесите список в него.',
+  );
+}
+
+interface SourceRow {
+  row: number;
+  id: string | null;
+  version: number | null;
+  values: RawMemberRow;
+  /** Cells that could not be read: the row is an error without being sent. */
+  problems: FieldError[];
+}
+
+const prefix = (row: number, message: string) => `Строка ${row}. ${message}`;
+
+function readRows(ws: ExcelJS.Worksheet, map: HeaderMap): { rows: SourceRow[]; blankRows: number[]; lastRow: number } {
+  const rows: SourceRow[] = [];
+  const blanks: number[] = [];
+  let lastRow = map.row;
+  const keys = (Object.keys(map.columns) as ColumnKey[]).filter((k) => map.columns[k] !== undefined);
+  for (let r = map.row + 1; r <= ws.rowCount; r++) {
+    const row = findRow(ws, r);
+    if (!row) {
+      blanks.push(r);
+      continue;
+    }
+    const src: SourceRow = { row: r, id: null, version: null, values: {}, problems: [] };
+    let blank = true;
+    for (const key of keys) {
+      const header = columnByKey(key).header;
+      const got = readCell(row.findCell(map.columns[key]!)?.value ?? null);
+      if (!got.ok) {
+        blank = false;
+        src.problems.push({
+          field: key,
+          message: prefix(
+            r,
+            got.problem === 'formula'
+              ? `${header}: ячейка содержит формулу, а её результат в файле не сохранён. Замените формулу значением (Копировать → Специальная вставка → Значения) и загрузите файл снова`
+              : `${header}: в ячейке ошибка Excel${got.code ? ` ${got.code}` : ''} — исправьте формулу или впишите значение вручную`,
+          ),
+        });
+        continue;
+      }
+      const v = got.value;
+      if (isBlankCell(v)) continue;
+      blank = false;
+      if (key === 'id') {
+        const s = typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : '';
+        if (!s || s.length > 64) src.problems.push({ field: 'id', message: prefix(r, `${header}: служебный столбец испорчен — не изменяйте его; если в строке новый человек, очистите эту ячейку`) });
+        else src.id = s;
+      } else if (key === 'version') {
+        const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
+        if (!Number.isSafeInteger(n) || n < 0) src.problems.push({ field: 'version', message: prefix(r, `${header}: служебный столбец испорчен (должно быть целое число) — не изменяйте его; загрузите список из реестра заново`) });
+        else src.version = n;
+      } else if (typeof v === 'string' && v.length > CELL_MAX_CHARS) {
+        src.problems.push({ field: key, message: prefix(r, `${header}: в ячейке слишком длинный текст (${v.length} знаков, можно не больше ${CELL_MAX_CHARS}) — сократите его`) });
+      } else {
+        src.values[key as MemberFieldKey] = v;
+      }
+    }
+    if (blank) {
+      blanks.push(r);
+      continue;
+    }
+    // Columns present in the file travel even when empty: an empty cell clears the stored value.
+    for (const key of keys) {
+      if (key === 'id' || key === 'version') continue;
+      if (!(key in src.values) && !src.problems.some((p) => p.field === key)) src.values[key as MemberFieldKey] = null;
+    }
+    rows.push(src);
+    lastRow = r;
+    if (rows.length > UPLOAD_MAX_ROWS) throw tooManyRows(rows.length);
+  }
+  return { rows, blankRows: blanks.filter((b) => b < lastRow), lastRow };
+}
+
+/** A row that is not sent: its unreadable cells plus every other problem the domain check finds. */
+function localError(src: SourceRow, today: string): SyncRowResult {
+  const bad = new Set(src.problems.map((p) => p.field));
+  const checked = normalizeMemberRow(src.values, { today });
+  const others = checked.ok ? [] : checked.errors.filter((e) => !bad.has(e.field)).map((e) => ({ field: e.field, message: prefix(src.row, e.message) }));
+  return { row: src.row, outcome: 'error', errors: [...src.problems, ...others] };
+}
+
+/**
+ * Repeats across the whole file, for lists longer than one chunk (inside a chunk the sync finds them
+ * itself, with the same words): the later row is an error naming the earlier one.
+ */
+function fileRepeats(rows: readonly SourceRow[], today: string): Map<number, SyncRowResult> {
+  const out = new Map<number, SyncRowResult>();
+  const first = new Map<string, number>();
+  for (const src of rows) {
+    if (src.problems.length) continue;
+    const checked = normalizeMemberRow(src.values, { today });
+    if (!checked.ok) continue;
+    const keys = [...(src.id ? [`id:${src.id}`] : []), ...duplicateKeys(checked.data)];
+    let earlier: number | undefined;
+    let byKey = '';
+    for (const k of keys) {
+      const seen = first.get(k);
+      if (seen !== undefined && (earlier === undefined || seen < earlier)) {
+        earlier = seen;
+        byKey = k;
+      }
+    }
+    for (const k of keys) if (!first.has(k)) first.set(k, src.row);
+    if (earlier === undefined) continue;
+    const field: ColumnKey = byKey.startsWith('snils:') ? 'snils' : byKey.startsWith('id:') ? 'id' : 'surname';
+    const what = field === 'snils' ? 'тот же СНИЛС' : field === 'id' ? 'тот же ID в реестре' : 'те же ФИО и дата рождения';
+    out.set(src.row, {
+      row: src.row,
+      outcome: 'error',
+      errors: [{ field, message: prefix(src.row, `Повторяет строку ${earlier}: ${what}. Один человек вносится в список один раз — удалите лишнюю строку или исправьте данные`) }],
+    });
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------------ the upload
+
+function sourceText(book: OpenedBook, sheetName: string, headerRow: number): string {
+  if (book.format === 'csv' && book.csv) {
+    return `Файл CSV (кодировка ${book.csv.encoding}, разделитель — ${CSV_SEPARATOR_LABELS[book.csv.separator]}, названия столбцов — в строке ${headerRow}). Ответ — книга Excel, собранная из этого CSV; сам CSV-файл не изменён. Загружать снова можно и эту книгу.`;
+  }
+  return `Книга Excel (.xlsx), лист «${sheetName}», названия столбцов — в строке ${headerRow}.`;
+}
+
+const sha256 = (buf: Buffer) => createHash('sha256').update(buf).digest('hex');
+
+/**
+ * Reads the file, sends its rows through syncMembers (batch kind 'upload'), answers with the annotated
+ * workbook. Throws AppError 4xx for a file that cannot be taken as a list (nothing is written then).
+ */
+export async function uploadMembers(ctx: Ctx, actor: Actor, orgId: number, body: Buffer, opts: UploadOptions): Promise<UploadResult> {
+  requireObligation(actor);
+  const org = await primaryInScope(ctx, actor, orgId);
+  if (body.length === 0) throw badRequest('Файл пустой. Выберите файл со списком членов Профсоюза (.xlsx или .csv).');
+  // The content decides, not the name or the Content-Type: a workbook renamed to .csv is still a workbook.
+  const format = detectFormat(body);
+  const book = format === 'xlsx' ? await openXlsx(body) : openCsv(body);
+  const { ws, map } = locateTable(book.wb);
+  const { rows, blankRows, lastRow } = readRows(ws, map);
+  if (rows.length === 0) {
+    throw new AppError(422, 'upload_no_rows', `На листе «${ws.name}» под названиями столбцов (строка ${map.row}) нет ни одной заполненной строки. Впишите членов Профсоюза — по одному в строке — и загрузите файл снова.`);
+  }
+
+  const today = todayIso(ctx);
+  const results = new Map<number, SyncRowResult>();
+  for (const src of rows) if (src.problems.length) results.set(src.row, localError(src, today));
+  const toSend = rows.filter((r) => !results.has(r.row));
+  if (toSend.length > SYNC_CHUNK_MAX_ROWS) {
+    for (const [row, res] of fileRepeats(toSend, today)) results.set(row, res);
+  }
+  const syncRows: SyncRowIn[] = rows
+    .filter((r) => !results.has(r.row))
+    .map((r) => ({ row: r.row, ...(r.id ? { id: r.id } : {}), ...(r.version !== null ? { version: r.version } : {}), values: r.values }));
+
+  const hash = sha256(body);
+  for (let start = 0, chunk = 0; start < syncRows.length; start += SYNC_CHUNK_MAX_ROWS, chunk++) {
+    const part = syncRows.slice(start, start + SYNC_CHUNK_MAX_ROWS);
+    try {
+      const answer = await syncMembers(ctx, actor, org.id, { idempotencyKey: `upload:${org.id}:${hash}:${chunk}`, dryRun: opts.dryRun, rows: part }, { batchKind: 'upload' });
+      for (const r of answer.rows) results.set(r.row, r);
+    } catch (err) {
+      if (err instanceof AppError && chunk > 0 && !opts.dryRun) {
+        throw new AppError(
+          err.status,
+          err.code,
+          `${err.detail} Строки файла до ${part[0].row}-й уже записаны в реестр: загрузите этот же файл ещё раз — записанные строки не задвоятся.`,
+          err.fields,
+          err.extra,
+        );
+      }
+      throw err;
+    }
+  }
+
+  const ordered = rows.map((r) => results.get(r.row)!);
+  const counts: Record<SyncOutcome, number> = { created: 0, updated: 0, unchanged: 0, error: 0, conflict: 0 };
+  for (const r of ordered) counts[r.outcome]++;
+
+  if (book.format === 'csv') layoutCsvSheet(book.wb, ws, map, lastRow);
+  const cols = ensureAnswerColumns(ws, map, lastRow);
+  annotateSheet({ ws, cols, results: ordered, blankRows, dryRun: opts.dryRun });
+  addSummarySheet(book.wb, {
+    dryRun: opts.dryRun,
+    orgName: org.name,
+    date: formatDateRu(today),
+    source: sourceText(book, ws.name, map.row),
+    sheetName: ws.name,
+    counts,
+    rows: rows.length,
+    blankRows,
+    unknownColumns: map.unknown,
+    absentColumns: MEMBER_COLUMNS.filter((c) => !c.hidden && map.columns[c.key] === undefined && !(c.key === 'name' && map.fullNameColumn) && !(c.key === 'patronymic' && map.fullNameColumn)).map((c) => c.header),
+    addedColumns: cols.added,
+  });
+  const file = Buffer.from(await book.wb.xlsx.writeBuffer());
+  return {
+    file: { file, contentType: XLSX_CONTENT_TYPE, fileName: opts.dryRun ? 'Проверка списка — результат.xlsx' : 'Загрузка списка — результат.xlsx' },
+    summary: { dryRun: opts.dryRun, format: book.format, rows: rows.length, blank: blankRows.length, ...counts },
+  };
+}
+
+/** A workbook built from a CSV gets the template's looks for the columns it has: widths, formats, dropdowns, a frozen header. */
+function layoutCsvSheet(wb: ExcelJS.Workbook, ws: ExcelJS.Worksheet, map: HeaderMap, lastRow: number): void {
+  const lists = addListsSheet(wb);
+  for (const col of MEMBER_COLUMNS) {
+    const c = map.columns[col.key];
+    if (c !== undefined) layoutMemberColumn(ws, c, col, { first: map.row + 1, last: lastRow + SPARE_ROWS }, lists);
+  }
+  const width = Math.max(0, ...rowTexts(ws, map.row).map((_t, i) => i + 1));
+  styleHeaderRow(ws, map.row, width);
+}
