@@ -18,6 +18,8 @@ function supported(name: string, minVersion: string | undefined, claimed: string
 
 interface FakeWindow {
   __excelApiVersion?: string;
+  /** The host Office.onReady reports (default Excel); a test sets it before the page loads. */
+  __officeHost?: string;
   __fakeHost?: FakeHost;
   Office?: unknown;
   Excel?: unknown;
@@ -67,7 +69,7 @@ const host: FakeHost = {
 
 w.__fakeHost = host;
 
-const info = { host: 'Excel', platform: 'PC' };
+const info = { host: w.__officeHost ?? 'Excel', platform: 'PC' };
 
 w.Office = {
   HostType: { Excel: 'Excel', Word: 'Word' },

@@ -10,7 +10,7 @@ import request from 'supertest';
 import { MEMBER_COLUMNS, RESULT_HEADER } from '../../domain/members/columns';
 import { DEMO_LOGINS } from '../../server/services/demo-seed';
 import { inventPeople, peopleAsSheetRows } from '../../server/services/members/demo-members';
-import { chromiumOrSkip, launchBrowser, routeOffice, screenshot, startServer, watchConsole, type Browser, type ConsoleWatch, type RunningServer } from './harness';
+import { chromiumOrSkip, launchBrowser, OFFICE_JS_URL, routeOffice, screenshot, startServer, watchConsole, type Browser, type ConsoleWatch, type RunningServer } from './harness';
 
 const chromium = chromiumOrSkip();
 const describeBrowser = chromium ? describe : describe.skip;
@@ -499,5 +499,23 @@ describeBrowser('task pane in Chromium (fake Excel, real server)', () => {
     await page.locator('[data-test=training-done]').waitFor();
     const [[user]] = (await server.test.ctx.db.sequelize.query(`SELECT training_completed_at FROM users WHERE login = '${login}'`)) as [Record<string, unknown>[], unknown];
     expect(user.training_completed_at).not.toBeNull();
+  });
+
+  it('when Office.js cannot be loaded (no access to Microsoft\'s CDN) the pane says what to do', async () => {
+    await page.unroute(OFFICE_JS_URL);
+    await page.route(OFFICE_JS_URL, (route) => route.abort('internetdisconnected'));
+    watch.expectNetworkError(/appsforoffice\.microsoft\.com/);
+    await page.goto(`${server.base}/taskpane.html`);
+    await page.locator('.fatal').waitFor();
+    expect(await page.textContent('.fatal')).toMatch(/Не удалось загрузить библиотеку Office\. Проверьте подключение к интернету/);
+  });
+
+  it('outside Excel (the page opened in a browser) the pane explains where it works', async () => {
+    await page.addInitScript(() => {
+      (window as unknown as { __officeHost?: string }).__officeHost = 'Word';
+    });
+    await page.goto(`${server.base}/taskpane.html`);
+    await page.locator('.fatal').waitFor();
+    expect(await page.textContent('.fatal')).toMatch(/работает внутри Excel/);
   });
 });
