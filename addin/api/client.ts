@@ -171,9 +171,9 @@ export class ApiClient {
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     const controller = typeof AbortController === 'function' ? new AbortController() : null;
     let timedOut = false;
+    if (opts.signal?.aborted) throw abortedError();
     const onOuterAbort = () => controller?.abort();
     opts.signal?.addEventListener('abort', onOuterAbort);
-    if (opts.signal?.aborted) throw abortedError();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
