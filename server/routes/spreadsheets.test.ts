@@ -301,6 +301,27 @@ describe.each(dbVariants())('spreadsheets (%s)', (variant) => {
     expect(await count(`member_batches WHERE org_id = ${orgId}`)).toBe(0);
   });
 
+  test('a list longer than one chunk: a repeat across chunks is found; the same file again writes nothing twice', async () => {
+    const orgId = await freshOrg();
+    const day = (i: number) => new Date(Date.UTC(1950, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+    const lines = ['Фамилия;Имя;Дата рождения;СНИЛС;Категория'];
+    for (let i = 0; i < 2100; i++) lines.push(`Многострочная;${['Анна', 'Вера', 'Нина'][i % 3]};${day(i)};${S(100 + i)};Работник`);
+    lines.push(`Повторова;Ольга;01.01.1990;${S(100)};Работник`); // row 2102: the СНИЛС of row 2, in the second chunk
+    const file = Buffer.from(lines.join('\n'), 'utf8');
+    const first = await upload(orgId, file, 'text/csv');
+    expect(first.status).toBe(200);
+    expect(first.summary).toMatchObject({ rows: 2101, created: 2100, error: 1, conflict: 0 });
+    const ws = (await openBook(first.body)).getWorksheet('Члены профсоюза')!;
+    expect(text(ws.getCell(2102, 8).value)).toBe('Ошибка: Повторяет строку 2: тот же СНИЛС. Один человек вносится в список один раз — удалите лишнюю строку или исправьте данные');
+    expect(fillOf(ws.getCell(2102, 4))).toBe(ERROR_ARGB);
+    expect(await count(`members WHERE primary_org_id = ${orgId}`)).toBe(2100);
+    expect(await count(`member_batches WHERE org_id = ${orgId} AND kind = 'upload'`)).toBe(2);
+    const again = await upload(orgId, file, 'text/csv');
+    expect(again.summary).toEqual(first.summary);
+    expect(await count(`members WHERE primary_org_id = ${orgId}`)).toBe(2100);
+    expect(await count(`member_batches WHERE org_id = ${orgId}`)).toBe(2);
+  });
+
   // ------------------------------------------------------------------------------ CSV
 
   const CSV_HEADER = ['Фамилия', 'Имя', 'Отчество', 'Дата рождения', 'СНИЛС', 'Телефон', 'Должность', 'Категория'];
