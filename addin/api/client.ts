@@ -56,6 +56,8 @@ export interface RequestOptions {
   auth?: boolean;
   /** A 401 here means a wrong password, not an expired session. */
   isLogin?: boolean;
+  /** Extra attempts for this request (default: the client's policy). */
+  retries?: number;
 }
 
 /** What a request observer sees (tests count requests; the pane shows «повторная попытка…»). */
@@ -151,7 +153,7 @@ export class ApiClient {
         error = e;
       }
       const transient = error.kind === 'network' || error.kind === 'timeout' || error.status === 502 || error.status === 504;
-      const canRetry = attempt <= this.retry.retries && (error.status === 503 || (transient && idempotent));
+      const canRetry = attempt <= (opts.retries ?? this.retry.retries) && (error.status === 503 || (transient && idempotent));
       if (!canRetry || opts.signal?.aborted) throw error;
       let delay = this.retry.delayMs(attempt);
       if (error.retryAfterSeconds !== null) delay = Math.max(delay, Math.min(this.retry.maxRetryAfterMs, error.retryAfterSeconds * 1000));
@@ -247,8 +249,11 @@ export class ApiClient {
       body: { login, password },
       auth: false,
       isLogin: true,
-      // A repeated sign-in is harmless (one more token): retry lost connections.
+      // A repeated sign-in is harmless (one more token): retry a lost connection once, then tell
+      // the chair quickly rather than keep the button spinning on a dead link.
       idempotent: true,
+      retries: 1,
+      timeoutMs: 20_000,
     });
     this.tokens.set(res.token);
     return res;

@@ -271,6 +271,23 @@ describeBrowser('task pane in Chromium (fake Excel, real server)', () => {
     await page.click('[data-test=sign-in]');
   }
 
+  it('without a connection the sign-in says so and offers «Повторить», which then signs in', async () => {
+    await page.goto(`${server.base}/taskpane.html`);
+    await page.locator('[data-test=sign-in-form]').waitFor();
+    await page.route('**/api/v1/auth/login', (route) => route.abort('internetdisconnected'));
+    watch.expectNetworkError(/\/auth\/login$/);
+    watch.expectNetworkError(/\/auth\/login$/);
+    await page.fill('[data-test=login]', 'school');
+    await page.fill('[data-test=password]', DEMO_LOGINS.find((x) => x.login === 'school')!.password);
+    await page.click('[data-test=sign-in]');
+    await page.locator('[data-test=sign-in-error]').waitFor();
+    expect(await page.textContent('[data-test=sign-in-error]')).toMatch(/Нет связи с сервером реестра/);
+    await screenshot(page, '01b-sign-in-no-connection');
+    await page.unroute('**/api/v1/auth/login');
+    await page.click('[data-test=sign-in-error] [data-test=retry]');
+    await page.locator('[data-view=members]').waitFor();
+  });
+
   it('the passport: completeness per tab, the form on the sheet, a bad ИНН refused at its cell, then saved', async () => {
     await signIn('school');
     await page.locator('[data-view=members]').waitFor();
