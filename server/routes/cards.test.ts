@@ -228,6 +228,9 @@ describe.each(dbVariants())('cards API (%s)', (variant) => {
       '112-233-445 95', '+79161234567', 'belova@example.org', 'Работник', 'ППО МБОУ «Средняя школа № 1»', 'Заказан', new Date('2026-11-26T00:00:00.000Z'),
     ]);
     expect(ws.getCell(2, 10).numFmt).toBe('dd.mm.yyyy');
+    expect(ws.getCell(2, 11).numFmt).toBe('@'); // СНИЛС stays text
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(ws.autoFilter).toBeTruthy();
     expect(wb.getWorksheet('Сведения')!.getCell('B1').value).toBe(batch.number);
 
     const csv = await getFile(`/card-batches/${batch.id}/register.csv`, tok.territory);

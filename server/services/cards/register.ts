@@ -4,6 +4,7 @@
  * import reads back (member id / СНИЛС, «Статус ЭПБ», «Дата статуса»), so the operator can return
  * the register with the statuses filled in. Pure functions: rows in, bytes out.
  */
+import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { CATEGORIES, SEXES, labelForCode, type CardStatus, type CategoryCode, type SexCode } from '../../../domain/members/codes';
 import { formatDateRu } from '../../../domain/dates';
@@ -126,29 +127,37 @@ const isoDay = (iso: string) => new Date(`${iso.slice(0, 10)}T00:00:00.000Z`);
  * Excel dates shown ДД.ММ.ГГГГ, everything else as text), and sheet «Сведения» about the batch.
  */
 export async function buildRegisterXlsx(batch: RegisterBatch, members: readonly RegisterMember[]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  // The streaming writer: rows go out as they are made (a 30,000-member register stays small in memory).
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<void>((resolve, reject) => {
+    out.on('end', resolve);
+    out.on('error', reject);
+  });
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = 'Реестр Профсоюза';
   wb.created = new Date(batch.createdAt);
   const ws = wb.addWorksheet(REGISTER_SHEET_NAME, { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = REGISTER_COLUMNS.map((c) => ({ key: c.key, width: c.width }));
-  const header = ws.getRow(1);
-  REGISTER_COLUMNS.forEach((c, i) => (header.getCell(i + 1).value = c.header));
+  // Formats by column (cells take their column's style): dates as dates, the rest as text, № as a number.
+  ws.columns = REGISTER_COLUMNS.map((c) => ({
+    key: c.key,
+    width: c.width,
+    style: { numFmt: c.key === 'birthDate' || c.key === 'statusDate' ? 'dd.mm.yyyy' : c.key === 'no' ? 'General' : '@' },
+  }));
+  const header = ws.addRow(REGISTER_COLUMNS.map((c) => c.header));
   header.font = { bold: true };
-  const dateCols = new Set<RegisterColumnKey>(['birthDate', 'statusDate']);
+  header.commit();
   members.forEach((m, i) => {
     const cells = registerCells(batch.number, m, i);
-    const row = ws.getRow(i + 2);
-    REGISTER_COLUMNS.forEach((c, j) => {
-      const cell = row.getCell(j + 1);
-      if (c.key === 'no') cell.value = i + 1;
-      else if (c.key === 'birthDate') cell.value = isoDay(m.birthDate);
-      else if (c.key === 'statusDate') cell.value = m.cardStatusAt ? isoDay(m.cardStatusAt) : null;
-      else cell.value = cells[c.key];
-      if (dateCols.has(c.key)) cell.numFmt = 'dd.mm.yyyy';
-      else if (c.key !== 'no') cell.numFmt = '@';
-    });
+    ws.addRow(
+      REGISTER_COLUMNS.map((c) =>
+        c.key === 'no' ? i + 1 : c.key === 'birthDate' ? isoDay(m.birthDate) : c.key === 'statusDate' ? (m.cardStatusAt ? isoDay(m.cardStatusAt) : null) : cells[c.key],
+      ),
+    ).commit();
   });
   ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: REGISTER_COLUMNS.length } };
+  ws.commit();
 
   const info = wb.addWorksheet(REGISTER_INFO_SHEET_NAME);
   info.columns = [{ width: 36 }, { width: 60 }];
@@ -171,10 +180,13 @@ export async function buildRegisterXlsx(batch: RegisterBatch, members: readonly 
     'Как сообщить статусы',
     'Заполните «Статус ЭПБ» и «Дата статуса» (ДД.ММ.ГГГГ) и верните файл: он загружается в реестр как список доставки. Остальные столбцы не меняйте.',
   ]);
-  lines.forEach(([k, v], i) => {
-    info.getCell(i + 1, 1).value = k;
-    info.getCell(i + 1, 1).font = { bold: true };
-    info.getCell(i + 1, 2).value = v;
-  });
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  for (const [k, v] of lines) {
+    const row = info.addRow([k, v]);
+    row.getCell(1).font = { bold: true };
+    row.commit();
+  }
+  info.commit();
+  await wb.commit();
+  await done;
+  return Buffer.concat(chunks);
 }
