@@ -10,8 +10,23 @@ import { randomBytes } from 'node:crypto';
 let lastMs = 0;
 let counter = 0;
 
+/** Random bytes are drawn 4 KB at a time: one call into the system's generator per 256 ids. */
+const POOL = 4096;
+let pool = randomBytes(POOL);
+let offset = 0;
+
+function random16(): Buffer {
+  if (offset + 16 > POOL) {
+    pool = randomBytes(POOL);
+    offset = 0;
+  }
+  const b = Buffer.from(pool.subarray(offset, offset + 16));
+  offset += 16;
+  return b;
+}
+
 export function newId(now: number = Date.now()): string {
-  const b = randomBytes(16);
+  const b = random16();
   // Within one millisecond a 12-bit counter keeps ids of one process in creation order.
   if (now <= lastMs) {
     counter = (counter + 1) & 0xfff;
