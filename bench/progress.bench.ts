@@ -4,7 +4,7 @@
  * computed by indexed aggregate queries over `members` (one range query per child over the
  * organisations' path index, joined to members by members_org).
  *
- *   npx tsx bench/progress.bench.ts [--sizes 100000,1000000,4400000] [--dbs sqlite,postgres] [--runs 30]
+ *   npx tsx bench/progress.bench.ts [--sizes 100000,1000000,4400000] [--dbs sqlite,postgres] [--runs 30] [--baseline-runs 5]
  *
  * Synthetic data (scripts/seed-synthetic.ts) is generated once per size and database and reused:
  * SQLite under data/bench/progress-sqlite-<size>/, PostgreSQL in database registry_bench_progress_<size>
@@ -257,7 +257,8 @@ if (require.main === module) {
   const sizes = (get('sizes') ?? '100000').split(',').map((s) => Number(s.replace(/_/g, '')));
   const dbs = (get('dbs') ?? 'sqlite,postgres').split(',') as BenchDb[];
   const runs = get('runs') ? Number(get('runs')) : undefined;
-  runProgressBench({ sizes, dbs, runs, pgUrl: get('pg-url') })
+  const baselineRuns = get('baseline-runs') ? Number(get('baseline-runs')) : undefined;
+  runProgressBench({ sizes, dbs, runs, baselineRuns, pgUrl: get('pg-url') })
     .then((r) => {
       printSummary(r);
       const out = path.resolve(__dirname, '../artifacts/bench');

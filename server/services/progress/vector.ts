@@ -134,10 +134,24 @@ export function isRegistered(s: MemberCounterState): boolean {
 
 const RECEIVED: readonly string[] = ['received', 'issued'];
 
-/** What one member contributes to the member counters of the organisation they are registered in. */
-export function memberVector(s: MemberCounterState | null): MemberVector {
-  const v = Object.fromEntries(MEMBER_KEYS.map((k) => [k, 0])) as MemberVector;
-  if (!s || !isRegistered(s)) return v;
+const ZERO_VECTOR: Readonly<MemberVector> = Object.freeze(Object.fromEntries(MEMBER_KEYS.map((k) => [k, 0])) as MemberVector);
+/** The vector depends on a handful of states only: computed once per combination (pushes carry thousands of members). */
+const vectorMemo = new Map<string, Readonly<MemberVector>>();
+
+/** What one member contributes to the member counters of the organisation they are registered in (do not mutate the result). */
+export function memberVector(s: MemberCounterState | null): Readonly<MemberVector> {
+  if (!s || !isRegistered(s)) return ZERO_VECTOR;
+  const key = `${s.consentUnion ?? ''}|${s.consentOperator ?? ''}|${s.consentNotify ?? ''}|${s.cardStatus ?? ''}|${+filled(s.surname)}${+filled(s.name)}${+filled(s.birthDate)}${+filled(s.phone)}`;
+  let v = vectorMemo.get(key);
+  if (!v) {
+    v = Object.freeze(computeMemberVector(s));
+    if (vectorMemo.size < 10_000) vectorMemo.set(key, v);
+  }
+  return v;
+}
+
+function computeMemberVector(s: MemberCounterState): MemberVector {
+  const v = { ...ZERO_VECTOR };
   const status = (filled(s.cardStatus) ? String(s.cardStatus) : 'not_ordered') as CardStatus;
   v.registered = 1;
   v.consentUnion = s.consentUnion === 'given' ? 1 : 0;
