@@ -495,4 +495,30 @@ describe.each(dbVariants())('cards API (%s)', (variant) => {
       }
     }
   });
+
+  test('at the same time: two orders of the same members order each once; a cancel racing a batch ends either cancelled or batched', async () => {
+    const P4 = await createOrg(t, T2, 'primary', 'ППО параллельных заказов');
+    const ids = await seedMembers(t.ctx, Array.from({ length: 20 }, () => ({ orgId: P4 })));
+    const [a, b] = await Promise.all([
+      post(`/organisations/${P4}/card-orders`, tok.region, { memberIds: ids, idempotencyKey: 'parallel-key-a' }),
+      post(`/organisations/${T2}/card-orders`, tok.region, { memberIds: [...ids].reverse(), idempotencyKey: 'parallel-key-b' }),
+    ]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(a.body.ordered + b.body.ordered).toBe(20);
+    expect(a.body.refused + b.body.refused).toBe(20);
+    const [{ n }] = await rows<{ n: unknown }>(t.ctx.db, `SELECT COUNT(*) AS n FROM card_events WHERE via = 'order' AND member_id IN (${ids.map(lit).join(',')})`);
+    expect(Number(n)).toBe(20);
+    const orderId = (a.body.orders[0] ?? b.body.orders[0]).id;
+    const [cancel, batch2] = await Promise.all([post(`/card-orders/${orderId}/cancel`, tok.region), post(`/organisations/${T2}/card-batches`, tok.region, {})]);
+    const order = (await get(`/organisations/${P4}/card-orders`, tok.region)).body.find((o: { id: number }) => o.id === orderId);
+    if (order.status === 'cancelled') {
+      expect(cancel.status).toBe(200);
+      expect((await cardOf(t.ctx, ids[0])).cardStatus).toBe('not_ordered');
+    } else {
+      expect(order.status).toBe('batched');
+      expect(cancel.status).toBe(409);
+      expect(batch2.status).toBe(201);
+      expect((await cardOf(t.ctx, ids[0])).cardStatus).toBe('ordered');
+    }
+  });
 });

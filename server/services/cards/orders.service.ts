@@ -158,8 +158,23 @@ export async function createOrders(ctx: Ctx, actor: Actor, org: OrganisationRow,
 
     const now = ctx.now();
     const year = now.getUTCFullYear();
-    const created: number[] = [];
+    // 1. The statuses (the members' rows are locked per primary organisation).
+    const toFile: { primaryId: number; items: [string, OrderKind][] }[] = [];
     for (const [primaryId, members] of [...byPrimary.entries()].sort((a, b) => a[0] - b[0])) {
+      const requests: CardStatusRequest[] = members.map((m) => ({ memberId: m.id, to: (m.kind === 'reissue' ? 'reissue' : 'ordered') as CardStatus, via: 'order' }));
+      const written = await writeCardStatuses(ctx, tx, requests, { userId: actor.userId, now });
+      const items: [string, OrderKind][] = [];
+      written.forEach((w, i) => {
+        const m = members[i];
+        if (w.outcome === 'updated') items.push([m.id, m.kind]);
+        else results.set(m.id, { memberId: m.id, outcome: 'refused', orderNumber: null, reasons: w.outcome === 'refused' ? [w.message] : [STALE_REASON] });
+      });
+      if (items.length) toFile.push({ primaryId, items });
+    }
+    // 2. The orders, numbered last: the year's number counter is a single row every orderer takes,
+    //    so it is held only for the few statements before commit.
+    const created: number[] = [];
+    for (const { primaryId, items } of toFile) {
       const number = await nextCardNumber(ctx, tx, 'order', year);
       const [row] = await rows<{ id: unknown }>(
         ctx.db,
@@ -167,24 +182,8 @@ export async function createOrders(ctx: Ctx, actor: Actor, org: OrganisationRow,
         tx,
       );
       const orderId = Number(row.id);
-      const requests: CardStatusRequest[] = members.map((m) => ({ memberId: m.id, to: (m.kind === 'reissue' ? 'reissue' : 'ordered') as CardStatus, via: 'order' }));
-      const written = await writeCardStatuses(ctx, tx, requests, { userId: actor.userId, now, auditDetails: { orderId, orderNumber: number } });
-      const items: [string, OrderKind][] = [];
-      written.forEach((w, i) => {
-        const m = members[i];
-        if (w.outcome === 'updated') {
-          items.push([m.id, m.kind]);
-          results.set(m.id, { memberId: m.id, outcome: m.kind === 'reissue' ? 'reissue' : 'ordered', orderNumber: number, reasons: [] });
-        } else {
-          const reasons = w.outcome === 'refused' ? [w.message] : [STALE_REASON];
-          results.set(m.id, { memberId: m.id, outcome: 'refused', orderNumber: null, reasons });
-        }
-      });
-      if (!items.length) {
-        await exec(ctx.db, `DELETE FROM card_orders WHERE id = ${lit(orderId)}`, tx);
-        continue;
-      }
       for (const sql of insertStatements('card_order_items', ['order_id', 'member_id', 'kind'], items.map(([m, k]) => [orderId, m, k]))) await exec(ctx.db, sql, tx);
+      for (const [m, k] of items) results.set(m, { memberId: m, outcome: k === 'reissue' ? 'reissue' : 'ordered', orderNumber: number, reasons: [] });
       await recordAudit(
         ctx,
         { userId: actor.userId, orgId: primaryId, action: 'card_order.created', entity: 'card_order', entityId: orderId, details: { number, cards: items.length, reissues: items.filter(([, k]) => k === 'reissue').length } },
