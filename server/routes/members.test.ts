@@ -413,6 +413,23 @@ describe.each(dbVariants())('members API (%s)', (variant) => {
     expect(res.body.counts).toEqual({ created: 0, updated: 0, unchanged: rows.length, error: 0, conflict: 0 });
   });
 
+  test('a pulled sheet with one edit and one row changed meanwhile by someone else: one updated, one conflict, the rest unchanged', async () => {
+    const page = await request(t.app).get(`/api/v1/organisations/${school}/members?subtree=1&limit=100`).set(auth(schoolToken));
+    const items = page.body.items as { id: string; version: number; cells: Record<string, string | null> }[];
+    const rows: Row[] = items.map((m, i) => ({ row: i + 2, id: m.id, version: m.version, values: { ...m.cells } }));
+    rows[0].values.position = 'Директор';
+    // Someone else edits the third member after the pull.
+    const territory = await t.token('territory');
+    const other = await push(school, [{ row: 2, id: items[2].id, version: items[2].version, values: { ...items[2].cells, phone: '+79120009999' } }], { token: territory });
+    expect(other.body.rows[0].outcome).toBe('updated');
+    const res = await push(school, rows);
+    expect(res.body.counts).toEqual({ created: 0, updated: 1, unchanged: rows.length - 2, error: 0, conflict: 1 });
+    expect(res.body.rows[0]).toMatchObject({ outcome: 'updated', version: items[0].version + 1 });
+    expect(res.body.rows[2]).toMatchObject({ outcome: 'conflict', conflict: { reason: 'stale_version' } });
+    const card = await request(t.app).get(`/api/v1/members/${items[2].id}`).set(auth(schoolToken));
+    expect(card.body.data.phone).toBe('+79120009999');
+  });
+
   test('one action for selected rows: consents and card status, each member with its own result', async () => {
     const ids = (await push(school, [{ row: 2, values: person(140) }, { row: 3, values: person(141) }])).body.rows.map((r: { id: string }) => r.id);
     const act = (body: object) => request(t.app).post(`/api/v1/organisations/${school}/members/actions`).set(auth(schoolToken)).send(body);

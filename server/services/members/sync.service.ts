@@ -23,7 +23,7 @@ import { cardTransitionProblem } from '../../../domain/cards';
 import { formatDateRu } from '../../../domain/dates';
 import { columnByKey, type ColumnKey, type FieldError, type MemberData, type MemberFieldKey, type RawMemberRow } from '../../../domain/members/columns';
 import { duplicateKeys } from '../../../domain/members/duplicates';
-import { CONSENT_PAIRS, isBlankRow, memberDataEqual, normalizeMemberRow } from '../../../domain/members/normalize-row';
+import { CONSENT_PAIRS, MEMBER_FIELD_KEYS, isBlankRow, memberDataEqual, memberDataToCells, normalizeMemberRow } from '../../../domain/members/normalize-row';
 import {
   SYNC_CHUNK_MAX_ROWS,
   type ConflictReason,
@@ -37,6 +37,7 @@ import { AppError, badRequest, conflict } from '../../errors';
 import { orgInScope, requireObligation } from '../access';
 import { todayIso, type Actor, type Ctx } from '../context';
 import { findAnswer, replay, requestHash, saveAnswer } from './idempotency';
+import { isMemberId } from './member-access';
 import { STORED_FIELD_KEYS, memberSelectList, recordFromRow, recordToData, type MemberRecord } from './member-record';
 import { isUniqueViolation, memberTransaction } from './member-tx';
 import { writeMembers, type MemberWrite } from './member-writes';
@@ -78,11 +79,56 @@ function rowError(row: number, field: ColumnKey, message: string): FieldError {
   return { field, message: `Строка ${row}. ${message}` };
 }
 
+interface StoredRow {
+  rec: MemberRecord;
+  data: MemberData;
+  cells: Record<MemberFieldKey, string | null>;
+  nameKey: string;
+}
+
+/** The active members of this organisation a chunk names by id, with their data as the sheet shows it. */
+async function readPulled(ctx: Ctx, primaryOrgId: number, request: SyncRequest, units: UnitIndex): Promise<Map<string, StoredRow>> {
+  const ids = [...new Set(request.rows.map((r) => r.id).filter((id): id is string => typeof id === 'string' && isMemberId(id)))];
+  const out = new Map<string, StoredRow>();
+  if (!ids.length) return out;
+  const found = await queryRows<Record<string, unknown>>(
+    ctx.db,
+    `SELECT ${memberSelectList('m')}, m.name_key FROM members m WHERE ${inList('m.id', ids)} AND +m.primary_org_id = ${lit(primaryOrgId)} AND m.deregistered_at IS NULL`,
+  );
+  for (const row of found) {
+    const rec = recordFromRow(row);
+    const data = recordToData(rec, unitNameOf(units, rec.orgId));
+    out.set(rec.id, { rec, data, cells: memberDataToCells(data), nameKey: String(row.name_key) });
+  }
+  return out;
+}
+
+/** True when every cell the row has equals the rendered stored value (an empty cell for an empty value). */
+function sameAsRendered(raw: RawMemberRow, cells: Record<MemberFieldKey, string | null>): boolean {
+  for (const k of MEMBER_FIELD_KEYS) {
+    if (!Object.prototype.hasOwnProperty.call(raw, k)) continue;
+    const v = raw[k];
+    const c = cells[k];
+    if (c === null ? !(v === null || v === undefined || v === '') : v !== c) return false;
+  }
+  return true;
+}
+
 /** Normalises every row with domain/, resolves units and marks repeats inside the chunk. JavaScript only. */
-function prepareRows(request: SyncRequest, today: string, units: UnitIndex): PreparedRow[] {
+function prepareRows(request: SyncRequest, today: string, units: UnitIndex, stored: Map<string, StoredRow>): PreparedRow[] {
   const out: PreparedRow[] = request.rows.map((r, pos) => {
     const raw = (r.values ?? {}) as RawMemberRow;
     const p: PreparedRow = { pos, row: r.row, id: r.id ?? null, version: r.version ?? null, raw, blank: false, errors: null, data: null, keys: [], nameKey: '', unitOrgId: units.primary.id };
+    // A row pulled from the register and sent back as it was: its cells are exactly what the register
+    // rendered, so they need no normalising (what they say is the stored data).
+    const known = p.id ? stored.get(p.id) : undefined;
+    if (known && sameAsRendered(raw, known.cells)) {
+      p.data = known.data;
+      p.nameKey = known.nameKey;
+      p.keys = known.data.snils ? [`snils:${known.data.snils}`, `name:${known.nameKey}`] : [`name:${known.nameKey}`];
+      p.unitOrgId = known.rec.orgId;
+      return p;
+    }
     if (isBlankRow(raw)) {
       p.blank = true;
       if (p.id) {
@@ -174,11 +220,12 @@ async function readCandidates(ctx: Ctx, tx: Transaction | undefined, primaryOrgI
   if (ids.size + snils.size + nameKeys.size === 0) return c;
   const P = lit(primaryOrgId);
   const sel = `${memberSelectList('m')}, m.name_key`;
+  // The UNION collects ids only (narrow), then the full rows are fetched once each by primary key.
   const branches: string[] = [];
-  if (ids.size) branches.push(`SELECT ${sel} FROM members m WHERE ${inList('m.id', [...ids])} AND +m.primary_org_id = ${P}`);
-  if (snils.size) branches.push(`SELECT ${sel} FROM members m WHERE ${inList('m.snils', [...snils])} AND m.deregistered_at IS NULL AND +m.primary_org_id = ${P}`);
-  if (nameKeys.size) branches.push(`SELECT ${sel} FROM members m WHERE ${inList('m.name_key', [...nameKeys])} AND m.deregistered_at IS NULL AND +m.primary_org_id = ${P}`);
-  const mine = await queryRows<Record<string, unknown>>(ctx.db, branches.join(' UNION '), tx);
+  if (ids.size) branches.push(`SELECT id FROM members WHERE ${inList('id', [...ids])} AND +primary_org_id = ${P}`);
+  if (snils.size) branches.push(`SELECT id FROM members WHERE ${inList('snils', [...snils])} AND deregistered_at IS NULL AND +primary_org_id = ${P}`);
+  if (nameKeys.size) branches.push(`SELECT id FROM members WHERE ${inList('name_key', [...nameKeys])} AND deregistered_at IS NULL AND +primary_org_id = ${P}`);
+  const mine = await queryRows<Record<string, unknown>>(ctx.db, `SELECT ${sel} FROM members m WHERE m.id IN (${branches.join(' UNION ')})`, tx);
   for (const row of mine) {
     const rec = recordFromRow(row);
     c.byId.set(rec.id, rec);
@@ -200,8 +247,7 @@ async function readCandidates(ctx: Ctx, tx: Transaction | undefined, primaryOrgI
 }
 
 /** The row's data merged onto the stored record: absent columns keep stored values; with `fillIn`, so do empty cells. */
-function mergeOnto(rec: MemberRecord, p: PreparedRow, units: UnitIndex, fillIn: boolean): { data: MemberData; orgId: number } {
-  const stored = recordToData(rec, unitNameOf(units, rec.orgId));
+function mergeOnto(rec: MemberRecord, stored: MemberData, p: PreparedRow, fillIn: boolean): { data: MemberData; orgId: number } {
   const d = { ...p.data! } as Record<MemberFieldKey, unknown>;
   const has = (k: MemberFieldKey) => Object.prototype.hasOwnProperty.call(p.raw, k);
   const consentKeys = new Set<string>(CONSENT_PAIRS.flatMap((c) => [c.state, c.date]));
@@ -311,8 +357,8 @@ function planRows(ctx: Ctx, prepared: PreparedRow[], c: Candidates, units: UnitI
       claimed.set(target.id, p);
     }
 
-    const merged = target ? mergeOnto(target, p, units, fillIn) : { data, orgId: p.unitOrgId };
     const storedData = target ? recordToData(target, unitNameOf(units, target.orgId)) : null;
+    const merged = target ? mergeOnto(target, storedData!, p, fillIn) : { data, orgId: p.unitOrgId };
     if (target && storedData && merged.orgId === target.orgId && memberDataEqual(storedData, merged.data)) {
       results[p.pos] = { row: p.row, outcome: 'unchanged', id: target.id, version: target.version };
       continue;
@@ -437,7 +483,8 @@ async function syncChunk(ctx: Ctx, actor: Actor, orgId: number, request: SyncReq
   const today = todayIso(ctx);
   let t = profileTimer('validate');
   const units = await loadUnits(ctx, org);
-  const prepared = prepareRows(request, today, units);
+  const pulled = await readPulled(ctx, org.id, request, units);
+  const prepared = prepareRows(request, today, units, pulled);
   t();
 
   if (dryRun) {
