@@ -102,6 +102,7 @@ module.exports = (_env, argv) => {
     entry: {
       taskpane: './addin/ui/taskpane.ts',
       commands: './addin/commands/commands.ts',
+      upload: './addin/upload/upload.ts',
     },
     output: {
       path: DIST,
@@ -148,6 +149,13 @@ module.exports = (_env, argv) => {
         filename: 'commands.html',
         template: './addin/commands/commands.html',
         chunks: ['commands'],
+        inject: 'head',
+        scriptLoading: 'defer',
+      }),
+      new HtmlWebpackPlugin({
+        filename: 'upload.html',
+        template: './addin/upload/upload.html',
+        chunks: ['upload'],
         inject: 'head',
         scriptLoading: 'defer',
       }),
