@@ -3,49 +3,49 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import JSZip from 'jszip';
 import { AppError } from '../../errors';
-import { decodeText, detectSeparator, parseCsv, readDeliveryFile } from './delivery-file';
+import { readDeliveryFile } from './delivery-file';
 import { parseCardStatus } from './delivery-import.service';
-import { guardXlsxZip } from './zip-limits';
 
 const ID = '0b9d2c1e-5a1f-4c3e-9b7d-2f6e8a1c3d4e';
 
-describe('decodeText', () => {
-  test('UTF-8 with and without BOM, Windows-1251, UTF-16LE', () => {
-    const text = 'Статус ЭПБ;Дата';
-    expect(decodeText(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]))).toEqual({ text, encoding: 'utf-8' });
-    expect(decodeText(Buffer.from(text))).toEqual({ text, encoding: 'utf-8' });
-    expect(decodeText(iconv.encode(text, 'win1251'))).toEqual({ text, encoding: 'windows-1251' });
-    expect(decodeText(Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(text, 'utf16le')]))).toEqual({ text, encoding: 'utf-16' });
-  });
-});
+describe('CSV delivery lists', () => {
+  const text = `Статус ЭПБ;ID члена Профсоюза;Дата статуса\r\nПолучен организацией;${ID};01.12.2026\r\n`;
+  const expectRows = [{ row: 2, cells: { status: 'Получен организацией', memberId: ID, date: '01.12.2026' } }];
 
-describe('CSV', () => {
-  test('separator of the header line; quotes protect separators, quotes and line breaks', () => {
-    expect(detectSeparator('a;b;c\n1,2;3')).toBe(';');
-    expect(detectSeparator('"a;b",c,d\n')).toBe(',');
-    expect(detectSeparator('a\tb\tc')).toBe('\t');
-    expect(parseCsv('a;"b;1";"say ""hi"""\r\n"x\ny";2;\n', ';')).toEqual([
-      ['a', 'b;1', 'say "hi"'],
-      ['x\ny', '2', ''],
-    ]);
+  test('UTF-8 with and without BOM, UTF-16 with BOM, Windows-1251', async () => {
+    const variants: [Buffer, string][] = [
+      [Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]), 'utf-8'],
+      [Buffer.from(text), 'utf-8'],
+      [Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(text, 'utf16le')]), 'utf-16'],
+      [iconv.encode(text, 'win1251'), 'windows-1251'],
+    ];
+    for (const [bytes, encoding] of variants) {
+      const f = await readDeliveryFile(bytes);
+      expect(f).toMatchObject({ format: 'csv', encoding, separator: ';', headerRow: 1 });
+      expect(f.rows).toEqual(expectRows);
+    }
   });
 
-  test('a Windows-1251 list with commas and a title line above the header', async () => {
-    const text = `Список доставки ЭПБ,,,\r\nСНИЛС,ID члена Профсоюза,Статус,Дата статуса\r\n112-233-445 95,${ID},Изготовлен,20.11.2026\r\n,,,\r\n112-233-445 95,,Отправлен,21.11.2026\r\n`;
-    const f = await readDeliveryFile(iconv.encode(text, 'win1251'));
+  test('a Windows-1251 list with commas, quotes and a title line above the header', async () => {
+    const list = `Список доставки ЭПБ,,,\r\nСНИЛС,ID члена Профсоюза,Статус,Дата статуса\r\n112-233-445 95,${ID},"Изготовлен",20.11.2026\r\n,,,\r\n"112-233-445 95",,"Отправлен, в регион",21.11.2026\r\n`;
+    const f = await readDeliveryFile(iconv.encode(list, 'win1251'));
     expect(f).toMatchObject({ format: 'csv', encoding: 'windows-1251', separator: ',', headerRow: 2 });
     expect(f.columns.sort()).toEqual(['date', 'memberId', 'snils', 'status']);
     expect(f.rows).toEqual([
       { row: 3, cells: { snils: '112-233-445 95', memberId: ID, status: 'Изготовлен', date: '20.11.2026' } },
-      { row: 5, cells: { snils: '112-233-445 95', memberId: '', status: 'Отправлен', date: '21.11.2026' } },
+      { row: 5, cells: { snils: '112-233-445 95', memberId: '', status: 'Отправлен, в регион', date: '21.11.2026' } },
     ]);
   });
 
-  test('refused: no header, an empty file, the old .xls format', async () => {
+  test('refused: no header, an empty file, the old .xls format, a binary file, a quote never closed', async () => {
     const code = async (b: Buffer) => ((await readDeliveryFile(b).catch((e: unknown) => e)) as AppError).code;
     expect(await code(Buffer.from('Фамилия;Имя\nИванова;Анна\n'))).toBe('delivery_no_header');
     expect(await code(Buffer.alloc(0))).toBe('delivery_empty');
     expect(await code(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]))).toBe('delivery_xls');
+    expect(await code(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]))).toBe('delivery_bad_file');
+    const open = (await readDeliveryFile(Buffer.from(`Статус ЭПБ;ID\n"Изготовлен;${ID}\n`)).catch((e: unknown) => e)) as AppError;
+    expect(open).toMatchObject({ code: 'delivery_bad_csv', status: 422 });
+    expect(open.detail).toContain('строке 2');
   });
 });
 
@@ -60,21 +60,22 @@ describe('.xlsx', () => {
     expect(f.rows).toEqual([{ row: 2, cells: { status: 'Получен организацией', snils: 11223344595, date: new Date('2026-11-25T00:00:00Z') } }]);
   });
 
-  test('a zip that unpacks into far more than it declares, or more than the limit, is refused before exceljs reads it', async () => {
-    const zip = new JSZip();
-    zip.file('xl/worksheets/sheet1.xml', 'x'.repeat(2_000_000));
-    const ok = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
-    expect(guardXlsxZip(ok)).toBe(2_000_000);
-    expect(() => guardXlsxZip(ok, 1_000_000)).toThrow(expect.objectContaining({ status: 413 }));
-    // Lie about the size in both headers: the capped inflate notices.
-    const liar = Buffer.from(ok);
-    const lieAt = (sig: number, off: number) => {
-      for (let i = 0; i < liar.length - 4; i++) if (liar.readUInt32LE(i) === sig) liar.writeUInt32LE(1000, i + off);
+  test('a zip bomb or a Word document is refused before exceljs reads it (the shared .xlsx guard)', async () => {
+    // An entry that inflates far beyond the size its headers declare.
+    const bomb = new JSZip();
+    bomb.file('xl/workbook.xml', '<workbook/>');
+    bomb.file('xl/worksheets/sheet1.xml', 'x'.repeat(2_000_000));
+    const buf = await bomb.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    const sizeAt = (sig: number, offset: number) => {
+      for (let i = 0; i < buf.length - 4; i++) if (buf.readUInt32LE(i) === sig && buf.readUInt32LE(i + offset) === 2_000_000) buf.writeUInt32LE(1000, i + offset);
     };
-    lieAt(0x02014b50, 24);
-    lieAt(0x04034b50, 22);
-    expect(() => guardXlsxZip(liar)).toThrow(expect.objectContaining({ status: 413 }));
-    expect(() => guardXlsxZip(Buffer.from('PK\u0003\u0004 broken'))).toThrow(expect.objectContaining({ code: 'delivery_bad_file' }));
+    sizeAt(0x02014b50, 24);
+    sizeAt(0x04034b50, 22);
+    await expect(readDeliveryFile(buf)).rejects.toMatchObject({ status: 413 });
+    const word = new JSZip();
+    word.file('word/document.xml', '<w:document/>');
+    await expect(readDeliveryFile(await word.generateAsync({ type: 'nodebuffer' }))).rejects.toMatchObject({ status: 415 });
+    await expect(readDeliveryFile(Buffer.from('PK\u0003\u0004 broken'))).rejects.toMatchObject({ status: 422 });
   });
 });
 

@@ -1,13 +1,15 @@
 /**
  * Reading a delivery list (список доставки) from the card operator or the regional committee:
- * .xlsx, or .csv in UTF-8 (with or without BOM), UTF-16 or Windows-1251, separated by `;`, `,` or tab.
- * The header row is found by its names (the register's own headers, docs/card-operator-register.md,
- * and a few common variants); cells are returned raw — checking them is the import's business.
+ * .xlsx, or .csv in UTF-8 (with or without BOM), UTF-16 or Windows-1251, separated by `;`, `,` or tab
+ * — through the register's shared spreadsheet readers (server/services/spreadsheets: the ZIP guard and
+ * taming of untrusted .xlsx, CSV decoding and parsing). The header row is found by its names (the
+ * register's own headers, docs/card-operator-register.md, and a few common variants); cells are
+ * returned raw — checking them is the import's business.
  */
 import ExcelJS from 'exceljs';
-import iconv from 'iconv-lite';
 import { AppError } from '../../errors';
-import { guardXlsxZip } from './zip-limits';
+import { CsvError, decodeCsv, detectSeparator, parseCsv, type CsvEncoding } from '../spreadsheets/csv';
+import { prepareXlsx, xlsxBroken } from '../spreadsheets/xlsx-package';
 
 export type DeliveryColumn = 'memberId' | 'snils' | 'status' | 'date';
 
@@ -79,72 +81,9 @@ function rowsFrom(table: readonly (readonly unknown[])[], rowNumbers: readonly n
 
 // ------------------------------------------------------------------ CSV
 
-/** Bytes → text: BOM first, then strict UTF-8, else Windows-1251 (what Excel «CSV (разделители — запятые)» writes in Russia). */
-export function decodeText(buf: Buffer): { text: string; encoding: DeliveryFile['encoding'] } {
-  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return { text: buf.subarray(3).toString('utf8'), encoding: 'utf-8' };
-  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return { text: iconv.decode(buf.subarray(2), 'utf16le'), encoding: 'utf-16' };
-  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return { text: iconv.decode(buf.subarray(2), 'utf16be'), encoding: 'utf-16' };
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(buf), encoding: 'utf-8' };
-  } catch {
-    return { text: iconv.decode(buf, 'win1251'), encoding: 'windows-1251' };
-  }
-}
+const ENCODINGS: Record<CsvEncoding, DeliveryFile['encoding']> = { 'UTF-8': 'utf-8', 'UTF-16': 'utf-16', 'Windows-1251': 'windows-1251' };
 
-/** The separator of the first non-empty line: the most frequent of `;`, `,` and tab outside quotes (`;` on a tie). */
-export function detectSeparator(text: string): ';' | ',' | '\t' {
-  const counts = { ';': 0, ',': 0, '\t': 0 };
-  let quoted = false;
-  let seen = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '"') quoted = !quoted;
-    else if (!quoted && (ch === '\n' || ch === '\r')) {
-      if (seen) break;
-    } else if (!quoted && (ch === ';' || ch === ',' || ch === '\t')) {
-      counts[ch]++;
-      seen = true;
-    } else if (ch.trim()) seen = true;
-  }
-  if (counts['\t'] > counts[';'] && counts['\t'] > counts[',']) return '\t';
-  return counts[','] > counts[';'] ? ',' : ';';
-}
-
-/** RFC 4180 records (quotes doubled inside quoted fields, line breaks allowed inside quotes). */
-export function parseCsv(text: string, sep: string): string[][] {
-  const out: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += ch;
-      continue;
-    }
-    if (ch === '"' && field === '') quoted = true;
-    else if (ch === sep) {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      out.push(row);
-      row = [];
-      field = '';
-    } else field += ch;
-  }
-  if (field !== '' || row.length) {
-    row.push(field);
-    out.push(row);
-  }
-  return out;
-}
+const NOT_TABLE = () => new AppError(422, 'delivery_bad_file', 'Файл не похож на таблицу (.xlsx или .csv). Сохраните список доставки в Excel как .xlsx или .csv.');
 
 // ------------------------------------------------------------------ XLSX
 
@@ -159,12 +98,13 @@ function xlsxCell(v: ExcelJS.CellValue): unknown {
 }
 
 async function readXlsx(buf: Buffer): Promise<{ table: unknown[][]; rowNumbers: number[] }> {
-  guardXlsxZip(buf);
+  // 413 for a zip bomb or too many rows, 415 for an archive that is not a workbook, 422 for a broken one.
+  const prepared = await prepareXlsx(buf);
   const wb = new ExcelJS.Workbook();
   try {
-    await wb.xlsx.load(buf as unknown as ArrayBuffer);
+    await wb.xlsx.load(prepared as unknown as ArrayBuffer);
   } catch {
-    throw new AppError(422, 'delivery_bad_file', 'Файл .xlsx не читается. Откройте его в Excel, сохраните заново как «Книга Excel (*.xlsx)» и загрузите снова.');
+    throw xlsxBroken();
   }
   const ws = wb.worksheets.find((w) => w.state === 'visible' && w.actualRowCount > 0) ?? wb.worksheets[0];
   const table: unknown[][] = [];
@@ -191,10 +131,18 @@ export async function readDeliveryFile(buf: Buffer): Promise<DeliveryFile> {
   if (buf.length >= 8 && buf.readUInt32BE(0) === 0xd0cf11e0) {
     throw new AppError(422, 'delivery_xls', 'Файл в старом формате Excel (.xls). Откройте его в Excel и сохраните как «Книга Excel (*.xlsx)» или «CSV (разделитель — точка с запятой)».');
   }
-  const { text, encoding } = decodeText(buf);
-  if (text.includes('\u0000')) throw new AppError(422, 'delivery_bad_file', 'Файл не похож на таблицу (.xlsx или .csv). Сохраните список доставки в Excel как .xlsx или .csv.');
-  const separator = detectSeparator(text);
-  const records = parseCsv(text, separator);
+  let decoded: { text: string; encoding: CsvEncoding };
+  let records: string[][];
+  let separator: ';' | ',' | '\t';
+  try {
+    decoded = decodeCsv(buf);
+    separator = detectSeparator(decoded.text);
+    records = parseCsv(decoded.text, separator);
+  } catch (err) {
+    if (err instanceof CsvError) throw err.code === 'csv_quote' ? new AppError(422, 'delivery_bad_csv', `${err.message}. Проверьте кавычки в этой строке.`) : NOT_TABLE();
+    throw err;
+  }
+  const encoding = ENCODINGS[decoded.encoding];
   const table: string[][] = [];
   const rowNumbers: number[] = [];
   records.forEach((r, i) => {

@@ -9,6 +9,7 @@ import ExcelJS from 'exceljs';
 import { CATEGORIES, SEXES, labelForCode, type CardStatus, type CategoryCode, type SexCode } from '../../../domain/members/codes';
 import { formatDateRu } from '../../../domain/dates';
 import { formatSnils } from '../../../domain/snils';
+import { neutraliseCell } from '../spreadsheets/neutralise';
 import { cardStatusLabel } from './transitions';
 
 export interface RegisterMember {
@@ -95,12 +96,11 @@ export function registerCells(batchNumber: string, m: RegisterMember, index: num
   };
 }
 
-/** Text a spreadsheet could take for a formula (=, +, -, @, tab, CR at the start) gets a leading apostrophe. */
-export function neutraliseFormula(s: string): string {
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-}
-
-/** Columns whose text comes from people (names, e-mail, organisation names): neutralised in the CSV. */
+/**
+ * Columns whose text comes from people (names, e-mail, organisation names): neutralised against formula
+ * injection in the CSV (server/services/spreadsheets/neutralise). The phone (+7 and digits) is left as
+ * the operator expects it.
+ */
 const FREE_TEXT: ReadonlySet<RegisterColumnKey> = new Set(['surname', 'name', 'patronymic', 'email', 'primaryOrg']);
 
 function csvField(s: string): string {
@@ -115,7 +115,7 @@ export function buildRegisterCsv(batch: RegisterBatch, members: readonly Registe
   const lines = [REGISTER_COLUMNS.map((c) => csvField(c.header)).join(CSV_SEPARATOR)];
   members.forEach((m, i) => {
     const cells = registerCells(batch.number, m, i);
-    lines.push(REGISTER_COLUMNS.map((c) => csvField(FREE_TEXT.has(c.key) ? neutraliseFormula(cells[c.key]) : cells[c.key])).join(CSV_SEPARATOR));
+    lines.push(REGISTER_COLUMNS.map((c) => csvField(FREE_TEXT.has(c.key) ? neutraliseCell(cells[c.key]) : cells[c.key])).join(CSV_SEPARATOR));
   });
   return Buffer.from(CSV_BOM + lines.join('\r\n') + '\r\n', 'utf8');
 }
