@@ -73,6 +73,8 @@ export function isoTimestamp(v: unknown): string | null {
   if (v === null || v === undefined) return null;
   if (v instanceof Date) return v.toISOString();
   const s = String(v);
+  // The form this module and Sequelize write on SQLite: 'YYYY-MM-DD HH:MM:SS.SSS +00:00'.
+  if (s.length === 30 && s.endsWith(' +00:00') && s[10] === ' ') return `${s.slice(0, 10)}T${s.slice(11, 23)}Z`;
   const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)\s*(Z|[+-]\d{2}:?\d{2})?$/.exec(s);
   if (!m) return s;
   const d = new Date(`${m[1]}T${m[2]}${m[3] ? (m[3] === 'Z' ? 'Z' : m[3].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')) : 'Z'}`);

@@ -206,7 +206,7 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
  * the active-name-key partial indexes); `+primary_org_id` keeps SQLite from scanning the organisation's
  * index instead (it has no statistics to know that one organisation can hold 100,000 members).
  */
-async function readCandidates(ctx: Ctx, tx: Transaction | undefined, primaryOrgId: number, prepared: PreparedRow[]): Promise<Candidates> {
+async function readCandidates(ctx: Ctx, tx: Transaction | undefined, primaryOrgId: number, prepared: PreparedRow[], pulled: Map<string, StoredRow>): Promise<Candidates> {
   const ids = new Set<string>();
   const snils = new Set<string>();
   const nameKeys = new Set<string>();
@@ -225,13 +225,24 @@ async function readCandidates(ctx: Ctx, tx: Transaction | undefined, primaryOrgI
   if (ids.size) branches.push(`SELECT id FROM members WHERE ${inList('id', [...ids])} AND +primary_org_id = ${P}`);
   if (snils.size) branches.push(`SELECT id FROM members WHERE ${inList('snils', [...snils])} AND deregistered_at IS NULL AND +primary_org_id = ${P}`);
   if (nameKeys.size) branches.push(`SELECT id FROM members WHERE ${inList('name_key', [...nameKeys])} AND deregistered_at IS NULL AND +primary_org_id = ${P}`);
-  const mine = await queryRows<Record<string, unknown>>(ctx.db, `SELECT ${sel} FROM members m WHERE m.id IN (${branches.join(' UNION ')})`, tx);
-  for (const row of mine) {
-    const rec = recordFromRow(row);
+  // Members read just before (rows sent back as pulled) are reused when their version has not moved.
+  const current = await queryRows<{ id: string; version: number | string }>(ctx.db, `SELECT id, version FROM members WHERE id IN (${branches.join(' UNION ')})`, tx);
+  const add = (rec: MemberRecord, nameKey: string) => {
     c.byId.set(rec.id, rec);
-    if (rec.deregisteredAt) continue;
+    if (rec.deregisteredAt) return;
     if (rec.snils) push(c.activeBySnils, rec.snils, rec);
-    push(c.activeByNameKey, String(row.name_key), rec);
+    push(c.activeByNameKey, nameKey, rec);
+  };
+  const fetch: string[] = [];
+  for (const { id, version } of current) {
+    const known = pulled.get(id);
+    if (known && known.rec.version === Number(version)) add(known.rec, known.nameKey);
+    else fetch.push(id);
+  }
+  if (fetch.length) {
+    for (const row of await queryRows<Record<string, unknown>>(ctx.db, `SELECT ${sel} FROM members m WHERE ${inList('m.id', fetch)}`, tx)) {
+      add(recordFromRow(row), String(row.name_key));
+    }
   }
   const other: string[] = [];
   const cols = 'm.id, m.snils, m.name_key, m.primary_org_id, o.name AS org_name';
@@ -489,7 +500,7 @@ async function syncChunk(ctx: Ctx, actor: Actor, orgId: number, request: SyncReq
 
   if (dryRun) {
     t = profileTimer('read');
-    const candidates = await readCandidates(ctx, undefined, org.id, prepared);
+    const candidates = await readCandidates(ctx, undefined, org.id, prepared, pulled);
     t();
     t = profileTimer('match');
     const plan = planRows(ctx, prepared, candidates, units, today);
@@ -510,7 +521,7 @@ async function syncChunk(ctx: Ctx, actor: Actor, orgId: number, request: SyncReq
         const again = await findAnswer(ctx, actor.userId, request.idempotencyKey, tx);
         if (again) return replay<SyncResponse>(again, scope, hash);
         t = profileTimer('read');
-        const candidates = await readCandidates(ctx, tx, org.id, prepared);
+        const candidates = await readCandidates(ctx, tx, org.id, prepared, pulled);
         t();
         t = profileTimer('match');
         const plan = planRows(ctx, prepared, candidates, units, today);
