@@ -446,10 +446,12 @@ describe.each(dbVariants())('spreadsheets (%s)', (variant) => {
   test('export (.xlsx and .csv) round-trips through upload without changes; formula injection is neutralised; the export is audited without names', async () => {
     const orgId = await freshOrg();
     await upload(orgId, await messyWorkbook(), XLSX);
+    const unit = await request(t.app).post(`/api/v1/organisations/${orgId}/children`).set(auth(admin)).send({ kind: 'subdivision', name: 'Начальная школа' });
+    expect(unit.status).toBe(201);
     const sync = await request(t.app)
       .post(`/api/v1/organisations/${orgId}/members/sync`)
       .set(auth(territory))
-      .send({ idempotencyKey: `inject-${orgId}`, rows: [{ row: 2, values: { surname: 'Хакеров', name: 'Иван', birthDate: '01.01.1980', category: 'Работник', position: '=HYPERLINK("http://x","y")', consentUnion: 'Дано', consentUnionDate: '10.01.2025' } }] });
+      .send({ idempotencyKey: `inject-${orgId}`, rows: [{ row: 2, values: { surname: 'Хакеров', name: 'Иван', birthDate: '01.01.1980', category: 'Работник', position: '=HYPERLINK("http://x","y")', unit: 'Начальная школа', consentUnion: 'Дано', consentUnionDate: '10.01.2025' } }] });
     expect(sync.body.rows[0].outcome).toBe('created');
 
     const xl = await request(t.app).get(`/api/v1/organisations/${orgId}/members/export.xlsx`).set(auth(territory)).buffer(true).parse(binaryParser);
@@ -469,6 +471,8 @@ describe.each(dbVariants())('spreadsheets (%s)', (variant) => {
     expect(hacker.type).toBe(ExcelJS.ValueType.String);
     expect(hacker.value).toBe('=HYPERLINK("http://x","y")');
     expect(ws.getColumn(col('position')).numFmt).toBe('@');
+    expect(ws.getCell(rowOf('Хакеров'), col('unit')).value).toBe('Начальная школа');
+    expect(ws.getCell(rowOf('Хакеров'), col('consentUnionDate')).value).toEqual(new Date(Date.UTC(2025, 0, 10)));
     // In the file itself: a shared string, no formula element anywhere on the sheet.
     const sheetXml = await (await JSZip.loadAsync(xl.body as Buffer)).file('xl/worksheets/sheet1.xml')!.async('string');
     expect(sheetXml).not.toMatch(/<f>|<f /);
