@@ -29,6 +29,7 @@ export const DEFAULT_CARD_TRANSITIONS: readonly CardTransition[] = [
   { from: 'received', to: 'lost', via: ['sheet', 'import'] },
   { from: 'issued', to: 'lost', via: ['sheet', 'import'] },
   { from: 'lost', to: 'reissue', via: ['order'] },
+  { from: 'reissue', to: 'lost', via: ['order'] }, // reissue order withdrawn before the batch
   { from: 'reissue', to: 'produced', via: ['import'] },
   ...(['not_ordered', 'ordered', 'produced', 'sent', 'received', 'issued', 'lost', 'reissue'] as const).map(
     (from) => ({ from, to: 'blocked' as const, via: ['system'] as const }),

@@ -1,22 +1,15 @@
 /**
- * The card (ЭПБ) transition table the server enforces: domain/cards' DEFAULT_CARD_TRANSITIONS plus
- * what the server needs that the default table lacks. Every card status write checks against it
+ * The card (ЭПБ) transition table the server enforces: domain/cards' DEFAULT_CARD_TRANSITIONS. Every card status write checks against it
  * (card-status-writes.ts); the Russian refusals come from domain/cards' cardTransitionProblem.
  */
 import { DEFAULT_CARD_TRANSITIONS, cardStatusLabel, cardTransitionProblem, type CardChangeVia, type CardTransition } from '../../../domain/cards';
 import { CARD_STATUSES, type CardStatus } from '../../../domain/members/codes';
 
 /**
- * Cancelling an order before its batch went to the operator returns an ordered member to «Не заказан»
- * (in the default table) and a member whose lost card was to be reissued back to «Утерян» (not in the
- * default table: added here, only via 'order').
+ * The table every card status write checks. It is the domain's configured table (one place for the
+ * rule): cancelling an order returns «Заказан» → «Не заказан» and «Перевыпуск» → «Утерян», both via 'order'.
  */
-export const SERVER_CARD_TRANSITIONS: readonly CardTransition[] = [
-  ...DEFAULT_CARD_TRANSITIONS,
-  ...(DEFAULT_CARD_TRANSITIONS.some((t) => t.from === 'reissue' && t.to === 'lost' && t.via.includes('order'))
-    ? []
-    : [{ from: 'reissue' as const, to: 'lost' as const, via: ['order'] as const }]),
-];
+export const SERVER_CARD_TRANSITIONS: readonly CardTransition[] = DEFAULT_CARD_TRANSITIONS;
 
 export const CARD_STATUS_CODES: readonly CardStatus[] = CARD_STATUSES.map((s) => s.code);
 export const CARD_VIAS: readonly CardChangeVia[] = ['order', 'import', 'sheet', 'system'];
