@@ -119,7 +119,7 @@ function assertColumns(map: ColumnMap, needed: readonly ColumnKey[]): void {
   if (missing.length === 0) return;
   throw new SheetError(
     'columns_missing',
-    `В таблице на листе «${MEMBER_SHEET_NAME}» нет столбцов: ${headerList(missing)}. Впишите заголовки обратно или нажмите «Подготовить лист» — недостающие столбцы будут добавлены в конец таблицы, данные не пострадают.`,
+    `В таблице на листе «${MEMBER_SHEET_NAME}» нет столбцов: ${headerList(missing)}. Впишите заголовки обратно или нажмите «Создать лист членов» — недостающие столбцы будут добавлены в конец таблицы, данные не пострадают.`,
   );
 }
 
@@ -213,7 +213,7 @@ async function loadMemberTable(context: Excel.RequestContext, extra?: (sheet: Ex
     await context.sync();
   } catch (err) {
     if (officeErrorCode(err) === 'ItemNotFound') {
-      throw new SheetError('table_missing', `Таблица реестра не найдена. Нажмите «Подготовить лист» — будет создан лист «${MEMBER_SHEET_NAME}» с таблицей; другие листы не изменятся.`);
+      throw new SheetError('table_missing', `Таблица реестра не найдена. Нажмите «Создать лист членов» — будет создан лист «${MEMBER_SHEET_NAME}» с таблицей; другие листы не изменятся.`);
     }
     throw err;
   }
@@ -272,7 +272,7 @@ export async function createMemberSheet(context: Excel.RequestContext): Promise<
     if (!used.isNullObject) {
       throw new SheetError(
         'sheet_occupied',
-        `На листе «${MEMBER_SHEET_NAME}» уже есть данные, но нет таблицы реестра. Переименуйте этот лист (например, в «${MEMBER_SHEET_NAME} (старый)») и нажмите «Подготовить лист» снова; строки можно будет перенести в новую таблицу.`,
+        `На листе «${MEMBER_SHEET_NAME}» уже есть данные, но нет таблицы реестра. Переименуйте этот лист (например, в «${MEMBER_SHEET_NAME} (старый)») и нажмите «Создать лист членов» снова; строки можно будет перенести в новую таблицу.`,
       );
     }
   }
