@@ -153,7 +153,7 @@ describe('readMemberRows', () => {
     expect(err.code).toBe('columns_missing');
     expect(err.message).toContain('«Дата рождения»');
     expect(err.message).toContain('«Версия»');
-    expect(err.message).toContain('Подготовить лист');
+    expect(err.message).toContain('Создать лист членов');
   });
 
   test('without the table: a clear error', async () => {
