@@ -561,6 +561,8 @@ describe.each(dbVariants())('spreadsheets (%s)', (variant) => {
     expectProblem(await upload(orgId, 'Фамилия;Имя;Дата рождения;Категория\n;;;\n', 'text/csv'), 422, 'upload_no_rows', /нет ни одной заполненной строки/);
     expectProblem(await upload(orgId, 'Фамилия;Имя;Дата рождения;Категория\nИванов;"Иван;01.01.1980;Работник\nПетров;Пётр;02.02.1980;Работник\n', 'text/csv'), 422, 'upload_csv_quote', /Кавычка, открытая в строке 2 файла, не закрыта/);
     expectProblem(await upload(orgId, '{"rows":[]}', 'application/json'), 415, 'unsupported_media_type', /\.xlsx .* или \.csv/);
+    const huge = ['Фамилия;Имя;Дата рождения;Категория', ...Array.from({ length: 30_001 }, () => 'Многова;Анна;01.01.1990;Работник')].join('\n');
+    expectProblem(await upload(orgId, huge, 'text/csv'), 413, 'upload_too_many_rows', /больше 30\s000 строк с данными/);
     expect(await count(`members WHERE primary_org_id = ${orgId}`)).toBe(0);
   });
 

@@ -140,7 +140,7 @@ function openCsv(buf: Buffer): OpenedBook {
     }
     throw err;
   }
-  if (records.length > XLSX_MAX_ROW_ELEMENTS) throw tooManyRows(records.length);
+  if (records.length > XLSX_MAX_ROW_ELEMENTS) throw tooManyRows(`${records.length.toLocaleString('ru-RU')} строк`);
   let cells = 0;
   for (const r of records) {
     if (r.length > MAX_COLUMNS) {
@@ -148,7 +148,7 @@ function openCsv(buf: Buffer): OpenedBook {
     }
     cells += r.length;
   }
-  if (cells > XLSX_MAX_CELLS) throw tooManyRows(records.length);
+  if (cells > XLSX_MAX_CELLS) throw tooManyRows(`слишком много заполненных полей (${cells.toLocaleString('ru-RU')})`);
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet(MEMBER_SHEET_NAME);
   records.forEach((rec, i) => {
@@ -160,8 +160,8 @@ function openCsv(buf: Buffer): OpenedBook {
   return { wb, format: 'csv', csv: { encoding: decoded.encoding, separator } };
 }
 
-const tooManyRows = (n: number) =>
-  new AppError(413, 'upload_too_many_rows', `В файле ${n} строк, а за один раз можно загрузить не больше ${UPLOAD_MAX_ROWS.toLocaleString('ru-RU')}. Разделите список на несколько файлов.`);
+const tooManyRows = (what: string) =>
+  new AppError(413, 'upload_too_many_rows', `В файле ${what}, а за один раз можно загрузить не больше ${UPLOAD_MAX_ROWS.toLocaleString('ru-RU')} строк. Разделите список на несколько файлов.`);
 
 // ------------------------------------------------------------------------------------ the table
 
@@ -278,7 +278,7 @@ function readRows(ws: ExcelJS.Worksheet, map: HeaderMap): { rows: SourceRow[]; b
     }
     rows.push(src);
     lastRow = r;
-    if (rows.length > UPLOAD_MAX_ROWS) throw tooManyRows(rows.length);
+    if (rows.length > UPLOAD_MAX_ROWS) throw tooManyRows(`больше ${UPLOAD_MAX_ROWS.toLocaleString('ru-RU')} строк с данными`);
   }
   return { rows, blankRows: blanks.filter((b) => b < lastRow), lastRow };
 }
