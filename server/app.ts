@@ -81,7 +81,7 @@ export function createApp(deps: AppDeps): RegistryApp {
     cors({
       origin: (origin, cb) => cb(null, origin === undefined || allowedOrigins.has(origin) ? origin ?? false : false),
       allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
-      exposedHeaders: ['Content-Disposition', 'Retry-After'],
+      exposedHeaders: ['Content-Disposition', 'Retry-After', 'X-Upload-Summary'],
       methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
       maxAge: 600,
     }),
