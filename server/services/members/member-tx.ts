@@ -9,6 +9,9 @@
  * transaction, and that connection has no busy timeout (server/db/connection.ts sets PRAGMAs on the
  * default connection only), so two member transactions started at once would fail with SQLITE_BUSY.
  * They are queued in-process instead.
+ *
+ * Not re-entrant: never call memberTransaction from inside its own callback (on SQLite it would wait
+ * for itself); pass the transaction down instead.
  */
 import type { Transaction } from 'sequelize';
 import type { Db } from '../../db';
