@@ -16,6 +16,14 @@
  *    update without a version check; it FILLS IN the record: its empty cells keep the stored values.
  *  - a cell whose column is absent from the row (an upload without that column) keeps the stored value.
  * Deregistration and transfer are explicit actions: a member missing from the sheet is left as is.
+ * Also:
+ *  - a blank row is answered 'unchanged' (no id) and written nowhere; a blank row that still carries an
+ *    id is an error (clearing a row does not deregister);
+ *  - card status changes from the sheet follow domain/cards (via 'sheet'), for new members too;
+ *  - a batch (member_batches) is recorded only when the chunk wrote something (batchId null otherwise);
+ *  - a dry run answers in full but gives no id or version to would-be new members;
+ *  - a row sent back exactly as it was pulled (its cells equal the rendered stored values) is not
+ *    normalised again: its data is the stored data.
  */
 import { newId } from './ids';
 import type { Transaction } from 'sequelize';
