@@ -7,6 +7,7 @@ import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import packageJson from '../package.json';
 import type { Config } from './config';
 import type { Db } from './db';
 import { buildOpenApi } from './http/openapi';
@@ -41,7 +42,7 @@ const OFFICE_FRAME_ANCESTORS = [
 ];
 const OFFICE_JS = 'https://appsforoffice.microsoft.com';
 
-const VERSION: string = (require('../package.json') as { version: string }).version;
+const VERSION: string = packageJson.version;
 
 export function createApp(deps: AppDeps): RegistryApp {
   const { config, db, log } = deps;

@@ -36,11 +36,35 @@ export async function connect(opts: DbOptions): Promise<Sequelize> {
     pool: { max: 1, min: 1, idle: Number.MAX_SAFE_INTEGER },
     transactionType: Transaction.TYPES.IMMEDIATE,
   });
-  await sequelize.query('PRAGMA journal_mode = WAL');
-  await sequelize.query('PRAGMA synchronous = NORMAL');
-  await sequelize.query('PRAGMA foreign_keys = ON');
-  await sequelize.query('PRAGMA busy_timeout = 10000');
+  preparePerConnection(sequelize);
+  await sequelize.query('PRAGMA journal_mode = WAL'); // persistent: a property of the file
   return sequelize;
+}
+
+/** Settings that SQLite keeps per connection (not per file). */
+const SQLITE_CONNECTION_PRAGMAS = 'PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;';
+
+interface SqliteHandle {
+  exec(sql: string, cb: (err: Error | null) => void): void;
+}
+
+/**
+ * Sequelize's SQLite driver opens a separate connection for every transaction; without this, a
+ * transaction would run with the defaults (no busy timeout, synchronous = FULL). Every connection it
+ * hands out gets the same settings before its first statement.
+ */
+function preparePerConnection(sequelize: Sequelize): void {
+  const manager = sequelize.connectionManager as unknown as { getConnection(options?: unknown): Promise<SqliteHandle> };
+  const getConnection = manager.getConnection.bind(manager);
+  const prepared = new WeakSet<SqliteHandle>();
+  manager.getConnection = async (options?: unknown) => {
+    const connection = await getConnection(options);
+    if (!prepared.has(connection)) {
+      prepared.add(connection);
+      await new Promise<void>((resolve, reject) => connection.exec(SQLITE_CONNECTION_PRAGMAS, (err) => (err ? reject(err) : resolve())));
+    }
+    return connection;
+  };
 }
 
 export function dialectOf(sequelize: Sequelize): Dialect {

@@ -41,3 +41,18 @@ describe.each(dbVariants())('migrations (%s)', (variant) => {
     }
   });
 });
+
+test('every SQLite connection, including a transaction\'s own, gets the busy timeout and synchronous = NORMAL', async () => {
+  const t = await openTestDb('sqlite');
+  try {
+    const read = async (transaction?: import('sequelize').Transaction) => {
+      const [busy] = await t.db.sequelize.query<{ timeout: number }>('PRAGMA busy_timeout', { type: QueryTypes.SELECT, transaction });
+      const [sync] = await t.db.sequelize.query<{ synchronous: number }>('PRAGMA synchronous', { type: QueryTypes.SELECT, transaction });
+      return [Number(Object.values(busy)[0]), Number(Object.values(sync)[0])];
+    };
+    expect(await read()).toEqual([10000, 1]);
+    expect(await t.db.sequelize.transaction((transaction) => read(transaction))).toEqual([10000, 1]);
+  } finally {
+    await t.cleanup();
+  }
+});

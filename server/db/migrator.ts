@@ -23,15 +23,21 @@ function migrationFiles(): string[] {
     .sort();
 }
 
+/** Migration files are found at run time (the folder is the list), so they are loaded with require. */
+function loadMigration(file: string): MigrationModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(path.join(MIGRATIONS_DIR, file)) as MigrationModule;
+}
+
 export function createMigrator(sequelize: Sequelize): Umzug<MigrationContext> {
   return new Umzug<MigrationContext>({
     migrations: migrationFiles().map((file) => {
       const name = file.replace(/\.(ts|js)$/, '');
       return {
         name,
-        up: async ({ context }) => (require(path.join(MIGRATIONS_DIR, file)) as MigrationModule).up(context),
+        up: async ({ context }) => loadMigration(file).up(context),
         down: async ({ context }) => {
-          const mod = require(path.join(MIGRATIONS_DIR, file)) as MigrationModule;
+          const mod = loadMigration(file);
           if (!mod.down) throw new Error(`migration ${name} cannot be reverted`);
           await mod.down(context);
         },
