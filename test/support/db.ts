@@ -23,22 +23,24 @@ export interface TestDb {
   cleanup(): Promise<void>;
 }
 
+const ADMIN_PG_URL = () => process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
 function pgUrl(database: string): string {
-  const u = new URL(process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
+  const u = new URL(ADMIN_PG_URL());
   u.pathname = `/${database}`;
   return u.toString();
 }
 
 export async function createPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `reg_t_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: process.env.TEST_PG_URL });
+  const admin = new Client({ connectionString: ADMIN_PG_URL() });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   return {
     url: pgUrl(name),
     drop: async () => {
-      const c = new Client({ connectionString: process.env.TEST_PG_URL });
+      const c = new Client({ connectionString: ADMIN_PG_URL() });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
