@@ -137,7 +137,10 @@ function driverError(err: unknown): Error {
   const e = err as { code?: string; message?: string };
   const unique = e.code === '23505' || (e.code === 'SQLITE_CONSTRAINT' && /UNIQUE|PRIMARY KEY/.test(e.message ?? ''));
   const out = new Error(unique ? 'unique constraint violated' : 'database statement failed');
-  out.name = unique ? 'SequelizeUniqueConstraintError' : e.code === 'SQLITE_BUSY' ? 'SequelizeTimeoutError' : 'SequelizeDatabaseError';
+  // pg reports a lost connection without an SQLSTATE ("Connection terminated unexpectedly", "… is not
+  // queryable"); the message is dropped below, so keep what it meant: a 503 "try again", not a 500.
+  const lost = !e.code && /Connection terminated|not queryable|ECONNRESET|EPIPE/.test(e.message ?? '');
+  out.name = unique ? 'SequelizeUniqueConstraintError' : e.code === 'SQLITE_BUSY' ? 'SequelizeTimeoutError' : lost ? 'SequelizeConnectionError' : 'SequelizeDatabaseError';
   const code = unique && e.code !== '23505' ? 'SQLITE_CONSTRAINT_UNIQUE' : e.code;
   Object.assign(out, { parent: { code }, original: { code } });
   return out;
