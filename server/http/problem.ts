@@ -42,7 +42,8 @@ interface BodyParserError extends Error {
 /** Errors from the database driver that mean "try again" rather than "bug". */
 function isTransientDbError(err: Error): boolean {
   const name = err.name ?? '';
-  const code = (err as { original?: { code?: string } }).original?.code ?? (err as { parent?: { code?: string } }).parent?.code ?? '';
+  // Sequelize wraps the driver's error (original/parent); a pg error raised while Sequelize opens a connection arrives bare.
+  const code = (err as { original?: { code?: string } }).original?.code ?? (err as { parent?: { code?: string } }).parent?.code ?? (err as { code?: unknown }).code ?? '';
   return (
     name === 'SequelizeConnectionError' ||
     name === 'SequelizeConnectionRefusedError' ||
@@ -55,7 +56,7 @@ function isTransientDbError(err: Error): boolean {
     code === '40P01' || // deadlock_detected
     code === 'ECONNRESET' ||
     code === 'ECONNREFUSED' ||
-    /Connection terminated|ECONNRESET|ECONNREFUSED/.test(err.message ?? '')
+    /Connection terminated|not queryable|ECONNRESET|ECONNREFUSED/.test(err.message ?? '')
   );
 }
 

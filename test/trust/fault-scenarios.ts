@@ -420,3 +420,91 @@ export async function pgRestartScenario(o: RestartOptions): Promise<ScenarioResu
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
+
+// ---- PostgreSQL: connections dropped under mixed traffic ----------------------------------------------
+
+export interface MixedDropResult {
+  requests: number;
+  /** "METHOD route → status" → count. */
+  statuses: Record<string, number>;
+  terminations: number;
+  /** The server process ended by itself (a crash) during the run. */
+  crashed: string | null;
+  violations: string[];
+  seconds: number;
+}
+
+/**
+ * Every kind of request a chair makes (sign-in, pull, member card, passport, consents, a small push,
+ * progress, export) one after another while every connection of the server to its own database is
+ * terminated every 10–40 ms. Each answer must be a success or a clear "try again" (503 with
+ * Retry-After), never a 500; the process must stay up; after the storm it works normally again.
+ */
+export async function mixedDropScenario(o: { requests: number; seed?: number; log?: (line: string) => void }): Promise<MixedDropResult> {
+  const started = Date.now();
+  const random = rng(o.seed ?? 1);
+  const pg = await createPgDatabase();
+  const dbName = new URL(pg.url).pathname.slice(1);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-pgmix-'));
+  const server = await startServerProcess({ DATA_DIR: dataDir, DATABASE_URL: pg.url, DEMO: '1', LOG_FILE: testLogFile('pg-mixed-drop'), LOGIN_RATE_LIMIT: '100000' });
+  const admin = new Client({ connectionString: process.env.TEST_PG_URL });
+  await admin.connect();
+  const violations: string[] = [];
+  const statuses: Record<string, number> = {};
+  let crashed: string | null = null;
+  server.child.once('exit', (code, signal) => (crashed = `exit code ${code}, signal ${signal}; ${server.output().split('\n').filter((l) => /Unhandled 'error' event|^\w*[Ee]rror: /.test(l)).slice(0, 3).join(' | ')}`));
+  let terminations = 0;
+  try {
+    const chair = await setUpChair(server.url, 'pgmix');
+    const school = await login(server.url, 'school', 'demo-school-2026');
+    const me = await tryApi(server.url, 'GET', '/me', school);
+    const org = me.json.orgId as number;
+    const members = ((await tryApi(server.url, 'GET', `/organisations/${org}/members?limit=10`, school)).json.items as { id: string }[]).map((m) => m.id);
+    let n = 0;
+    const ops: [string, () => Promise<ApiResult>][] = [
+      ['POST /auth/login', () => tryApi(server.url, 'POST', '/auth/login', null, { login: 'school', password: 'demo-school-2026' })],
+      ['GET /organisations/:orgId/members', () => tryApi(server.url, 'GET', `/organisations/${org}/members?limit=50`, school)],
+      ['GET /members/:memberId', () => tryApi(server.url, 'GET', `/members/${members[n % members.length]}`, school)],
+      ['PUT /organisations/:orgId/passport', () => tryApi(server.url, 'PUT', `/organisations/${org}/passport`, school, { data: { phone: `+7 900 000 00 ${String(n % 100).padStart(2, '0')}` } })],
+      ['POST /organisations/:orgId/members/actions', () => tryApi(server.url, 'POST', `/organisations/${org}/members/actions`, school, { action: 'consents', memberIds: [members[n % members.length]], consents: { notify: { state: n % 2 ? 'given' : 'refused', date: '2026-01-01' } } })],
+      ['POST /organisations/:orgId/members/sync', () => tryApi(server.url, 'POST', syncPath(chair.orgId), chair.token, { idempotencyKey: `mixed-drop-${n}`, rows: syntheticChunks(`m${n}`, 1, 20)[0].rows.map((r, j) => ({ ...r, values: { ...r.values, position: `Учитель ${n}-${j}` } })) })],
+      ['GET /organisations/:orgId/progress', () => tryApi(server.url, 'GET', `/organisations/${org}/progress`, school)],
+      ['GET /organisations/:orgId/members/export.xlsx', () => tryApi(server.url, 'GET', `/organisations/${org}/members/export.xlsx`, school)],
+    ];
+    let stop = false;
+    const terminator = (async () => {
+      while (!stop) {
+        const { rows } = await admin.query("SELECT COUNT(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND application_name <> 'trust-probe'", [dbName]);
+        terminations += Number(rows[0].n);
+        await sleep(10 + Math.floor(random() * 30));
+      }
+    })();
+    for (; n < o.requests && !crashed; n++) {
+      const [label, call] = ops[n % ops.length];
+      const r = await call();
+      const key = `${label} → ${r.status}`;
+      statuses[key] = (statuses[key] ?? 0) + 1;
+      if (r.status >= 500 && r.status !== 503) violations.push(`${label}: ${r.status}`);
+      if (r.status === 503 && !r.headers.get('retry-after')) violations.push(`${label}: 503 without Retry-After`);
+    }
+    stop = true;
+    await terminator;
+    if (crashed) violations.push(`the server process died during the run (${crashed})`);
+    else {
+      // After the storm: everything works again.
+      await sleep(200);
+      for (const [label, call] of ops) {
+        let r = await call();
+        for (let attempt = 0; r.status === 503 && attempt < 5; attempt++) r = await call();
+        if (r.status >= 400 && !(label.includes('passport') && r.status === 409)) violations.push(`after the storm ${label}: ${r.status}`);
+      }
+    }
+    o.log?.(`mixed traffic with connections terminated: ${n} requests, ${terminations} backends terminated, answers ${JSON.stringify(statuses)}`);
+    return { requests: n, statuses, terminations, crashed, violations, seconds: (Date.now() - started) / 1000 };
+  } finally {
+    await admin.end();
+    await server.kill('SIGKILL');
+    await pg.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}

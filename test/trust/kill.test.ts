@@ -8,7 +8,7 @@
  * the retry of all chunks with the same idempotency keys completes the list with nothing twice; the
  * database passes its integrity check. See test/trust/fault-scenarios.ts.
  */
-import { dropScenario, killScenario, type ScenarioResult } from './fault-scenarios';
+import { dropScenario, killScenario, mixedDropScenario, type ScenarioResult } from './fault-scenarios';
 
 function summary(r: ScenarioResult): string {
   const faults = r.faults.map((f) => `${f.fault}: answers ${JSON.stringify(f.statuses)}, in flight ${f.inFlight}, stored whole ${f.committedUnanswered}, absent ${f.absent}, partly ${f.partial}`).join('; ');
@@ -38,4 +38,12 @@ test('SQLite: a server SIGKILLed mid-push three times loses nothing, stores no c
   expect(r.final.total).toBe(9 * 500);
   expect(r.final.duplicates).toBe(0);
   expect(r.rowsLost).toBe(0);
+});
+
+(process.env.TEST_PG_AVAILABLE === '1' ? test : test.skip)('PostgreSQL: under mixed traffic with connections terminated every 10–40 ms, the server stays up and answers only successes or 503 with Retry-After', async () => {
+  const r = await mixedDropScenario({ requests: 400, seed: 11 });
+  console.log(`mixed traffic, connections terminated: ${r.requests} requests, ${r.terminations} backends terminated, ${r.crashed ? `CRASHED (${r.crashed})` : 'server stayed up'}; answers ${JSON.stringify(r.statuses)}`);
+  expect(r.violations).toEqual([]);
+  expect(r.crashed).toBeNull();
+  expect(r.requests).toBe(400);
 });
