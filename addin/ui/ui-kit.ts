@@ -48,11 +48,14 @@ const CSS = `
 .ux-figures dd { margin: 0; text-align: right; font-weight: 600; }
 .ux-figures dd.is-late { color: var(--error); }
 .ux-figures dd.is-done { color: var(--success); }
+.ux-view .card > .activity, .ux-view .card > .results, .ux-view .card > .field, .ux-view .card > .list, .ux-view .card > div > .help-topic { margin-top: 10px; }
+.ux-view .card > .list:empty { margin-top: 0; }
 @media (max-width: 360px) { .ux-grid { grid-template-columns: 1fr; } }
 `;
 
-/** Adds the views' styles to the pane's document (once). */
-export function ensureStyles(doc: Document): void {
+/** Adds the views' styles to the pane's document (once) and marks `root` as one of these views. */
+export function ensureStyles(doc: Document, root?: HTMLElement): void {
+  root?.classList.add('ux-view');
   if (doc.getElementById(STYLE_ID)) return;
   const style = doc.createElement('style');
   style.id = STYLE_ID;

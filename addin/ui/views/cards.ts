@@ -58,14 +58,20 @@ export function budgetOrgId(app: Pick<Shell, 'me' | 'org'>): number | null {
   return app.org?.id ?? app.me.orgId;
 }
 
-/** Eligibility answer → the pane's lines (not eligible first, with their reasons). */
+/** The server's reasons («не заполнен телефон», …) as one sentence: «Не заполнен телефон; нет согласия …». */
+export function reasonsText(reasons: readonly string[]): string {
+  const s = reasons.join('; ').trim();
+  return s ? `${s.charAt(0).toUpperCase()}${s.slice(1)}${/[.!?]$/.test(s) ? '' : '.'}` : 'Заказать нельзя.';
+}
+
+/** Eligibility answer → the pane's lines for those who cannot be ordered a card, with their reasons. */
 export function eligibilityLines(sel: Pick<Selection, 'rowOf'>, a: EligibilityAnswer): { who: string; why: string }[] {
-  return a.members.filter((m) => !m.eligible).map((m) => ({ who: memberLabel(sel, m.memberId), why: m.reasons.join('; ') || 'Заказать нельзя.' }));
+  return a.members.filter((m) => !m.eligible).map((m) => ({ who: memberLabel(sel, m.memberId), why: reasonsText(m.reasons) }));
 }
 
 export const render: ViewRender = (root, app) => {
   const d = app.dom;
-  ensureStyles(d.doc);
+  ensureStyles(d.doc, root);
   const deps = { api: app.api, excel: <T>(op: (c: Excel.RequestContext) => Promise<T>) => app.excel(op), caps: app.caps };
   const pd = app.personalDataAllowed;
   const pdHint = pd ? undefined : 'Откроется после отметки обязательства о неразглашении персональных данных';
@@ -142,7 +148,7 @@ export const render: ViewRender = (root, app) => {
                 'order-result',
               )
             : notice(d, 'warning', 'Заявка не оформлена', 'Никому из выделенных сейчас нельзя заказать билет. Причины — ниже.', [], 'order-result'),
-          refused.length ? peopleList(d, refused.map((m) => ({ who: memberLabel(s, m.memberId), why: m.reasons.join('; ') || 'Заказать нельзя.' })), 'order-refused') : null,
+          refused.length ? peopleList(d, refused.map((m) => ({ who: memberLabel(s, m.memberId), why: reasonsText(m.reasons) })), 'order-refused') : null,
         );
       });
     };

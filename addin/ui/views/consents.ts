@@ -67,7 +67,7 @@ export function obligationCard(app: Shell, test = 'obligation'): HTMLElement | n
 
 export const render: ViewRender = (root, app) => {
   const d = app.dom;
-  ensureStyles(d.doc);
+  ensureStyles(d.doc, root);
   const org = app.org!;
   const deps = { api: app.api, excel: <T>(op: (c: Excel.RequestContext) => Promise<T>) => app.excel(op), caps: app.caps };
   const pd = app.personalDataAllowed;

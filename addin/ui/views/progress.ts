@@ -210,12 +210,14 @@ function itemCard(app: Shell, item: ChecklistItem, reload: () => void): HTMLElem
           d,
           'Отметить обучение пройденным',
           () =>
-            void trainingActivity.run('Отметка обучения', async (r) => {
-              r.indeterminate('Сохраняем отметку…');
-              await markTrainingDone(app.api);
-              await app.refreshMe();
-              reload();
-            }),
+            void trainingActivity
+              .run('Отметка обучения', async (r) => {
+                r.indeterminate('Сохраняем отметку…');
+                await markTrainingDone(app.api);
+                await app.refreshMe();
+              })
+              // After the activity: the pane is free again for the checklist's own loading.
+              .then((ok) => ok && reload()),
           { primary: true, test: 'mark-training' },
         ),
       );
@@ -273,7 +275,7 @@ function checklistPart(app: Shell, orgId: number): HTMLElement {
 
 export const render: ViewRender = (root, app) => {
   const d = app.dom;
-  ensureStyles(d.doc);
+  ensureStyles(d.doc, root);
   const me = app.me!;
   const chair = me.role === 'primary_chair';
   const primary = app.org && isPrimary(app.org.kind) ? app.org : null;

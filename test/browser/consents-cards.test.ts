@@ -1,0 +1,213 @@
+/**
+ * Roadmap steps 5–7 in the built task pane (headless Chromium, fake Excel, the real server on a fresh
+ * SQLite file): a chair pushes a small clean list, ticks the consents of the selected rows, prints
+ * their consents (the single-use link downloads once), checks who can get a card (one has no phone),
+ * orders cards; the sheet, the registry and the next server check agree. Then a territorial chair
+ * collects the order into a batch and puts the card budget on the «Бюджет ЭПБ» sheet with a chart.
+ * Screenshots: artifacts/screenshots/c-*.png. Any unexpected console error fails the test.
+ */
+import type { Page } from 'playwright-core';
+import { MEMBER_COLUMNS } from '../../domain/members/columns';
+import { prepareConsentDetails } from '../../server/services/documents/test-fixtures';
+import { chromiumOrSkip, launchBrowser, screenshot, startServer, watchConsole, type Browser, type ConsoleWatch, type RunningServer } from './harness';
+import { colOf, fake, openedUrls, pasteRows, routeOfficeExtra, sheetRow, signIn } from './harness-extra';
+
+const chromium = chromiumOrSkip();
+const describeBrowser = chromium ? describe : describe.skip;
+
+const SHEET = 'Члены профсоюза';
+const TABLE = 'ЧленыПрофсоюза';
+const RESULT = MEMBER_COLUMNS.length;
+
+/** Sheet rows 2…5: a clean list; row 4 has no phone. */
+const LIST = [
+  sheetRow({ surname: 'Виноградова', name: 'Злата', patronymic: 'Игоревна', sex: 'Ж', birthDate: '12.04.1981', phone: '+7 912 700-10-01', category: 'Работник' }),
+  sheetRow({ surname: 'Журавлёв', name: 'Тимофей', patronymic: 'Романович', sex: 'М', birthDate: '03.09.1976', phone: '+7 912 700-10-02', category: 'Работник' }),
+  sheetRow({ surname: 'Лазарева', name: 'Милена', patronymic: 'Олеговна', sex: 'Ж', birthDate: '21.11.1990', category: 'Работник' }),
+  sheetRow({ surname: 'Ефремов', name: 'Григорий', patronymic: 'Львович', sex: 'М', birthDate: '30.06.1968', phone: '+7 912 700-10-04', category: 'Работник' }),
+];
+
+describeBrowser('«Согласия» and «ЭПБ» in Chromium (fake Excel, real server)', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  let watch: ConsoleWatch;
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser(chromium!);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  beforeEach(async () => {
+    page = await browser.context.newPage();
+    watch = watchConsole(page);
+    await routeOfficeExtra(page, server.base);
+  });
+  afterEach(async () => {
+    await page.close();
+    expect(watch.errors).toEqual([]);
+  });
+
+  const db = async <T>(sql: string): Promise<T[]> => ((await server.test.ctx.db.sequelize.query(sql)) as [T[], unknown])[0];
+  /** The link names the configured public origin (PUBLIC_ORIGIN); the test server listens on its own port. */
+  const local = (url: string) => `${server.base}${new URL(url).pathname}`;
+  const body = () => fake<(string | number)[][]>(page, `x.table('${TABLE}').bodyValues()`);
+
+  it('consents ticked and printed for selected rows, eligibility with reasons, cards ordered; then the budget sheet of the territory', async () => {
+    await signIn(page, server.base, 'school');
+    await page.locator('[data-view=members]').waitFor();
+    await page.click('[data-test=create-sheet]');
+    await page.locator('[data-test=create-result]').waitFor();
+    await pasteRows(page, LIST);
+    await page.click('[data-test=push]');
+    await page.locator('[data-test=push-result]').waitFor();
+    expect(await page.textContent('[data-test=push-result]')).toMatch(/Готово: реестр принял 4 строки/);
+    const ids = (await body()).map((r) => String(r[colOf('id')]));
+    expect(ids.every((id) => /^[0-9a-f-]{36}$/.test(id))).toBe(true);
+    const inList = ids.map((id) => `'${id}'`).join(',');
+
+    // ------------------------------------------------ «Согласия»: nothing selected → what to do
+    await fake(page, `x.setSelection('Лист1', 'A1')`);
+    await page.click('[data-test=tab-consents]');
+    await page.locator('[data-view=consents] [data-test=tick-consents]').waitFor();
+    await screenshot(page, 'c-01-consents');
+    await page.click('[data-test=tick-consents]');
+    await page.locator('[data-test=tick-nothing]').waitFor();
+    expect(await page.textContent('[data-test=tick-nothing]')).toMatch(/Выделите на листе «Члены профсоюза» строки/);
+    await screenshot(page, 'c-02-consents-nothing-selected');
+
+    // ------------------------------------------------ tick the three consents of rows 2–5
+    await fake(page, `x.setSelection('${SHEET}', 'A2:C5')`);
+    await page.fill('[data-test=tick-date]', '2026-11-20');
+    await page.click('[data-test=tick-consents]');
+    await page.locator('[data-test=tick-result]').waitFor();
+    expect(await page.textContent('[data-test=tick-result]')).toMatch(/Согласия отмечены: 4 члена Профсоюза/);
+    await screenshot(page, 'c-03-consents-ticked');
+    const afterTick = await body();
+    for (const r of afterTick) {
+      expect([r[colOf('consentUnion')], r[colOf('consentOperator')], r[colOf('consentNotify')]]).toEqual(['Дано', 'Дано', 'Дано']);
+      expect(typeof r[colOf('consentUnionDate')]).toBe('number');
+      expect(r[colOf('version')]).toBe(2);
+      expect(r[RESULT]).toBe('Согласия отмечены в реестре');
+    }
+    const consents = await db<{ consent_union: string; consent_operator: string; consent_notify: string; consent_union_date: string; version: number }>(
+      `SELECT consent_union, consent_operator, consent_notify, consent_union_date, version FROM members WHERE id IN (${inList})`,
+    );
+    expect(consents).toHaveLength(4);
+    for (const c of consents) {
+      expect([c.consent_union, c.consent_operator, c.consent_notify]).toEqual(['given', 'given', 'given']);
+      expect(String(c.consent_union_date)).toMatch(/^2026-11-20/);
+      expect(Number(c.version)).toBe(2);
+    }
+
+    // ------------------------------------------------ print the consents of the selected rows: one .docx, single use
+    // First without the superiors' legal addresses: the pane says what is missing and who fills it in.
+    watch.expectHttpError(422, /\/documents\/consents$/);
+    await page.click('[data-test=print-consents]');
+    await page.locator('[data-test=print-activity] [data-test=failure]').waitFor();
+    expect(await page.textContent('[data-test=print-activity]')).toMatch(/Не указан юридический адрес вышестоящей организации «Демонстрационная районная организация Профсоюза»: его вносит председатель этой организации/);
+    await screenshot(page, 'c-04a-consents-details-missing');
+    await prepareConsentDetails(server.test.app, await server.test.token('admin'), [server.test.demo.orgIds.territorial, server.test.demo.orgIds.region, server.test.demo.orgIds.central]);
+    await page.click('[data-test=print-consents]');
+    await page.locator('[data-test=print-result]').waitFor();
+    expect(await page.textContent('[data-test=print-summary]')).toMatch(/В файле: 4 члена Профсоюза, 12 согласий/);
+    await screenshot(page, 'c-04-consents-printed');
+    const urls = await openedUrls(page);
+    expect(urls).toHaveLength(1);
+    expect(urls[0]).toMatch(/\/api\/v1\/downloads\/[^/]+$/);
+    const first = await fetch(local(urls[0]));
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toMatch(/wordprocessingml/);
+    const docx = Buffer.from(await first.arrayBuffer());
+    expect(docx.subarray(0, 2).toString('latin1')).toBe('PK');
+    const second = await fetch(local(urls[0]));
+    expect(second.status).toBe(410);
+
+    // ------------------------------------------------ «ЭПБ»: who can get a card (row 4 has no phone)
+    await page.click('[data-test=tab-cards]');
+    await page.locator('[data-view=cards] [data-test=eligibility]').waitFor();
+    await page.click('[data-test=eligibility]');
+    await page.locator('[data-test=eligibility-result]').waitFor();
+    expect(await page.textContent('[data-test=eligibility-result]')).toMatch(/Можно заказать: 3 из 4/);
+    const notEligible = await page.locator('[data-test=not-eligible] [data-test=person]').allTextContents();
+    expect(notEligible).toHaveLength(1);
+    expect(notEligible[0]).toMatch(/^Строка 4, Лазарева Милена Олеговна/);
+    expect(notEligible[0]).toMatch(/Не заполнен телефон/);
+    await screenshot(page, 'c-05-eligibility');
+
+    // ------------------------------------------------ order: three cards, the order number shown, statuses written back
+    await page.click('[data-test=order]');
+    await page.locator('[data-test=order-result]').waitFor();
+    const orderText = (await page.textContent('[data-test=order-result]')) ?? '';
+    expect(orderText).toMatch(/Заявка ЭПБ-\d{4}-\d+ оформлена: 3 билета/);
+    expect(orderText).toMatch(/Не заказаны: 1 член Профсоюза/);
+    expect(await page.locator('[data-test=order-refused] [data-test=person]').allTextContents()).toEqual([expect.stringMatching(/^Строка 4, Лазарева.*Не заполнен телефон/)]);
+    await screenshot(page, 'c-06-ordered');
+    const statuses = await db<{ id: string; card_status: string }>(`SELECT id, card_status FROM members WHERE id IN (${inList})`);
+    const byId = new Map(statuses.map((s) => [String(s.id), s.card_status]));
+    expect(ids.map((id) => byId.get(id))).toEqual(['ordered', 'ordered', expect.not.stringMatching(/^ordered$/), 'ordered']);
+    const afterOrder = await body();
+    expect(afterOrder.map((r) => r[colOf('cardStatus')])).toEqual(['Заказан', 'Заказан', expect.not.stringMatching(/^Заказан$/), 'Заказан']);
+    const versions = await db<{ id: string; version: number }>(`SELECT id, version FROM members WHERE id IN (${inList})`);
+    const vById = new Map(versions.map((v) => [String(v.id), Number(v.version)]));
+    expect(afterOrder.map((r) => r[colOf('version')])).toEqual(ids.map((id) => vById.get(id)));
+
+    // ------------------------------------------------ the sheet agrees with the registry: a server check finds no conflict
+    await page.click('[data-test=tab-members]');
+    await page.locator('[data-view=members] [data-test=dry-run]').waitFor();
+    await page.click('[data-test=dry-run]');
+    await page.locator('[data-test=dry-run-result]').waitFor();
+    expect(await page.textContent('[data-test=dry-run-result]')).toMatch(/Сервер проверил 4 строки: ошибок нет/);
+
+    // ------------------------------------------------ the territory: the order in a batch, its application; the budget sheet
+    await page.click('[data-test=sign-out]');
+    await page.locator('[data-test=sign-in-form]').waitFor();
+    await signIn(page, server.base, 'territory');
+    await page.locator('[data-view=organisations]').waitFor();
+    await page.click('[data-test=tab-cards]');
+    await page.locator('[data-view=cards] [data-test=budget]').waitFor();
+    await page.click('[data-test=load-orders]');
+    await page.locator('[data-test=orders-result]').waitFor();
+    expect(await page.textContent('[data-test=orders-result]')).toMatch(/Поданы и ждут партии: 1 заявка, 3 билета/);
+    await page.click('[data-test=collect-batch]');
+    await page.locator('[data-test=batch-result]').waitFor();
+    expect(await page.textContent('[data-test=batch-result]')).toMatch(/Партия ЭПБ-П-\d{4}-\d+ собрана/);
+    await page.locator('[data-test=batches] [data-test=batch-application-docx]').first().click();
+    await page.locator('[data-test=batch-file]').waitFor();
+    const batchUrls = await openedUrls(page);
+    expect(batchUrls).toHaveLength(1);
+    const app = await fetch(local(batchUrls[0]));
+    expect(app.status).toBe(200);
+    expect(app.headers.get('content-type')).toMatch(/wordprocessingml/);
+    await screenshot(page, 'c-07-batch');
+
+    await page.selectOption('[data-test=budget-year]', '2026');
+    await page.click('[data-test=budget]');
+    await page.locator('[data-test=budget-result]').waitFor();
+    await screenshot(page, 'c-08-budget');
+    const totals = await page.locator('[data-test=budget-totals] .count').allTextContents();
+    expect(totals[0]).toMatch(/Заказано3$/);
+    const sheetNames = await fake<string[]>(page, 'x.sheetNames()');
+    expect(sheetNames).toContain('Бюджет ЭПБ');
+    expect(await fake<string>(page, 'x.activeSheetName')).toBe('Бюджет ЭПБ');
+    const cells = await fake<unknown[][]>(page, `x.sheet('Бюджет ЭПБ').values('A1:G9')`);
+    expect(String(cells[0][0])).toMatch(/Бюджет/);
+    expect(cells[4]).toEqual(['Организация', 'Заказано билетов', 'Выдано билетов', 'Можно заказать', 'Стоимость заказанных, руб.', 'Стоимость к заказу, руб.', 'Всего на год, руб.']);
+    const school = cells.find((r) => String(r[0]).includes('Средняя школа № 1'));
+    expect(school?.[1]).toBe(3);
+    const charts = await fake<{ name: string; type: string; title: string; source: string | null; categories: string | null }[]>(page, `e.charts('Бюджет ЭПБ')`);
+    expect(charts).toHaveLength(1);
+    expect(charts[0]).toMatchObject({ type: 'ColumnClustered', name: 'БюджетЭПБДиаграмма', title: 'Электронные профсоюзные билеты, 2026' });
+    expect(charts[0].source).toMatch(/^B5:D\d+$/);
+
+    // A second time the sheet is rewritten with one chart, not two.
+    await page.evaluate(() => document.querySelector('[data-test=budget-result]')?.remove());
+    await page.click('[data-test=budget]');
+    await page.locator('[data-test=budget-result], [data-test=budget-activity] [data-test=failure]').first().waitFor();
+    expect(await page.textContent('[data-test=budget-results]')).toMatch(/Бюджет ЭПБ на 2026 год/);
+    expect(await fake<unknown[]>(page, `e.charts('Бюджет ЭПБ')`)).toHaveLength(1);
+  });
+});

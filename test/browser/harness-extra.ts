@@ -1,0 +1,91 @@
+/**
+ * Helpers of the consents/cards and progress browser tests on top of harness.ts: the fake Office
+ * host with charts, conditional formats and a recording `openBrowserWindow` (fake-office-extra.ts),
+ * signing in as a demo user, reading the fake workbook, pasting rows into the member table.
+ */
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { MEMBER_COLUMNS } from '../../domain/members/columns';
+import { DEMO_LOGINS } from '../../server/services/demo-seed';
+import { fakeOfficeScript, OFFICE_JS_URL } from './harness';
+
+let extraJs: string | null = null;
+
+/** fake-office-extra.ts as one script for the page. */
+export function fakeOfficeExtraScript(): string {
+  if (extraJs) return extraJs;
+  // esbuild comes with tsx (a dependency), as in harness.ts.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const esbuild = require('esbuild') as typeof import('esbuild');
+  const out = esbuild.buildSync({
+    entryPoints: [path.join(__dirname, 'fake-office-extra.ts')],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2019',
+    write: false,
+    logLevel: 'silent',
+  });
+  extraJs = out.outputFiles[0].text;
+  return extraJs;
+}
+
+/** As harness.routeOffice, with the extra fake after the base one. */
+export async function routeOfficeExtra(page: Page, base: string): Promise<void> {
+  const script = `${fakeOfficeScript()}\n;\n${fakeOfficeExtraScript()}`;
+  await page.route(OFFICE_JS_URL, (route) => route.fulfill({ status: 200, contentType: 'application/javascript; charset=utf-8', body: script }));
+  await page.route((url) => !url.href.startsWith(base) && !OFFICE_JS_URL.test(url.href), (route) => route.abort('blockedbyclient'));
+}
+
+/** Evaluates `expr` with `h` = window.__fakeHost, `x` = its FakeExcel, `e` = window.__fakeExtra. */
+export function fake<T>(page: Page, expr: string): Promise<T> {
+  return page.evaluate(`(() => { const h = window.__fakeHost; const x = h.excel; const e = window.__fakeExtra; return (${expr}); })()`) as Promise<T>;
+}
+
+export async function signIn(page: Page, base: string, login: string): Promise<void> {
+  const l = DEMO_LOGINS.find((x) => x.login === login);
+  if (!l) throw new Error(`no demo login ${login}`);
+  await page.goto(`${base}/taskpane.html`);
+  await page.locator('[data-test=sign-in-form]').waitFor();
+  await page.fill('[data-test=login]', l.login);
+  await page.fill('[data-test=password]', l.password);
+  await page.click('[data-test=sign-in]');
+}
+
+type Cells = Partial<Record<(typeof MEMBER_COLUMNS)[number]['key'], string | number>>;
+
+/** A sheet row (member columns + «Результат») from cells by column key. */
+export function sheetRow(cells: Cells): (string | number)[] {
+  const out: (string | number)[] = new Array(MEMBER_COLUMNS.length + 1).fill('');
+  for (const [k, v] of Object.entries(cells)) {
+    const i = MEMBER_COLUMNS.findIndex((c) => c.key === k);
+    if (i < 0) throw new Error(k);
+    out[i] = v as string | number;
+  }
+  return out;
+}
+
+export const colOf = (key: string): number => {
+  const i = MEMBER_COLUMNS.findIndex((c) => c.key === key);
+  if (i < 0) throw new Error(key);
+  return i;
+};
+
+export async function pasteRows(page: Page, rows: (string | number)[][]): Promise<void> {
+  await page.evaluate((r) => (window as unknown as { __fakeHost: { pasteMemberRows(x: unknown): Promise<void> } }).__fakeHost.pasteMemberRows(r), rows);
+}
+
+/** URLs the pane opened with Office.context.ui.openBrowserWindow. */
+export function openedUrls(page: Page): Promise<string[]> {
+  return page.evaluate(() => [...((window as unknown as { __opened?: string[] }).__opened ?? [])]);
+}
+
+/** Polls until `ok` holds, then returns the last value. */
+export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, tries = 50): Promise<T> {
+  let v = await read();
+  for (let i = 0; i < tries && !ok(v); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    v = await read();
+  }
+  return v;
+}
