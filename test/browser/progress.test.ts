@@ -117,6 +117,8 @@ describeBrowser('«Ход внедрения» in Chromium (fake Excel, real ser
     const [[user]] = (await server.test.ctx.db.sequelize.query(`SELECT training_completed_at FROM users WHERE login = 'school'`)) as [Record<string, unknown>[], unknown];
     expect(user.training_completed_at).not.toBeNull();
     expect(await page.locator('[data-test=step-2] [data-test=mark-training]').count()).toBe(0);
+    // The pane is free again: the tabs work.
+    await page.waitForFunction(() => !(document.querySelector('[data-test=tab-members]') as HTMLButtonElement | null)?.disabled);
     await screenshot(page, 'p-06-training-marked');
 
     // A step's button opens the view that does it.

@@ -58,6 +58,13 @@ function bar(dom: Dom, percent: number | null, kind: 'done' | 'late' | ''): HTML
   return dom.h('div', { class: `ux-bar${kind ? ` is-${kind}` : ''}`, attrs: { 'aria-hidden': 'true' } }, fill);
 }
 
+/** «40% · просрочен», «100%», «просрочен» (nothing to measure yet), «—». */
+export function stepFigureText(s: Pick<StepProgress, 'applies' | 'percent' | 'overdue'>): string {
+  const pct = s.applies && s.percent !== null ? percentText(s.percent) : '';
+  if (s.overdue) return pct ? `${pct} · просрочен` : 'просрочен';
+  return pct || '—';
+}
+
 /** The seven steps of one organisation as figures: title, percent (red when late, green when done). */
 function stepFigures(dom: Dom, steps: readonly StepProgress[]): HTMLElement {
   return dom.h(
@@ -65,7 +72,7 @@ function stepFigures(dom: Dom, steps: readonly StepProgress[]): HTMLElement {
     { class: 'ux-figures', attrs: { 'data-test': 'step-figures' } },
     steps.map((s) => [
       dom.h('dt', { text: `${s.step}. ${s.title}${s.dueOn ? ` (до ${ruDate(s.dueOn)})` : ''}` }),
-      dom.h('dd', { class: s.overdue ? 'is-late' : s.done ? 'is-done' : '', text: s.applies ? `${percentText(s.percent)}${s.overdue ? ' · просрочен' : ''}` : '—', attrs: { 'data-step': s.step, 'data-late': s.overdue ? '1' : undefined } }),
+      dom.h('dd', { class: s.overdue ? 'is-late' : s.done ? 'is-done' : '', text: stepFigureText(s), attrs: { 'data-step': s.step, 'data-late': s.overdue ? '1' : undefined } }),
     ]),
   );
 }
@@ -82,7 +89,8 @@ function reportPart(app: Shell, rootOrgId: number): HTMLElement {
   const list = d.h('ul', { class: 'list ux-orgs', attrs: { 'data-test': 'progress-children' } });
   const out = d.h('div', { class: 'results', attrs: { 'data-test': 'progress-results', 'aria-live': 'polite' } });
 
-  const renderCrumbs = () =>
+  const renderCrumbs = () => {
+    crumbs.hidden = trail.length < 2;
     d.set(
       crumbs,
       trail.map((o, i) =>
@@ -91,6 +99,7 @@ function reportPart(app: Shell, rootOrgId: number): HTMLElement {
           : d.h('button', { type: 'button', class: 'crumb', text: o.name, onclick: () => open(o.id, i) }),
       ),
     );
+  };
 
   const renderReport = (r: ProgressReport) => {
     const o = r.organisation;
@@ -214,10 +223,14 @@ function itemCard(app: Shell, item: ChecklistItem, reload: () => void): HTMLElem
               .run('Отметка обучения', async (r) => {
                 r.indeterminate('Сохраняем отметку…');
                 await markTrainingDone(app.api);
-                await app.refreshMe();
               })
-              // After the activity: the pane is free again for the checklist's own loading.
-              .then((ok) => ok && reload()),
+              // After the activity, when the pane is free again: the account (its banner and tabs are
+              // redrawn, so not while the tabs are locked), then the checklist's own loading.
+              .then(async (ok) => {
+                if (!ok) return;
+                await app.refreshMe().catch(() => undefined);
+                reload();
+              }),
           { primary: true, test: 'mark-training' },
         ),
       );
@@ -256,7 +269,7 @@ function checklistPart(app: Shell, orgId: number): HTMLElement {
         d,
         late.length ? 'warning' : c.doneSteps === c.items.length ? 'success' : 'info',
         `Сделано шагов: ${c.doneSteps} из ${c.items.length}`,
-        `${c.campaign ? `${c.campaign.name}. ` : ''}${next ? `Следующий шаг — ${next.step}: ${next.title.toLowerCase()}.` : 'Все шаги выполнены. Спасибо!'}${late.length ? ` Просрочены шаги: ${late.map((i) => i.step).join(', ')} — начните с них.` : ''}`,
+        `${c.campaign ? `${c.campaign.name}. ` : ''}${next ? `Следующий шаг — ${next.step}: «${next.title}».` : 'Все шаги выполнены. Спасибо!'}${late.length ? ` Просрочены шаги: ${late.map((i) => i.step).join(', ')} — начните с них.` : ''}`,
         [],
         'checklist-summary',
       ),
