@@ -162,6 +162,42 @@ describeBrowser('«Согласия» and «ЭПБ» in Chromium (fake Excel, re
     await page.locator('[data-test=dry-run-result]').waitFor();
     expect(await page.textContent('[data-test=dry-run-result]')).toMatch(/Сервер проверил 4 строки: ошибок нет/);
 
+    // ------------------------------------------------ step 7: the cards arrive (as the delivery list would set them), two are handed out, then the rest
+    const arrived = [ids[0], ids[1], ids[3]].map((id) => `'${id}'`).join(',');
+    await db(`UPDATE members SET card_status = 'received', card_status_at = '2026-11-25 10:00:00', version = version + 1 WHERE id IN (${arrived})`);
+    await page.click('[data-test=tab-cards]');
+    await page.locator('[data-view=cards] [data-test=load-to-issue]').click();
+    await page.locator('[data-test=to-issue-list]').waitFor();
+    expect(await page.locator('[data-test=to-issue-list] [data-test=person]').count()).toBe(3);
+    await page.locator('[data-test=issue-help] summary').click();
+    expect(await page.textContent('[data-test=issue-help]')).toMatch(/profcards/);
+    await screenshot(page, 'c-06b-to-issue');
+    await fake(page, `x.setSelection('${SHEET}', 'B2:B3')`);
+    // A date after the registry's today is refused at the field (the server's clock says 26.11.2026).
+    await page.fill('[data-test=issue-date]', '2026-12-01');
+    watch.expectHttpError(422, /\/cards\/issue$/);
+    await page.click('[data-test=issue-selected]');
+    await page.locator('[data-test=issue-activity] [data-test=failure]').waitFor();
+    expect(await page.textContent('[data-view=cards] .field-error:not([hidden])')).toMatch(/Дата выдачи/);
+    await screenshot(page, 'c-06c-issue-bad-date');
+    await page.fill('[data-test=issue-date]', '2026-11-26');
+    await page.click('[data-test=issue-selected]');
+    await page.locator('[data-test=issue-result]').waitFor();
+    expect(await page.textContent('[data-test=issue-result]')).toMatch(/Отмечены выданными: 2 билета/);
+    expect(await page.locator('[data-test=to-issue-list] [data-test=person]').count()).toBe(1);
+    await page.click('[data-test=issue-all]');
+    await page.locator('[data-test=issue-result]', { hasText: 'Отмечены выданными: 1 билет' }).waitFor();
+    await page.locator('[data-test=to-issue-empty]').waitFor();
+    await screenshot(page, 'c-06d-issued');
+    const issued = await db<{ id: string; card_status: string; version: number }>(`SELECT id, card_status, version FROM members WHERE id IN (${arrived})`);
+    expect(issued.map((m) => m.card_status)).toEqual(['issued', 'issued', 'issued']);
+    const afterIssue = await body();
+    const vIssued = new Map(issued.map((m) => [String(m.id), Number(m.version)]));
+    for (const r of afterIssue.filter((x) => vIssued.has(String(x[colOf('id')])))) {
+      expect(r[colOf('cardStatus')]).toBe('Выдан');
+      expect(r[colOf('version')]).toBe(vIssued.get(String(r[colOf('id')])));
+    }
+
     // ------------------------------------------------ the territory: the order in a batch, its application; the budget sheet
     await page.click('[data-test=sign-out]');
     await page.locator('[data-test=sign-in-form]').waitFor();

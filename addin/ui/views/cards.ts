@@ -25,6 +25,7 @@ import {
   type EligibilityAnswer,
   type ToIssueAnswer,
 } from '../../api/cards';
+import { isApiError } from '../../api/errors';
 import { newIdempotencyKey } from '../../api/ids';
 import { writeBudgetSheet, BUDGET_SHEET_NAME } from '../../excel/budget-sheet';
 import { Activity } from '../activity';
@@ -226,7 +227,12 @@ export const render: ViewRender = (root, app) => {
           ids = sel.members.map((m) => m.id);
         }
         r.indeterminate(`Отметка выдачи: ${membersWord(ids.length)}…`);
-        const a = await issueCards(app.api, orgId, ids, date || undefined);
+        issueDate.setError(null);
+        const a = await issueCards(app.api, orgId, ids, date || undefined).catch((e: unknown) => {
+          const bad = isApiError(e) ? e.fieldMessage('date') : undefined;
+          if (bad) issueDate.setError(bad);
+          throw e;
+        });
         const issued = a.members.filter((m) => m.outcome === 'issued').map((m) => m.memberId);
         await writeBack(deps, orgId, issued, 'ЭПБ выдан', r);
         const refused = a.members.filter((m) => m.outcome === 'refused');
