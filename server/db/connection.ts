@@ -1,6 +1,7 @@
 /** One Sequelize instance per server (or per test): SQLite file under DATA_DIR, or PostgreSQL by DATABASE_URL. */
 import fs from 'node:fs';
 import path from 'node:path';
+import pg from 'pg';
 import { Sequelize, Transaction } from 'sequelize';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -13,6 +14,21 @@ export interface DbOptions {
   poolMax?: number;
 }
 
+/**
+ * pg clients that never crash the process: a connection terminated by the server (restart, admin
+ * command) emits 'error' on the client, and Sequelize attaches its own listener only after the
+ * connection is set up. A listener from birth turns that window's error into a failed query (503).
+ */
+class GuardedClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    this.on('error', () => {
+      (this as unknown as { _invalid?: boolean })._invalid = true;
+    });
+  }
+}
+const guardedPg: typeof pg = Object.create(pg, { Client: { value: GuardedClient } });
+
 export function sqlitePath(opts: Pick<DbOptions, 'dataDir' | 'sqliteFile'>): string {
   return path.join(opts.dataDir, opts.sqliteFile ?? 'registry.sqlite');
 }
@@ -21,6 +37,7 @@ export async function connect(opts: DbOptions): Promise<Sequelize> {
   if (opts.databaseUrl) {
     const sequelize = new Sequelize(opts.databaseUrl, {
       dialect: 'postgres',
+      dialectModule: guardedPg,
       logging: false,
       pool: { max: opts.poolMax ?? 10, min: 0, idle: 10_000, acquire: 30_000 },
     });

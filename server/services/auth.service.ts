@@ -1,6 +1,7 @@
 /** Sign-in, tokens, lockout, first-sign-in password change. Tokens are stored hashed and can be revoked. */
 import { Op } from 'sequelize';
 import { AppError, badRequest, forbidden, unauthorized } from '../errors';
+import { returning } from '../db/sql';
 import { recordAudit } from './audit.service';
 import type { Actor, Ctx } from './context';
 import { generateToken, hashPassword, passwordProblem, sha256, verifyPassword } from './passwords';
@@ -27,18 +28,35 @@ export async function login(ctx: Ctx, loginName: string, password: string): Prom
     throw new AppError(423, 'account_locked', lockedMessage(user.lockedUntil, now));
   }
   if (!(await verifyPassword(password, user.passwordHash))) {
-    // Counted in the database, so every server instance sees the same count.
-    await User.increment('failedAttempts', { by: 1, where: { id: user.id } });
-    await user.reload();
-    if (user.failedAttempts >= ctx.config.lockoutThreshold) {
-      const until = new Date(now.getTime() + ctx.config.lockoutMinutes * 60_000);
-      await user.update({ lockedUntil: until, failedAttempts: 0 });
+    // One atomic statement counts the failure and locks at the threshold, so a burst of attempts
+    // (on one instance or several) cannot slip past the lock; only the request that locks audits it.
+    const until = new Date(now.getTime() + ctx.config.lockoutMinutes * 60_000);
+    const rows = await returning<{ locked_until: unknown }>(
+      ctx.db,
+      `UPDATE users SET
+         locked_until = CASE WHEN failed_attempts + 1 >= :threshold THEN :until ELSE locked_until END,
+         failed_attempts = CASE WHEN failed_attempts + 1 >= :threshold THEN 0 ELSE failed_attempts + 1 END
+       WHERE id = :id AND (locked_until IS NULL OR locked_until <= :now)
+       RETURNING locked_until`,
+      { threshold: ctx.config.lockoutThreshold, until, id: user.id, now },
+    );
+    if (rows.length === 0) throw new AppError(423, 'account_locked', lockedMessage(until, now));
+    if (rows[0].locked_until != null && new Date(rows[0].locked_until as string).getTime() > now.getTime()) {
       await recordAudit(ctx, { userId: user.id, orgId: user.orgId, action: 'account.locked', entity: 'user', entityId: user.id });
       throw new AppError(423, 'account_locked', lockedMessage(until, now));
     }
     throw unauthorizedLogin();
   }
-  await user.update({ failedAttempts: 0, lockedUntil: null });
+  // The right password counts only if no concurrent failure locked the account meanwhile.
+  const opened = await returning<{ id: number }>(
+    ctx.db,
+    'UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = :id AND (locked_until IS NULL OR locked_until <= :now) RETURNING id',
+    { id: user.id, now },
+  );
+  if (opened.length === 0) {
+    await user.reload();
+    throw new AppError(423, 'account_locked', lockedMessage(user.lockedUntil ?? now, now));
+  }
   const token = generateToken();
   const expiresAt = new Date(now.getTime() + ctx.config.tokenTtlMinutes * 60_000);
   await AuthToken.create({ tokenHash: sha256(token), userId: user.id, expiresAt, createdAt: now });
