@@ -137,6 +137,10 @@ describeBrowser('«Согласия» and «ЭПБ» in Chromium (fake Excel, re
     expect(notEligible[0]).toMatch(/^Строка 4, Лазарева Милена Олеговна/);
     expect(notEligible[0]).toMatch(/Не заполнен телефон/);
     await screenshot(page, 'c-05-eligibility');
+    await page.setViewportSize({ width: 320, height: 900 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    await screenshot(page, 'c-05b-eligibility-320px');
+    await page.setViewportSize({ width: 360, height: 900 });
 
     // ------------------------------------------------ order: three cards, the order number shown, statuses written back
     await page.click('[data-test=order]');

@@ -107,6 +107,10 @@ describeBrowser('«Ход внедрения» in Chromium (fake Excel, real ser
     expect(await page.textContent('[data-test=step-2]')).toMatch(/Срок: 15\.11\.2020 – 15\.12\.2020/);
     expect(await page.textContent('[data-test=step-2]')).toMatch(/Просрочено/);
     await screenshot(page, 'p-05-checklist');
+    // The narrowest task pane (320 px): nothing sticks out sideways.
+    await page.setViewportSize({ width: 320, height: 900 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    await page.setViewportSize({ width: 360, height: 900 });
 
     // The instructions of a step.
     await page.locator('[data-test=step-5] summary').click();

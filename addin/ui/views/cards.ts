@@ -237,6 +237,8 @@ export const render: ViewRender = (root, app) => {
         await writeBack(deps, orgId, issued, 'ЭПБ выдан', r);
         const refused = a.members.filter((m) => m.outcome === 'refused');
         const s = sel ?? (await readSelection(deps).catch(() => null));
+        const left = await getCardsToIssue(app.api, orgId);
+        showToIssue(left);
         d.set(
           issueOut,
           notice(
@@ -249,7 +251,6 @@ export const render: ViewRender = (root, app) => {
           ),
           refused.length ? peopleList(d, refused.map((m) => ({ who: s ? memberLabel(s, m.memberId) : 'Член Профсоюза', why: m.message ?? 'Отметить нельзя.' })), 'issue-refused') : null,
         );
-        showToIssue(await getCardsToIssue(app.api, orgId));
       });
 
     parts.push(
