@@ -1,166 +1,323 @@
 /**
  * Load: N chairs at once, each pushing and pulling its own member list for a fixed time, against the
- * real server on 127.0.0.1 (one process on SQLite, or two processes on one PostgreSQL with every
- * chunk's retry sent to the other process). Prints requests, errors, p50/p99 latency, throughput and
- * the server's memory. Bounded in time and count; stops by itself.
+ * real server on 127.0.0.1 (child processes; nothing listens elsewhere).
  *
- *   npx tsx bench/load.ts                 # 50 chairs × 60 s on SQLite, then 50 × 60 s on two processes + PostgreSQL
- *   npx tsx bench/load.ts --chairs 10 --seconds 5 --mode sqlite|scaleout
+ * Set-up through the API, as the union does it: the admin creates N primary organisations under the
+ * demo district, an account for each chair and records its obligation; each chair signs in with the
+ * one-time password and changes it. Then, for `seconds`, every chair in a loop: pushes its whole
+ * list in chunks (new key per chunk; ~5 % of the rows changed each round, the rest answered
+ * «unchanged»), then pulls it back page by page with the cursor. Counted: requests, errors (any answer
+ * but 200 — must be 0), p50/p99 latency per kind, throughput (requests/s, rows/s), the server's RSS
+ * every second (first/last/max). Afterwards, in the database itself: every chair's organisation holds
+ * exactly its list, nothing twice, and every member has the version and position its chair last sent
+ * (nothing lost).
+ *
+ * Modes: `sqlite` — one process on SQLite; `postgres` — one process on a fresh PostgreSQL database;
+ * `scaleout` — two processes on one fresh PostgreSQL database, every chunk sent to the chair's process
+ * and then again (same key) to the OTHER process: the same answer, nothing written twice. Scale-out also
+ * checks that the sign-in lockout and rate limit are counted across both processes.
+ *
+ *   npx tsx bench/load.ts                                  # 50 chairs × 60 s, modes sqlite, postgres, scaleout
+ *   npx tsx bench/load.ts --chairs 10 --seconds 5 --mode sqlite --members 100
+ *
+ * Every loop is bounded by time and by count, every request by a timeout: it stops by itself.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { formatSnils, snilsChecksum } from '../domain/snils';
 import { createPgDatabase } from '../test/support/db';
-import { startServerProcess, type ServerProcess } from '../test/support/server-process';
+import { rssMb, startServerProcess, testLogFile, type ServerProcess } from '../test/support/server-process';
+import { api, createChair, demoTerritorial, login, pgProbe, percentile, sleep, sqliteProbe, syntheticRow, table, tryApi, type ApiResult, type SheetRow } from '../test/trust/harness';
 
-export interface LoadResult {
-  mode: 'sqlite' | 'scaleout';
+process.env.TEST_PG_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
+
+export type LoadMode = 'sqlite' | 'postgres' | 'scaleout';
+
+export interface LoadOptions {
   chairs: number;
   seconds: number;
-  requests: number;
-  errors: number;
-  rowsPushed: number;
+  mode: LoadMode;
+  /** Members per chair (default 200). */
+  members?: number;
+  /** Rows per chunk (default 100). */
+  chunk?: number;
+  /** Rows per pulled page (default 50). */
+  page?: number;
+  /** LOGIN_RATE_LIMIT of the servers (default 400 a minute; the set-up signs every chair in). */
+  loginRateLimit?: number;
+  log?: (line: string) => void;
+}
+
+export interface LatencyFigures {
+  count: number;
   p50: number;
   p99: number;
+  max: number;
+}
+
+export interface LoadResult {
+  mode: LoadMode;
+  processes: number;
+  chairs: number;
+  membersPerChair: number;
+  seconds: number;
+  setupSeconds: number;
+  requests: number;
+  errors: number;
+  errorSamples: string[];
+  rowsPushed: number;
+  rowsPulled: number;
+  rounds: number;
   reqPerSec: number;
   rowsPerSec: number;
-  rssMb: { first: number; last: number; max: number }[];
+  latency: Record<'all' | 'push' | 'retry' | 'pull', LatencyFigures>;
+  rss: { first: number; last: number; max: number }[];
+  /** Chunks retried on the other process, and how many got a different answer (must be 0). */
   retriesOnOtherProcess: number;
   retryMismatches: number;
+  /** In the database after the run. */
   duplicates: number;
+  wrongCounts: number;
+  /** Members whose stored version/position is not what their chair last sent (must be 0). */
+  lost: number;
+  /** Scale-out: the failed sign-in that locked the account (alternating processes), the right password after it on each process. */
   lockoutAt: number | null;
+  afterLockout: number[];
+  /** Scale-out: a burst of 10 wrong + the right password split across both processes after 4 failures. */
+  burst: { statuses: number[]; rightPasswordSignedIn: boolean } | null;
+  /** Scale-out: sign-ins allowed before the first 429 (alternating processes), and the limit. */
   rateLimitedAfter: number | null;
+  rateLimit: number;
+  rateLimitBothProcesses: boolean;
+  /** Sign-ins this run made before the rate-limit probe, and whether all of them fell in one rate-limit window. */
+  signInsBefore: number;
+  oneWindow: boolean;
 }
 
-const SURNAMES = ['Смирнова', 'Кузнецова', 'Попова', 'Васильева', 'Петрова', 'Соколова', 'Михайлова', 'Новикова', 'Фёдорова', 'Морозова'];
-const NAMES = ['Анна', 'Мария', 'Елена', 'Ольга', 'Наталья', 'Ирина', 'Татьяна', 'Светлана'];
 
-async function api(url: string, method: string, p: string, token: string | null, body?: unknown): Promise<{ status: number; json: any; ms: number }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const t0 = performance.now();
-  const res = await fetch(`${url}/api/v1${p}`, {
-    method,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null, ms: performance.now() - t0 };
+interface ChairState {
+  index: number;
+  orgId: number;
+  token: string;
+  login: string;
+  home: number;
+  rows: SheetRow[];
 }
 
-function rssMb(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round(Number(m[1]) / 1024) : 0;
-  } catch {
-    return 0;
-  }
+function figures(list: number[]): LatencyFigures {
+  const s = [...list].sort((a, b) => a - b);
+  return { count: s.length, p50: Math.round(percentile(s, 50)), p99: Math.round(percentile(s, 99)), max: Math.round(s.at(-1) ?? 0) };
 }
 
-function memberRows(chair: number, count: number) {
-  return Array.from({ length: count }, (_, j) => {
-    const n = chair * 10_000 + j;
-    const body = String(300_000_000 + n).padStart(9, '0');
-    return {
-      row: j + 2,
-      values: {
-        surname: SURNAMES[n % 10], name: NAMES[n % 8], birthDate: new Date(Date.UTC(1955, 0, 1) + (n % 15_000) * 86_400_000).toISOString().slice(0, 10),
-        category: 'Работник', snils: formatSnils(body + String(snilsChecksum(body)).padStart(2, '0')), position: 'Учитель',
-      },
-    };
-  });
-}
-
-export async function runLoad(opts: { chairs: number; seconds: number; mode: 'sqlite' | 'scaleout'; membersPerChair?: number }): Promise<LoadResult> {
-  const perChair = opts.membersPerChair ?? 200;
+export async function runLoad(o: LoadOptions): Promise<LoadResult> {
+  const log = o.log ?? (() => undefined);
+  const perChair = o.members ?? 200;
+  const chunkSize = o.chunk ?? 100;
+  const pageSize = o.page ?? 50;
+  const rateLimit = o.loginRateLimit ?? 400;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-load-'));
-  const logFile = path.resolve(__dirname, `../artifacts/test-logs/load-${process.pid}-${opts.mode}.log`);
-  const pg = opts.mode === 'scaleout' ? await createPgDatabase() : null;
-  const env = { DATA_DIR: dataDir, LOG_FILE: logFile, LOG_LEVEL: 'warn', LOGIN_RATE_LIMIT: '400', LOCKOUT_THRESHOLD: '5', ...(pg ? { DATABASE_URL: pg.url } : {}) };
+  const pg = o.mode === 'sqlite' ? null : await createPgDatabase();
+  const env: Record<string, string> = {
+    DATA_DIR: dataDir,
+    LOG_FILE: testLogFile(`load-${o.mode}`),
+    LOG_LEVEL: 'warn',
+    LOGIN_RATE_LIMIT: String(rateLimit),
+    LOCKOUT_THRESHOLD: '5',
+    DEMO: '1',
+    ...(pg ? { DATABASE_URL: pg.url } : {}),
+  };
+  if (o.chairs * perChair > 20_000) throw new Error('at most 20,000 members in all (distinct birth dates)');
   const servers: ServerProcess[] = [await startServerProcess(env)];
-  if (opts.mode === 'scaleout') servers.push(await startServerProcess(env));
-  const urlOf = (i: number) => servers[i % servers.length].url;
+  if (o.mode === 'scaleout') servers.push(await startServerProcess(env));
+  const url = (i: number) => servers[i % servers.length].url;
   try {
-    // Set-up through the API as a territorial chair would do it: organisations, accounts, obligations.
-    const admin = (await api(servers[0].url, 'POST', '/auth/login', null, { login: 'admin', password: 'demo-admin-2026' })).json.token as string;
-    const me = (await api(servers[0].url, 'GET', '/me', admin)).json;
-    const territorial = (await api(servers[0].url, 'GET', `/organisations/${me.orgId}/children`, admin)).json[0].id;
-    const terrChildren = (await api(servers[0].url, 'GET', `/organisations/${territorial}/children`, admin)).json;
-    const parent = terrChildren.find((o: { kind: string }) => o.kind === 'territorial')?.id ?? territorial;
-    const chairs: { orgId: number; token: string; server: number }[] = [];
-    for (let i = 0; i < opts.chairs; i++) {
-      const org = (await api(servers[0].url, 'POST', `/organisations/${parent}/children`, admin, { kind: 'primary', name: `ППО нагрузочной школы № ${i + 1}` })).json;
-      const cred = (await api(servers[0].url, 'POST', `/organisations/${org.id}/accounts`, admin, { fullName: 'Председатель Нагрузочный' })).json;
-      await api(servers[0].url, 'POST', `/accounts/${cred.account.id}/obligation`, admin, { signedAt: '2026-01-10' });
-      const login = (await api(urlOf(i), 'POST', '/auth/login', null, { login: cred.account.login, password: cred.oneTimePassword })).json.token as string;
-      await api(urlOf(i), 'POST', '/auth/password', login, { oldPassword: cred.oneTimePassword, newPassword: `Нагрузка-${i}-2026` });
-      chairs.push({ orgId: org.id, token: login, server: i });
+    const setupStarted = Date.now();
+    let signIns = 1 + o.chairs; // the admin, and every chair once (createChair)
+    const admin = await login(url(0), 'admin', 'demo-admin-2026');
+    const parent = await demoTerritorial(url(0), admin);
+    const chairs: ChairState[] = [];
+    for (let i = 0; i < o.chairs; i++) {
+      // Organisation, account and obligation on process 0; sign-in and password change on the chair's own process.
+      const c = await createChair(url(0), admin, parent, `ППО нагрузочной школы № ${i + 1}`, `Нагрузка-${i + 1}-2026`, url(i));
+      chairs.push({
+        index: i,
+        orgId: c.orgId,
+        token: c.token,
+        login: c.login,
+        home: i,
+        // Distinct birth dates across all chairs (the list of chair i starts at i × members), so no person is in two lists.
+        rows: Array.from({ length: perChair }, (_, j) => syntheticRow(j, { salt: i * perChair, noSnilsEvery: 5 })),
+      });
     }
+    const setupSeconds = (Date.now() - setupStarted) / 1000;
+    log(`${o.mode}: ${o.chairs} chairs set up in ${setupSeconds.toFixed(1)} s`);
 
-    const latencies: number[] = [];
+    const lat = { push: [] as number[], retry: [] as number[], pull: [] as number[] };
     let errors = 0;
+    const errorSamples: string[] = [];
     let rowsPushed = 0;
+    let rowsPulled = 0;
+    let rounds = 0;
     let retries = 0;
     let mismatches = 0;
-    const rss = servers.map((s) => ({ pid: s.child.pid!, first: rssMb(s.child.pid!), last: 0, max: 0 }));
-    const sampler = setInterval(() => rss.forEach((r) => { const v = rssMb(r.pid); r.last = v; r.max = Math.max(r.max, v); }), 1000);
-    const deadline = Date.now() + opts.seconds * 1000;
+    const fail = (what: string, r: ApiResult) => {
+      errors++;
+      if (errorSamples.length < 5) errorSamples.push(`${what}: ${r.status} ${JSON.stringify(r.json).slice(0, 160)}`);
+    };
+    const rss = servers.map((s) => ({ pid: s.child.pid, first: rssMb(s.child.pid), last: rssMb(s.child.pid), max: rssMb(s.child.pid) }));
+    const sampler = setInterval(() => {
+      for (const r of rss) {
+        const v = rssMb(r.pid);
+        if (v) r.last = v;
+        r.max = Math.max(r.max, v);
+      }
+    }, 1000);
     const started = Date.now();
+    const deadline = started + o.seconds * 1000;
+    const MAX_ROUNDS = 100_000;
     await Promise.all(
-      chairs.map(async (c, ci) => {
-        let rows: { row: number; id?: string; version?: number; values: Record<string, string> }[] = memberRows(ci, perChair);
-        for (let round = 0; Date.now() < deadline && round < 10_000; round++) {
-          const key = `load-${ci}-${round}`;
-          const body = { idempotencyKey: key, rows };
-          const r = await api(urlOf(c.server), 'POST', `/organisations/${c.orgId}/members/sync`, c.token, body);
-          latencies.push(r.ms);
-          if (r.status !== 200) { errors++; continue; }
-          rowsPushed += rows.length;
-          if (opts.mode === 'scaleout') {
-            // The same chunk again, on the other process: the same answer, nothing written twice.
-            const again = await api(urlOf(c.server + 1), 'POST', `/organisations/${c.orgId}/members/sync`, c.token, body);
-            retries++;
-            latencies.push(again.ms);
-            if (again.status !== 200 || JSON.stringify(again.json.counts) !== JSON.stringify(r.json.counts)) mismatches++;
+      chairs.map(async (c) => {
+        for (let round = 0; Date.now() < deadline && round < MAX_ROUNDS; round++) {
+          // The whole sheet, in chunks; after the first round ~5 % of the rows have a new position.
+          if (round > 0) {
+            for (let j = 0; j < c.rows.length; j++) if ((j + round * 7) % 20 === 0) c.rows[j].values.position = `Учитель (круг ${round})`;
           }
-          const results = r.json.rows as { row: number; id?: string; version?: number }[];
-          rows = rows.map((row, k) => ({ ...row, id: results[k].id, version: results[k].version, values: { ...row.values, position: k % 20 === round % 20 ? `Учитель (${round})` : row.values.position } }));
-          const pull = await api(urlOf(c.server), 'GET', `/organisations/${c.orgId}/members?limit=500`, c.token);
-          latencies.push(pull.ms);
-          if (pull.status !== 200) errors++;
+          for (let k = 0; k * chunkSize < c.rows.length && Date.now() < deadline; k++) {
+            const part = c.rows.slice(k * chunkSize, (k + 1) * chunkSize);
+            const body = { idempotencyKey: `load-${c.index}-${round}-${k}`, rows: part };
+            const r = await tryApi(url(c.home), 'POST', `/organisations/${c.orgId}/members/sync`, c.token, body, 60_000);
+            lat.push.push(r.ms);
+            if (r.status !== 200) {
+              fail('push', r);
+              continue;
+            }
+            rowsPushed += part.length;
+            if (o.mode === 'scaleout') {
+              // The same chunk again, on the other process: the same answer, nothing written twice.
+              const again = await tryApi(url(c.home + 1), 'POST', `/organisations/${c.orgId}/members/sync`, c.token, body, 60_000);
+              lat.retry.push(again.ms);
+              retries++;
+              if (again.status !== 200) fail('retry on the other process', again);
+              else if (JSON.stringify(again.json) !== JSON.stringify(r.json)) mismatches++;
+            }
+            (r.json.rows as { outcome: string; id?: string; version?: number }[]).forEach((res, j) => {
+              if (res.outcome === 'created' || res.outcome === 'updated' || res.outcome === 'unchanged') {
+                part[j].id = res.id;
+                part[j].version = res.version;
+              } else fail('row', { status: 200, json: res, ms: 0, headers: new Headers() });
+            });
+          }
+          // Pull the list back, page by page.
+          let cursor: string | null = null;
+          for (let p = 0; p < 1000 && Date.now() < deadline; p++) {
+            const q: string = `limit=${pageSize}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+            const r = await tryApi(url(c.home), 'GET', `/organisations/${c.orgId}/members?${q}`, c.token, undefined, 60_000);
+            lat.pull.push(r.ms);
+            if (r.status !== 200) {
+              fail('pull', r);
+              break;
+            }
+            rowsPulled += (r.json.items as unknown[]).length;
+            cursor = r.json.nextCursor as string | null;
+            if (!cursor) break;
+          }
+          rounds++;
         }
       }),
     );
     const elapsed = (Date.now() - started) / 1000;
     clearInterval(sampler);
+    log(`${o.mode}: load done, ${rounds} rounds`);
 
-    // No duplicates: every chair's organisation holds exactly its list.
+    // In the database: each organisation holds exactly its list, as its chair last sent it.
+    const probe = pg ? await pgProbe(pg.url) : sqliteProbe(path.join(dataDir, 'registry.sqlite'));
     let duplicates = 0;
+    let wrongCounts = 0;
+    let lost = 0;
     for (const c of chairs) {
-      const page = await api(servers[0].url, 'GET', `/organisations/${c.orgId}/members?limit=2000`, c.token);
-      const n = (page.json.items as unknown[]).length;
-      if (n !== perChair) duplicates += Math.abs(n - perChair);
+      const stored = await probe.members(c.orgId);
+      const counts = await probe.counts(c.orgId, 1, 1_000_000);
+      duplicates += counts.duplicates;
+      if (counts.total !== perChair) wrongCounts++;
+      const byId = new Map(stored.map((m) => [m.id, m]));
+      for (const r of c.rows) {
+        const m = r.id ? byId.get(r.id) : undefined;
+        if (!m || m.position !== r.values.position || (r.version !== undefined && Number(m.version) !== r.version)) lost++;
+      }
     }
+    await probe.close();
 
-    // Lockout and the sign-in rate limit are counted across processes (they live in the database).
     let lockoutAt: number | null = null;
+    const afterLockout: number[] = [];
+    let burst: LoadResult['burst'] = null;
     let rateLimitedAfter: number | null = null;
-    if (opts.mode === 'scaleout') {
+    let rateLimitBothProcesses = false;
+    let signInsBefore = 0;
+    let oneWindow = false;
+    if (o.mode === 'scaleout' && chairs.length >= 2) {
+      // Lockout: failed sign-ins alternate between the processes; the account locks at the threshold.
+      const victim = chairs[0];
       for (let i = 1; i <= 8 && lockoutAt === null; i++) {
-        const r = await api(urlOf(i), 'POST', '/auth/login', null, { login: 'school', password: 'wrong-password' });
+        signIns++;
+        const r = await api(url(i), 'POST', '/auth/login', null, { login: victim.login, password: `wrong-${i}` });
         if (r.status === 423) lockoutAt = i;
       }
-      for (let i = 1; i <= 900 && rateLimitedAfter === null; i++) {
-        const r = await api(urlOf(i), 'POST', '/auth/login', null, { login: 'nobody', password: 'x' });
+      signIns += servers.length + 4 + 11;
+      for (let s = 0; s < servers.length; s++) afterLockout.push((await api(url(s), 'POST', '/auth/login', null, { login: victim.login, password: `Нагрузка-${victim.index + 1}-2026` })).status);
+      // A burst split across both processes after four failures: does the right password get in?
+      const target = chairs[1];
+      for (let i = 0; i < 4; i++) await api(url(i), 'POST', '/auth/login', null, { login: target.login, password: `wrong-before-${i}` });
+      const answers = await Promise.all([
+        ...Array.from({ length: 10 }, (_, i) => tryApi(url(i), 'POST', '/auth/login', null, { login: target.login, password: `wrong-burst-${i}` })),
+        tryApi(url(1), 'POST', '/auth/login', null, { login: target.login, password: `Нагрузка-${target.index + 1}-2026` }),
+      ]);
+      burst = { statuses: answers.map((a) => a.status), rightPasswordSignedIn: answers[10].status === 200 };
+      // Sign-in rate limit from one address, alternating processes: counted once for both.
+      signInsBefore = signIns;
+      const statuses: number[] = [];
+      for (let i = 1; i <= 2 * rateLimit + 10 && rateLimitedAfter === null; i++) {
+        const r = await api(url(i), 'POST', '/auth/login', null, { login: 'nobody', password: 'x' });
+        statuses.push(r.status);
         if (r.status === 429) rateLimitedAfter = i - 1;
+      }
+      oneWindow = Date.now() - setupStarted < 55_000;
+      if (rateLimitedAfter !== null) {
+        const next = [await api(url(0), 'POST', '/auth/login', null, { login: 'nobody', password: 'x' }), await api(url(1), 'POST', '/auth/login', null, { login: 'nobody', password: 'x' })];
+        rateLimitBothProcesses = next.every((r) => r.status === 429);
       }
     }
 
-    latencies.sort((a, b) => a - b);
-    const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0);
+    const all = [...lat.push, ...lat.retry, ...lat.pull];
     return {
-      mode: opts.mode, chairs: opts.chairs, seconds: elapsed, requests: latencies.length, errors, rowsPushed,
-      p50: pct(50), p99: pct(99), reqPerSec: Math.round(latencies.length / elapsed), rowsPerSec: Math.round(rowsPushed / elapsed),
-      rssMb: rss.map(({ first, last, max }) => ({ first, last, max })), retriesOnOtherProcess: retries, retryMismatches: mismatches, duplicates, lockoutAt, rateLimitedAfter,
+      mode: o.mode,
+      processes: servers.length,
+      chairs: o.chairs,
+      membersPerChair: perChair,
+      seconds: elapsed,
+      setupSeconds,
+      requests: all.length,
+      errors,
+      errorSamples,
+      rowsPushed,
+      rowsPulled,
+      rounds,
+      reqPerSec: Math.round(all.length / elapsed),
+      rowsPerSec: Math.round(rowsPushed / elapsed),
+      latency: { all: figures(all), push: figures(lat.push), retry: figures(lat.retry), pull: figures(lat.pull) },
+      rss: rss.map(({ first, last, max }) => ({ first, last, max })),
+      retriesOnOtherProcess: retries,
+      retryMismatches: mismatches,
+      duplicates,
+      wrongCounts,
+      lost,
+      lockoutAt,
+      afterLockout,
+      burst,
+      rateLimitedAfter,
+      rateLimit,
+      rateLimitBothProcesses,
+      signInsBefore,
+      oneWindow,
     };
   } finally {
     for (const s of servers) await s.kill('SIGKILL');
@@ -169,25 +326,82 @@ export async function runLoad(opts: { chairs: number; seconds: number; mode: 'sq
   }
 }
 
-export function formatLoad(r: LoadResult): string {
-  return [
-    `${r.mode === 'sqlite' ? 'one process, SQLite' : 'two processes, one PostgreSQL'}: ${r.chairs} chairs × ${r.seconds.toFixed(0)} s`,
-    `  requests ${r.requests}, errors ${r.errors}, rows pushed ${r.rowsPushed}, duplicates ${r.duplicates}`,
-    `  latency p50 ${r.p50} ms, p99 ${r.p99} ms; throughput ${r.reqPerSec} req/s, ${r.rowsPerSec} rows/s`,
-    `  server RSS MB (first/last/max): ${r.rssMb.map((m) => `${m.first}/${m.last}/${m.max}`).join('; ')}`,
-    ...(r.mode === 'scaleout' ? [`  retries on the other process ${r.retriesOnOtherProcess}, different answers ${r.retryMismatches}; lockout at failed attempt ${r.lockoutAt}; sign-in rate limit after ${r.rateLimitedAfter} attempts across both`] : []),
-  ].join('\n');
+const MODE_LABEL: Record<LoadMode, string> = { sqlite: '1 process, SQLite', postgres: '1 process, PostgreSQL', scaleout: '2 processes, 1 PostgreSQL' };
+
+export function formatLoad(results: LoadResult[]): string {
+  const rows: (string | number)[][] = [
+    ['mode', 'chairs×s', 'requests', 'errors', 'req/s', 'rows/s', 'push p50/p99 ms', 'pull p50/p99 ms', 'all p50/p99 ms', 'RSS MB first/last/max', 'dup', 'lost'],
+  ];
+  for (const r of results) {
+    rows.push([
+      MODE_LABEL[r.mode],
+      `${r.chairs}×${r.seconds.toFixed(0)}`,
+      r.requests,
+      r.errors,
+      r.reqPerSec,
+      r.rowsPerSec,
+      `${r.latency.push.p50}/${r.latency.push.p99}`,
+      `${r.latency.pull.p50}/${r.latency.pull.p99}`,
+      `${r.latency.all.p50}/${r.latency.all.p99}`,
+      r.rss.map((m) => `${m.first}/${m.last}/${m.max}`).join('; '),
+      r.duplicates,
+      r.lost,
+    ]);
+  }
+  const lines = [table(rows)];
+  for (const r of results) {
+    lines.push(`${MODE_LABEL[r.mode]}: ${r.membersPerChair} members per chair, ${r.rounds} rounds, ${r.rowsPushed} rows pushed, ${r.rowsPulled} rows pulled, set-up ${r.setupSeconds.toFixed(1)} s; organisations with a wrong count ${r.wrongCounts}${r.errorSamples.length ? `; errors: ${r.errorSamples.join(' | ')}` : ''}`);
+    if (r.mode === 'scaleout') {
+      lines.push(
+        `  retries on the other process ${r.retriesOnOtherProcess} (p50/p99 ${r.latency.retry.p50}/${r.latency.retry.p99} ms), different answers ${r.retryMismatches}; ` +
+          `lockout at failed attempt ${r.lockoutAt} (alternating processes), right password afterwards ${r.afterLockout.join('/')}; ` +
+          `sign-in rate limit ${r.rateLimit}/min for both together: ${r.rateLimitedAfter} more sign-ins let through after the run's ${r.signInsBefore}${r.oneWindow ? ` (one window: ${r.signInsBefore + (r.rateLimitedAfter ?? 0)} in all)` : ' (the window restarted during the run)'}, then 429 on both processes: ${r.rateLimitBothProcesses ? 'yes' : 'no'}`,
+      );
+      if (r.burst) lines.push(`  burst of 10 wrong + the right password across both processes after 4 failures: ${r.burst.statuses.join(',')} — right password ${r.burst.rightPasswordSignedIn ? 'SIGNED IN (lockout bypassed)' : 'refused'}`);
+    }
+  }
+  return lines.join('\n');
 }
 
 if (require.main === module) {
-  const arg = (n: string) => { const i = process.argv.indexOf(`--${n}`); return i >= 0 ? process.argv[i + 1] : undefined; };
+  const arg = (n: string) => {
+    const i = process.argv.indexOf(`--${n}`);
+    return i >= 0 ? process.argv[i + 1] : undefined;
+  };
   const chairs = Number(arg('chairs') ?? 50);
   const seconds = Number(arg('seconds') ?? 60);
-  const modes = (arg('mode') ? [arg('mode')] : ['sqlite', 'scaleout']) as ('sqlite' | 'scaleout')[];
-  (async () => {
-    for (const mode of modes) console.log(formatLoad(await runLoad({ chairs, seconds, mode })));
+  const members = Number(arg('members') ?? 200);
+  const modes = (arg('mode') ? arg('mode')!.split(',') : ['sqlite', 'postgres', 'scaleout']) as LoadMode[];
+  void (async () => {
+    const results: LoadResult[] = [];
+    for (const mode of modes) {
+      if (mode !== 'sqlite') {
+        const ok = await tryPg();
+        if (!ok) {
+          console.log(`${mode}: PostgreSQL at ${process.env.TEST_PG_URL} is unreachable — skipped`);
+          continue;
+        }
+      }
+      const r = await runLoad({ chairs, seconds, mode, members, log: (l) => console.log(l) });
+      results.push(r);
+      console.log(formatLoad([r]));
+      await sleep(1000);
+    }
+    console.log(`\n=== load: ${chairs} chairs × ${seconds} s, ${members} members each, 127.0.0.1 ===`);
+    console.log(formatLoad(results));
+    if (results.some((r) => r.errors || r.duplicates || r.lost || r.retryMismatches)) process.exitCode = 1;
   })().catch((err) => {
     console.error(err);
     process.exit(1);
   });
+}
+
+async function tryPg(): Promise<boolean> {
+  try {
+    const db = await createPgDatabase();
+    await db.drop();
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -152,6 +152,8 @@ export interface StoredCounts {
 
 export interface DbProbe {
   counts(primaryOrgId: number, chunks: number, perChunk: number, userId?: number): Promise<StoredCounts>;
+  /** Active members of an organisation: id, version, position. */
+  members(primaryOrgId: number): Promise<{ id: string; version: number; position: string | null }[]>;
   /** Stored answers (idempotency keys) of a user: one cheap query, for watching commits as they happen. */
   answers(userId: number): Promise<number>;
   /** SQLite: PRAGMA integrity_check + foreign_key_check; PostgreSQL: 'ok' when the database answers. */
@@ -194,6 +196,9 @@ export function sqliteProbe(file: string): DbProbe {
       const answers = userId === undefined ? 0 : (db.prepare('SELECT COUNT(*) AS n FROM idempotency_keys WHERE user_id = ?').get(userId) as { n: number }).n;
       return { ...tally(rows, chunks, perChunk), answers };
     },
+    async members(org) {
+      return db.prepare('SELECT id, version, position FROM members WHERE primary_org_id = ? AND deregistered_at IS NULL').all(org) as { id: string; version: number; position: string | null }[];
+    },
     async answers(userId) {
       return (db.prepare('SELECT COUNT(*) AS n FROM idempotency_keys WHERE user_id = ?').get(userId) as { n: number }).n;
     },
@@ -217,6 +222,9 @@ export async function pgProbe(url: string): Promise<DbProbe> {
       const { rows } = await c.query(MEMBERS_SQL.replace('$org', '$1'), [org]);
       const answers = userId === undefined ? 0 : Number((await c.query('SELECT COUNT(*) AS n FROM idempotency_keys WHERE user_id = $1', [userId])).rows[0].n);
       return { ...tally(rows, chunks, perChunk), answers };
+    },
+    async members(org) {
+      return (await c.query('SELECT id, version, position FROM members WHERE primary_org_id = $1 AND deregistered_at IS NULL', [org])).rows;
     },
     async answers(userId) {
       return Number((await c.query('SELECT COUNT(*) AS n FROM idempotency_keys WHERE user_id = $1', [userId])).rows[0].n);
