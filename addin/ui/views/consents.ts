@@ -138,6 +138,7 @@ export const render: ViewRender = (root, app) => {
       } catch (e) {
         if (isApiError(e) && e.code === 'nothing_to_print') {
           const items = (e.extra.notPrintable as NotPrintableMember[] | undefined) ?? [];
+          if (!sel && items.length) sel = await readSelection(deps).catch(() => null);
           d.set(
             printOut,
             notice(
@@ -154,7 +155,9 @@ export const render: ViewRender = (root, app) => {
         }
         throw e;
       }
-      const skipped = sel && sel.unsent.length ? ` Строки ${sel.unsent.join(', ')} ещё не отправлены в реестр и пропущены.` : '';
+      // «Всем»: the rows of those left out are looked up on the sheet, if there is one.
+      if (!sel && res.notPrintable.length) sel = await readSelection(deps).catch(() => null);
+      const skipped = !all && sel && sel.unsent.length ? ` Строки ${sel.unsent.join(', ')} ещё не отправлены в реестр и пропущены.` : '';
       d.set(
         printOut,
         openAndTell(d, res, 'Согласия', 'Распечатать согласия', 'print-result'),
