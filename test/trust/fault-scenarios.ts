@@ -390,7 +390,10 @@ export async function pgRestartScenario(o: RestartOptions): Promise<ScenarioResu
         await sleep(20 + (i % 5) * 15);
         const how = await o.restart(restarts++);
         const r = await request;
-        // While and right after the restart, the same chunk again until the database is back.
+        // The database is back: the chunk is whole or absent, then it is sent again until it is answered.
+        const probe = await pgProbe(o.databaseUrl);
+        faults.push(await checkAtomic(probe, chair, o, r.status === 200 ? [] : [i], `PostgreSQL ${how} during chunk ${i}`, {}, violations));
+        await probe.close();
         const statuses = [r.status];
         let last = r;
         for (let attempt = 0; last.status !== 200 && attempt < 60; attempt++) {
@@ -398,11 +401,9 @@ export async function pgRestartScenario(o: RestartOptions): Promise<ScenarioResu
           last = await tryApi(server.url, 'POST', syncPath(chair.orgId), chair.token, bodies[i]);
           statuses.push(last.status);
         }
+        faults[faults.length - 1].statuses = countStatuses(statuses);
         for (const s of statuses) if (s !== 200 && s !== 503 && s !== 0) violations.push(`chunk ${i} around restart ${restarts}: answered ${s}`);
-        if (last.status === 200) answered.set(i, last);
-        const probe = await pgProbe(o.databaseUrl);
-        faults.push(await checkAtomic(probe, chair, o, [], `PostgreSQL ${how} during chunk ${i}`, countStatuses(statuses), violations));
-        await probe.close();
+        if (r.status === 200) answered.set(i, r);
         o.log?.(`PostgreSQL ${how} during chunk ${i}: answers ${statuses.join(',')}`);
       } else {
         const r = await request;
