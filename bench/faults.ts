@@ -29,12 +29,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { createPgDatabase } from '../test/support/db';
-import { freePort } from '../test/support/server-process';
+import { freePort, testLogFile } from '../test/support/server-process';
 import { dropScenario, killScenario, mixedDropScenario, pgRestartScenario, type MixedDropResult, type ScenarioResult } from '../test/trust/fault-scenarios';
 import { runAllFuzz, type FormulaExportResult, type PropertyRun } from '../test/trust/fuzz-properties';
 import { table } from '../test/trust/harness';
 
 process.env.TEST_PG_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
+// The in-process apps of the fuzz section log to a file, not to the report.
+process.env.LOG_FILE ??= testLogFile('faults-bench');
 
 const arg = (n: string) => {
   const i = process.argv.indexOf(`--${n}`);
@@ -221,15 +223,20 @@ void (async () => {
   }
   if (fuzz.length) {
     const rows: (string | number)[][] = [['database', 'property', 'inputs', 'answers']];
-    for (const f of fuzz) for (const r of f.runs) rows.push([f.variant, r.property, r.runs, JSON.stringify(r.statuses)]);
+    for (const f of fuzz) for (const r of f.runs) rows.push([f.variant, r.property, r.runs, r.failure ? 'FAILED (see below)' : JSON.stringify(r.statuses)]);
     console.log(`\n${table(rows)}`);
     for (const f of fuzz) {
       const total = f.runs.reduce((a, r) => a + r.runs, 0);
-      console.log(`  ${f.variant}: ${total} hostile inputs, no 5xx, rejected input changed nothing, no prototype pollution (${f.seconds.toFixed(0)} s); formulas: ${f.formulas.tried} pushed, ${f.formulas.refused} refused at input, ${f.formulas.neutralised} exported as text`);
+      const failed = f.runs.filter((r) => r.failure).map((r) => r.property);
+      console.log(`  ${f.variant}: ${total} hostile inputs, ${failed.length ? `FAILED: ${failed.join('; ')}` : 'no 5xx, rejected input changed nothing, accepted pushes wrote what they said, no prototype pollution'} (${f.seconds.toFixed(0)} s); formulas: ${f.formulas.tried} pushed, ${f.formulas.refused} refused at input, ${f.formulas.neutralised} exported as text`);
     }
   }
   for (const s of skipped) console.log(`  not run: ${s}`);
-  const bad = scenarios.some((s) => s.violations.length || s.rowsLost || s.final.duplicates) || (m !== null && (m.violations.length > 0 || m.crashed !== null));
+  for (const f of fuzz) for (const r of f.runs) if (r.failure) console.log(`  FUZZ FAILURE ${f.variant} — ${r.property}:\n${r.failure}`);
+  const bad =
+    scenarios.some((s) => s.violations.length || s.rowsLost || s.final.duplicates) ||
+    (m !== null && (m.violations.length > 0 || m.crashed !== null)) ||
+    fuzz.some((f) => f.runs.some((r) => r.failure));
   if (bad) process.exitCode = 1;
 })().catch((err) => {
   console.error(err);

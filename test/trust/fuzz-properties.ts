@@ -139,6 +139,8 @@ export interface PropertyRun {
   runs: number;
   /** Answers by status. */
   statuses: Record<string, number>;
+  /** fast-check's report when the property failed (the bench goes on with the next one). */
+  failure?: string;
 }
 
 function counter(property: string): PropertyRun & { add(status: number): void } {
@@ -157,6 +159,24 @@ function strip(r: PropertyRun & { add?: unknown }): PropertyRun {
 
 const syncUrl = (h: FuzzHarness) => `/api/v1/organisations/${h.orgId}/members/sync`;
 
+const DATE_COLUMNS = ['birth_date', 'joined_at', 'consent_union_date', 'consent_operator_date', 'consent_notify_date', 'registered_at', 'deregistered_at'];
+
+function assertIsoDate(v: unknown, what: string): void {
+  if (v === null || v === undefined) return;
+  const iso = v instanceof Date ? v.toISOString().slice(0, 10) : String(v);
+  const d = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
+  assert.ok(/^\d{4}-\d{2}-\d{2}$/.test(iso.slice(0, 10)) && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso.slice(0, 10), `${what} stored as ${JSON.stringify(v)}`);
+}
+
+/** Whatever was accepted is well-formed in the database: real ISO dates, an 11-digit СНИЛС. */
+async function assertStoredMembersSane(h: FuzzHarness): Promise<void> {
+  const rows = await select<Record<string, unknown>>(h, `SELECT id, snils, ${DATE_COLUMNS.join(', ')} FROM members`);
+  for (const r of rows) {
+    for (const c of DATE_COLUMNS) assertIsoDate(r[c], `member ${r.id}: ${c}`);
+    if (r.snils !== null) assert.match(String(r.snils), /^\d{11}$/, `member ${r.id}: СНИЛС stored as ${JSON.stringify(r.snils)}`);
+  }
+}
+
 /** After a 200 push: exactly the members answered created/updated changed; nothing else did. */
 async function assertPushWroteWhatItSaid(h: FuzzHarness, before: Map<string, string>, body: { rows: { outcome: string; id?: string }[]; dryRun?: boolean }): Promise<void> {
   const after = await memberRows(h);
@@ -166,6 +186,7 @@ async function assertPushWroteWhatItSaid(h: FuzzHarness, before: Map<string, str
   const said = new Set(body.rows.filter((r) => r.outcome === 'created' || r.outcome === 'updated').map((r) => r.id!));
   if (body.dryRun) said.clear();
   assert.deepEqual([...changed].sort(), [...said].sort(), 'the members that changed are not the ones the answer reports as created/updated');
+  if (changed.size) await assertStoredMembersSane(h);
 }
 
 /** Arbitrary JSON bodies and hostile rows at the member sync. */
@@ -298,6 +319,7 @@ export async function propPassport(h: FuzzHarness, numRuns: number, seed: number
       assertNo5xx(res, 'passport');
       assertPrototypeClean(h);
       if (res.status >= 400) assert.deepEqual(await fingerprint(h), before, `a rejected passport (${res.status}) changed the database`);
+      else for (const p of await select<{ org_id: number; registration_date: unknown }>(h, 'SELECT org_id, registration_date FROM passports')) assertIsoDate(p.registration_date, `passport ${p.org_id}: registration date`);
     }),
     { seed, numRuns },
   );
@@ -492,16 +514,23 @@ export async function runAllFuzz(variant: DbVariant, scale: number, seed: number
   const h = await createFuzzHarness(variant);
   try {
     const runs: PropertyRun[] = [];
-    for (const [prop, n] of [
-      [propSyncBodies, 300],
-      [propSyncDamagedSheets, 150],
-      [propPrototypeKeys, 100],
-      [propPassport, 300],
-      [propUpload, 150],
-      [propDocuments, 200],
+    for (const [name, prop, n] of [
+      ['sync: random bodies and hostile rows', propSyncBodies, 300],
+      ['sync: valid rows with hostile cells', propSyncDamagedSheets, 150],
+      ['prototype-pollution keys in raw JSON', propPrototypeKeys, 100],
+      ['passport: random fields and values', propPassport, 300],
+      ['upload: random bytes, broken workbooks, hostile CSV', propUpload, 150],
+      ['documents: random consent requests', propDocuments, 200],
     ] as const) {
-      const r = await prop(h, Math.round(n * scale), seed);
-      log(`${variant}: ${r.property}: ${r.runs} inputs, answers ${JSON.stringify(r.statuses)}`);
+      let r: PropertyRun;
+      try {
+        r = await prop(h, Math.round(n * scale), seed);
+      } catch (err) {
+        const message = (err as Error).message;
+        const tried = /failed after (\d+) tests/.exec(message);
+        r = { property: name, runs: tried ? Number(tried[1]) : 0, statuses: {}, failure: message.split('\n').slice(0, 12).join('\n') };
+      }
+      log(`${variant}: ${r.property}: ${r.runs} inputs, answers ${JSON.stringify(r.statuses)}${r.failure ? `\n  FAILED: ${r.failure}` : ''}`);
       runs.push(r);
     }
     const formulas = await formulaExport(h);
