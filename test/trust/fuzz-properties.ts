@@ -143,18 +143,20 @@ export interface PropertyRun {
   failure?: string;
 }
 
-function counter(property: string): PropertyRun & { add(status: number): void } {
-  const r = { property, runs: 0, statuses: {} as Record<string, number> };
-  return Object.assign(r, {
+/** Counts inputs and answers; `into` accumulates over several runs of one property (the bench goes on after a failure). */
+function counter(property: string, into?: PropertyRun): { r: PropertyRun; add(status: number): void } {
+  const r: PropertyRun = into ?? { property, runs: 0, statuses: {} };
+  return {
+    r,
     add(status: number) {
       r.runs++;
       r.statuses[status] = (r.statuses[status] ?? 0) + 1;
     },
-  });
+  };
 }
 
-function strip(r: PropertyRun & { add?: unknown }): PropertyRun {
-  return { property: r.property, runs: r.runs, statuses: r.statuses };
+function strip(r: PropertyRun): PropertyRun {
+  return { property: r.property, runs: r.runs, statuses: { ...r.statuses } };
 }
 
 const syncUrl = (h: FuzzHarness) => `/api/v1/organisations/${h.orgId}/members/sync`;
@@ -190,8 +192,8 @@ async function assertPushWroteWhatItSaid(h: FuzzHarness, before: Map<string, str
 }
 
 /** Arbitrary JSON bodies and hostile rows at the member sync. */
-export async function propSyncBodies(h: FuzzHarness, numRuns: number, seed: number): Promise<PropertyRun> {
-  const c = counter('sync: random bodies and hostile rows');
+export async function propSyncBodies(h: FuzzHarness, numRuns: number, seed: number, into?: PropertyRun): Promise<PropertyRun> {
+  const c = counter('sync: random bodies and hostile rows', into);
   // Rows that pass the shape check (column keys only, scalar cells) but carry hostile cell values.
   const scalar = fc.oneof({ weight: 6, arbitrary: hostileString }, fc.integer(), fc.double(), fc.boolean(), fc.constant(null));
   const shapedRow = fc.record({ row: fc.integer({ min: 1, max: 1_048_576 }), id: fc.oneof(fc.constant(undefined), fc.uuid(), fc.string({ maxLength: 64 })), version: fc.oneof(fc.constant(undefined), fc.nat()), values: fc.dictionary(fc.constantFrom(...COLUMN_KEYS), scalar, { minKeys: 1, maxKeys: 10 }) }, { requiredKeys: ['row', 'values'] });
@@ -214,7 +216,7 @@ export async function propSyncBodies(h: FuzzHarness, numRuns: number, seed: numb
     }),
     { seed, numRuns },
   );
-  return strip(c);
+  return strip(c.r);
 }
 
 /** A valid new row; `h.next` keeps СНИЛС and birth dates unique across runs. */
@@ -229,8 +231,8 @@ function freshRow(h: FuzzHarness, row: number): { row: number; values: Record<st
  * (their real id, a right or wrong version): the realistic shape of a damaged sheet. Rows that are
  * written keep exactly what was sent; the rest stay as they were.
  */
-export async function propSyncDamagedSheets(h: FuzzHarness, numRuns: number, seed: number): Promise<PropertyRun> {
-  const c = counter('sync: valid rows with hostile cells');
+export async function propSyncDamagedSheets(h: FuzzHarness, numRuns: number, seed: number, into?: PropertyRun): Promise<PropertyRun> {
+  const c = counter('sync: valid rows with hostile cells', into);
   const damage = fc.array(fc.tuple(fc.constantFrom(...COLUMN_KEYS.filter((k) => k !== 'id' && k !== 'version')), fc.oneof({ weight: 4, arbitrary: hostileString }, fc.integer(), fc.constant(null), fc.boolean())), { minLength: 1, maxLength: 3 });
   const rowPlan = fc.record({ existing: fc.boolean(), versionShift: fc.constantFrom(0, 0, 0, 1, -1), damage, dryRun: fc.boolean() });
   await fc.assert(
@@ -269,12 +271,12 @@ export async function propSyncDamagedSheets(h: FuzzHarness, numRuns: number, see
     }),
     { seed, numRuns },
   );
-  return strip(c);
+  return strip(c.r);
 }
 
 /** `__proto__`, `constructor`, `prototype` as real own JSON keys (raw text) at every level of the bodies. */
-export async function propPrototypeKeys(h: FuzzHarness, numRuns: number, seed: number): Promise<PropertyRun> {
-  const c = counter('prototype-pollution keys in raw JSON');
+export async function propPrototypeKeys(h: FuzzHarness, numRuns: number, seed: number, into?: PropertyRun): Promise<PropertyRun> {
+  const c = counter('prototype-pollution keys in raw JSON', into);
   const evil = fc.constantFrom('{"polluted":"yes","isAdmin":true}', '{"prototype":{"polluted":"yes"}}', '"yes"', '[1,2]', 'null', '{"__proto__":{"polluted":"yes"}}');
   const key = fc.constantFrom('__proto__', 'constructor', 'prototype');
   const member = await select<{ id: string }>(h, `SELECT id FROM members WHERE primary_org_id = ${h.orgId} LIMIT 1`);
@@ -302,12 +304,12 @@ export async function propPrototypeKeys(h: FuzzHarness, numRuns: number, seed: n
     }),
     { seed, numRuns },
   );
-  return strip(c);
+  return strip(c.r);
 }
 
 /** Random passports: known and unknown keys, hostile values. */
-export async function propPassport(h: FuzzHarness, numRuns: number, seed: number): Promise<PropertyRun> {
-  const c = counter('passport: random fields and values');
+export async function propPassport(h: FuzzHarness, numRuns: number, seed: number, into?: PropertyRun): Promise<PropertyRun> {
+  const c = counter('passport: random fields and values', into);
   const keys = [...PASSPORT_FIELDS.map((f) => f.key), '__proto__', 'hacker', 'orgId', 'version'];
   const data = fc.dictionary(fc.constantFrom(...keys), cell, { maxKeys: 6 });
   const body = fc.oneof(fc.record({ version: fc.oneof(fc.integer(), fc.constant(undefined), hostileString), data }, { requiredKeys: ['data'] }), fc.anything({ maxDepth: 2 }));
@@ -323,7 +325,7 @@ export async function propPassport(h: FuzzHarness, numRuns: number, seed: number
     }),
     { seed, numRuns },
   );
-  return strip(c);
+  return strip(c.r);
 }
 
 /** Every field of a «;»-separated CSV (RFC 4180 quoting), unquoted. */
@@ -365,8 +367,8 @@ function binary(res: request.Response, cb: (err: Error | null, body: Buffer) => 
 }
 
 /** Random bytes, broken zips and CSVs with hostile cells at the upload, checked and for real. */
-export async function propUpload(h: FuzzHarness, numRuns: number, seed: number): Promise<PropertyRun> {
-  const c = counter('upload: random bytes, broken workbooks, hostile CSV');
+export async function propUpload(h: FuzzHarness, numRuns: number, seed: number, into?: PropertyRun): Promise<PropertyRun> {
+  const c = counter('upload: random bytes, broken workbooks, hostile CSV', into);
   const types = ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/octet-stream', 'application/json', 'text/plain; charset=windows-1251'];
   const zipLike = fc.uint8Array({ maxLength: 400 }).map((u) => Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.from(u)]));
   const header = 'Фамилия;Имя;Отчество;Дата рождения;Категория;Должность;СНИЛС';
@@ -401,13 +403,13 @@ export async function propUpload(h: FuzzHarness, numRuns: number, seed: number):
     }),
     { seed, numRuns },
   );
-  return strip(c);
+  return strip(c.r);
 }
 
 /** Random document requests. */
-export async function propDocuments(h: FuzzHarness, numRuns: number, seed: number): Promise<PropertyRun> {
-  const c = counter('documents: random consent requests');
-  const ids = (await select<{ id: string }>(h, `SELECT id FROM members WHERE primary_org_id = ${h.orgId} LIMIT 5`)).map((r) => r.id);
+export async function propDocuments(h: FuzzHarness, numRuns: number, seed: number, into?: PropertyRun): Promise<PropertyRun> {
+  const c = counter('documents: random consent requests', into);
+  const ids = (await select<{ id: string }>(h, `SELECT id FROM members WHERE primary_org_id = ${h.orgId} ORDER BY created_at, id LIMIT 5`)).map((r) => r.id);
   const body = fc.oneof(
     fc.anything({ maxDepth: 2 }),
     // Well-formed requests: real, foreign-looking and broken ids, the right kinds.
@@ -440,7 +442,7 @@ export async function propDocuments(h: FuzzHarness, numRuns: number, seed: numbe
     }),
     { seed, numRuns },
   );
-  return strip(c);
+  return strip(c.r);
 }
 
 export interface FormulaExportResult {
@@ -522,15 +524,20 @@ export async function runAllFuzz(variant: DbVariant, scale: number, seed: number
       ['upload: random bytes, broken workbooks, hostile CSV', propUpload, 150],
       ['documents: random consent requests', propDocuments, 200],
     ] as const) {
-      let r: PropertyRun;
-      try {
-        r = await prop(h, Math.round(n * scale), seed);
-      } catch (err) {
-        const message = (err as Error).message;
-        const tried = /failed after (\d+) tests/.exec(message);
-        r = { property: name, runs: tried ? Number(tried[1]) : 0, statuses: {}, failure: message.split('\n').slice(0, 12).join('\n') };
+      // After a failure the property goes on with the next seed (up to three failures), so that one
+      // known bug does not hide the rest of the run.
+      const target = Math.round(n * scale);
+      const r: PropertyRun = { property: name, runs: 0, statuses: {} };
+      const failures: string[] = [];
+      for (let attempt = 0; r.runs < target && failures.length < 3; attempt++) {
+        try {
+          await prop(h, target - r.runs, seed + attempt, r);
+        } catch (err) {
+          failures.push((err as Error).message.split('\n').filter((l) => /Counterexample|failed after|Error/.test(l)).slice(0, 4).join('\n'));
+        }
       }
-      log(`${variant}: ${r.property}: ${r.runs} inputs, answers ${JSON.stringify(r.statuses)}${r.failure ? `\n  FAILED: ${r.failure}` : ''}`);
+      if (failures.length) r.failure = failures.join('\n---\n');
+      log(`${variant}: ${r.property}: ${r.runs} inputs, answers ${JSON.stringify(r.statuses)}${r.failure ? `\n  FAILED ${failures.length}×:\n${r.failure}` : ''}`);
       runs.push(r);
     }
     const formulas = await formulaExport(h);

@@ -16,13 +16,13 @@ function summary(r: ScenarioResult): string {
 }
 
 test('SQLite: a server SIGKILLed mid-push three times loses nothing, stores no chunk partly and duplicates nothing after the retry', async () => {
-  const r = await killScenario({ chunks: 8, perChunk: 500, kills: 3, seed: 7 });
+  const r = await killScenario({ chunks: 10, perChunk: 500, kills: 3, seed: 7 });
   console.log(summary(r));
   expect(r.violations).toEqual([]);
   expect(r.faults).toHaveLength(3);
   // Each kill hit the server while chunks were on their way (the point of the test).
   expect(r.faults.every((f) => f.inFlight > 0)).toBe(true);
-  expect(r.final.total).toBe(8 * 500);
+  expect(r.final.total).toBe(10 * 500);
   expect(r.final.duplicates).toBe(0);
   expect(r.rowsLost).toBe(0);
   expect(r.integrity).toBe('ok');
