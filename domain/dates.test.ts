@@ -69,6 +69,10 @@ describe('parseDate', () => {
     expect(excelSerialToIso(60)).toBeNull();
     expect(excelSerialToIso(61)).toBe('1900-03-01');
     expect(excelSerialToIso(45000)).toBe('2023-03-15');
+    expect(excelSerialToIso(2958465)).toBe('9999-12-31');
+    expect(excelSerialToIso(2958466)).toBeNull();
+    expect(excelSerialToIso(100025570)).toBeNull();
+    expect(excelSerialToIso(1e15)).toBeNull();
   });
 });
 

@@ -38,6 +38,9 @@ function isoFromExcelEpoch(days: number): string {
   return isoOf(dt.getUTCFullYear(), dt.getUTCMonth() + 1, dt.getUTCDate());
 }
 
+/** 31.12.9999, the last day Excel can show; a larger number is not a date at all. */
+export const EXCEL_MAX_SERIAL = 2958465;
+
 /**
  * An Excel serial (1900 date system) as ISO. Excel counts 29.02.1900, which did not exist:
  * serial 60 is invalid, 1..59 are 1900-01-01..1900-02-28, from 61 on one day less is counted.
@@ -45,7 +48,7 @@ function isoFromExcelEpoch(days: number): string {
 export function excelSerialToIso(serial: number): string | null {
   if (!Number.isFinite(serial)) return null;
   const day = Math.floor(serial);
-  if (day < 1 || day === 60) return null;
+  if (day < 1 || day === 60 || day > EXCEL_MAX_SERIAL) return null;
   return day < 60 ? isoFromExcelEpoch(day + 1) : isoFromExcelEpoch(day);
 }
 
