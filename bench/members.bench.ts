@@ -5,6 +5,8 @@
  *
  *   npx tsx bench/members.bench.ts            (everything; PostgreSQL too when reachable)
  *   npx tsx bench/members.bench.ts --quick    (10,000 rows on SQLite only)
+ *   BENCH_SERVER_CPU_PROF=/tmp/prof npx tsx bench/members.bench.ts --quick
+ *        (and a V8 CPU profile of the server for each timed push, from mark to stats: open it in Chrome DevTools)
  *
  * Each scenario starts the real server in its own child process (listening on 127.0.0.1); this process
  * is the client: it generates the rows, sends them with fetch and times them. The server process
@@ -118,6 +120,23 @@ async function serve(dialect: 'sqlite' | 'pg'): Promise<void> {
     return ((await res.json()) as { token: string }).token;
   };
 
+  // BENCH_SERVER_CPU_PROF=<dir>: a CPU profile of each timed window (between 'mark' and 'stats').
+  const cpuProfileDir = process.env.BENCH_SERVER_CPU_PROF;
+  const { Session } = await import('node:inspector/promises');
+  const inspector = cpuProfileDir ? new Session() : null;
+  let profiles = 0;
+  const startCpuProfile = async () => {
+    inspector!.connect();
+    await inspector!.post('Profiler.enable');
+    await inspector!.post('Profiler.start');
+  };
+  const stopCpuProfile = async () => {
+    const { profile: cpu } = await inspector!.post('Profiler.stop');
+    fs.mkdirSync(cpuProfileDir!, { recursive: true });
+    fs.writeFileSync(path.join(cpuProfileDir!, `server-${dialect}-${process.pid}-${++profiles}.cpuprofile`), JSON.stringify(cpu));
+    inspector!.disconnect();
+  };
+
   let peak = 0;
   let startMb = 0;
   let cpu0 = process.cpuUsage();
@@ -128,6 +147,7 @@ async function serve(dialect: 'sqlite' | 'pg'): Promise<void> {
   process.on('message', (msg: { cmd: string; orgId?: number }) => {
     void (async () => {
       if (msg.cmd === 'mark') {
+        if (cpuProfileDir) await startCpuProfile();
         global.gc?.();
         profile.resetSyncProfile();
         startMb = process.memoryUsage().rss / 1024 / 1024;
@@ -136,6 +156,7 @@ async function serve(dialect: 'sqlite' | 'pg'): Promise<void> {
         process.send!({ type: 'marked' });
       } else if (msg.cmd === 'stats') {
         const c = process.cpuUsage(cpu0);
+        if (cpuProfileDir) await stopCpuProfile();
         peak = Math.max(peak, process.memoryUsage().rss);
         const stats: ServerStats = { type: 'stats', cpuMs: (c.user + c.system) / 1000, startMb, peakMb: peak / 1024 / 1024, phases: JSON.parse(JSON.stringify(profile.syncProfile())) as Phases };
         process.send!(stats);

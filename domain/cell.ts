@@ -7,16 +7,37 @@ import { fail, ok, type Check } from './check';
 /** Characters that are invisible and carry no meaning in a cell (zero-width spaces, BOM). */
 const INVISIBLE = /[\u200b-\u200d\u2060\ufeff]/g;
 
+/**
+ * True when the character is one of those normalizeSpaces removes or rewrites: whitespace other than a
+ * plain space (tabs, line breaks, NBSP, the Unicode spaces `\s` matches) or an invisible character.
+ * Every such character is at or below U+0020, U+0085, U+00A0, U+1680, or in U+2000..U+3000, U+FEFF.
+ */
+function isSpecialSpace(c: number): boolean {
+  if (c < 0x20) return true;
+  if (c < 0x85) return false;
+  return c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x3000) || c === 0xfeff;
+}
+
 /** Trims, removes invisible characters and collapses every run of whitespace (incl. NBSP, tabs, line breaks) into one space. */
 export function normalizeSpaces(s: string): string {
+  // Most cells are already clean: one pass over the characters, no new string.
+  const n = s.length;
+  let clean = n === 0 || (s.charCodeAt(0) !== 0x20 && s.charCodeAt(n - 1) !== 0x20);
+  for (let i = 0; clean && i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x20 ? s.charCodeAt(i + 1) === 0x20 : isSpecialSpace(c)) clean = false;
+  }
+  if (clean) return s;
   return s.replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
 }
 
 /** True for undefined, null and strings with nothing but whitespace. */
 export function isBlankCell(v: unknown): boolean {
   if (v === undefined || v === null) return true;
-  if (typeof v === 'string') return normalizeSpaces(v) === '';
-  return false;
+  if (typeof v !== 'string') return false;
+  const c = v.length ? v.charCodeAt(0) : 0x20;
+  if (c !== 0x20 && !isSpecialSpace(c)) return false;
+  return normalizeSpaces(v) === '';
 }
 
 export function isValidDate(v: unknown): v is Date {

@@ -65,12 +65,30 @@ export type DeregistrationReason = (typeof DEREGISTRATION_REASONS)[number]['code
 
 /** Find the code for a label typed in a cell: case-, space- and ё-insensitive; codes are accepted too. */
 export function codeForLabel<C extends string>(options: readonly Option<C>[], input: string): C | undefined {
+  const index = lookupOf(options);
+  const exact = index.get(input);
+  if (exact !== undefined) return exact;
   const key = simplify(input);
   if (!key) return undefined;
-  for (const o of options) {
-    if (simplify(o.label) === key || o.code === input.trim()) return o.code;
+  return index.get(key) ?? index.get(input.trim());
+}
+
+/** label, simplified label and code → code, built once per list of options. */
+const lookups = new WeakMap<readonly Option<string>[], Map<string, string>>();
+
+function lookupOf<C extends string>(options: readonly Option<C>[]): Map<string, C> {
+  let index = lookups.get(options);
+  if (!index) {
+    index = new Map();
+    // Codes first, then labels: a simplified label wins over a code spelt the same way.
+    for (const o of options) index.set(o.code, o.code);
+    for (const o of options) {
+      index.set(simplify(o.label), o.code);
+      index.set(o.label, o.code);
+    }
+    lookups.set(options, index);
   }
-  return undefined;
+  return index as Map<string, C>;
 }
 
 export function labelForCode<C extends string>(options: readonly Option<C>[], code: C | null | undefined): string {

@@ -91,8 +91,11 @@ export const RESULT_HEADER = 'Результат';
 export const MEMBER_SHEET_NAME = 'Члены профсоюза';
 export const MEMBER_TABLE_NAME = 'ЧленыПрофсоюза';
 
+let columnsByKey: Map<ColumnKey, MemberColumn> | null = null;
+
 export function columnByKey(key: ColumnKey): MemberColumn {
-  const c = MEMBER_COLUMNS.find((col) => col.key === key);
+  columnsByKey ??= new Map(MEMBER_COLUMNS.map((col) => [col.key, col]));
+  const c = columnsByKey.get(key);
   if (!c) throw new Error(`unknown member column ${key}`);
   return c;
 }
