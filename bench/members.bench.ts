@@ -58,6 +58,8 @@ interface BaselineResult {
   ms: number;
   cpuMs: number;
   indexesDroppedMs: number;
+  /** Every row the push wrote for these members (members, undo log, consent and card events, audit), same way. */
+  allTables: { rows: number; ms: number; cpuMs: number };
 }
 
 interface ScenarioResult {
@@ -185,36 +187,56 @@ async function serve(dialect: 'sqlite' | 'pg'): Promise<void> {
   process.send!(ready);
 }
 
-/** better-sqlite3: the rows the sync stored, into an identical fresh table, one prepared statement, one transaction (best of 3). */
+/** The tables a push writes for its members, and which of their rows belong to one primary organisation. */
+const WRITTEN_TABLES: { table: string; where: string }[] = [
+  { table: 'members', where: 'primary_org_id = ?' },
+  { table: 'member_changes', where: 'batch_id IN (SELECT id FROM member_batches WHERE org_id = ?)' },
+  { table: 'consent_events', where: 'member_id IN (SELECT id FROM members WHERE primary_org_id = ?)' },
+  { table: 'card_events', where: 'member_id IN (SELECT id FROM members WHERE primary_org_id = ?)' },
+  { table: 'audit_log', where: "org_id = ? AND entity = 'member'" },
+];
+
+/**
+ * better-sqlite3: the rows the sync stored, into identical fresh tables (same DDL and indexes), one
+ * prepared statement per table, one transaction (best of 3). The baseline of the target is the members
+ * table alone; `allTables` writes every row the push wrote for these members (history, consent and
+ * card events, audit) — the physical floor of the same work.
+ */
 async function baseline(registryFile: string, dir: string, orgId: number): Promise<BaselineResult> {
   const Database = (await import('better-sqlite3')).default;
   const src = new Database(registryFile, { readonly: true });
-  const ddl = (src.prepare("SELECT sql FROM sqlite_master WHERE tbl_name = 'members' AND sql IS NOT NULL ORDER BY type DESC").all() as { sql: string }[]).map((r) =>
-    r.sql.replace(/REFERENCES `organisations` \(`id`\)/g, ''),
-  );
-  const rows = src.prepare('SELECT * FROM members WHERE primary_org_id = ?').raw().all(orgId) as unknown[][];
-  const columns = (src.prepare('SELECT * FROM members LIMIT 1').columns() as { name: string }[]).map((c) => c.name);
+  const tables = WRITTEN_TABLES.map(({ table, where }) => ({
+    table,
+    ddl: (src.prepare('SELECT sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL ORDER BY type DESC').all(table) as { sql: string }[]).map((r) => r.sql),
+    columns: (src.prepare(`SELECT * FROM ${table} LIMIT 1`).columns() as { name: string }[]).map((c) => c.name),
+    rows: src.prepare(`SELECT * FROM ${table} WHERE ${where}`).raw().all(orgId) as unknown[][],
+  }));
   src.close();
-  const run = (file: string, withIndexes: boolean) => {
-    const b = new Database(path.join(dir, file));
+  let files = 0;
+  const run = (only: string | null, withIndexes: boolean) => {
+    const b = new Database(path.join(dir, `baseline-${++files}.sqlite`));
     b.pragma('journal_mode = WAL');
     b.pragma('synchronous = NORMAL');
-    for (const sql of ddl) if (withIndexes || !/^CREATE (UNIQUE )?INDEX/.test(sql)) b.exec(sql);
-    const st = b.prepare(`INSERT INTO members (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+    b.pragma('foreign_keys = OFF');
+    const used = tables.filter((t) => only === null || t.table === only);
+    for (const t of used) for (const sql of t.ddl) if (withIndexes || !/^CREATE (UNIQUE )?INDEX/.test(sql)) b.exec(sql);
+    const statements = used.map((t) => ({ st: b.prepare(`INSERT INTO ${t.table} (${t.columns.join(', ')}) VALUES (${t.columns.map(() => '?').join(', ')})`), rows: t.rows }));
     const c = process.cpuUsage();
-    const t = performance.now();
+    const t0 = performance.now();
     b.transaction(() => {
-      for (const r of rows) st.run(r);
+      for (const { st, rows } of statements) for (const r of rows) st.run(r);
     })();
-    const ms = performance.now() - t;
-    const used = process.cpuUsage(c);
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(c);
     b.close();
-    return { ms, cpuMs: (used.user + used.system) / 1000 };
+    return { ms, cpuMs: (cpu.user + cpu.system) / 1000, rows: statements.reduce((n, x) => n + x.rows.length, 0) };
   };
-  run('warm.sqlite', true);
-  const best = [run('baseline-1.sqlite', true), run('baseline-2.sqlite', true), run('baseline-3.sqlite', true)].sort((a, b) => a.ms - b.ms)[0];
-  const indexesDroppedMs = run('baseline-noindex.sqlite', false).ms;
-  return { type: 'baseline', rows: rows.length, ms: best.ms, cpuMs: best.cpuMs, indexesDroppedMs };
+  const bestOf3 = (only: string | null) => [run(only, true), run(only, true), run(only, true)].sort((a, b) => a.ms - b.ms)[0];
+  run('members', true); // warm-up
+  const best = bestOf3('members');
+  const indexesDroppedMs = run('members', false).ms;
+  const all = bestOf3(null);
+  return { type: 'baseline', rows: best.rows, ms: best.ms, cpuMs: best.cpuMs, indexesDroppedMs, allTables: { rows: all.rows, ms: all.ms, cpuMs: all.cpuMs } };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -382,6 +404,12 @@ export async function runMembersBench(opts: { quick?: boolean } = {}): Promise<s
   const baseRate = rate(b.rows, b.ms);
   const baseCpuRate = rate(b.rows, b.cpuMs);
   say(`  baseline: better-sqlite3, identical table (5 indexes), one prepared statement, one transaction (best of 3): ${f(b.rows)} rows in ${f(b.ms, 1)} ms = ${f(baseRate)} rows/s, CPU ${f(b.cpuMs, 1)} ms (without the 4 secondary indexes: ${f(rate(b.rows, b.indexesDroppedMs))} rows/s)`);
+  const all = b.allTables;
+  const allRate = rate(b.rows, all.ms);
+  say(
+    `  the same way, every row the push wrote for these members (members, undo log, consent and card events, audit; ${f(all.rows)} rows in 5 tables): ` +
+      `${f(all.ms, 1)} ms = ${f(allRate)} members/s, CPU ${f(all.cpuMs, 1)} ms — the physical floor of the sync's writes`,
+  );
   for (const [s, r] of results) {
     const rps = rate(r.rows, r.ms);
     const outcomes = Object.entries(r.counts).filter(([, v]) => v).map(([k, v]) => `${k} ${f(v)}`).join(', ');
@@ -410,7 +438,10 @@ export async function runMembersBench(opts: { quick?: boolean } = {}): Promise<s
     say(`    ${'outside service'.padEnd(16)} ${f(r.ms - inside, 1).padStart(8)} ms ${f(((r.ms - inside) / r.ms) * 100, 1).padStart(5)} %  HTTP, JSON parse, zod, sign-in check, JSON answer`);
   }
   const best = Math.max(...[...results.values()].filter((r) => r.scenario.startsWith('sqlite-10k')).map((r) => rate(r.rows, r.ms))) / baseRate;
-  say(`  target ≥ ${TARGET_RATIO * 100} % of baseline → ${f((rate(main.rows, main.ms) / baseRate) * 100, 1)} % one chunk at a time, ${f(best * 100, 1)} % at best: ${best >= TARGET_RATIO ? 'met' : 'NOT MET'}`);
+  say(
+    `  target ≥ ${TARGET_RATIO * 100} % of baseline → ${f((rate(main.rows, main.ms) / baseRate) * 100, 1)} % one chunk at a time, ${f(best * 100, 1)} % at best: ${best >= TARGET_RATIO ? 'met' : 'NOT MET'}` +
+      ` (against the all-tables floor: ${f((rate(main.rows, main.ms) / allRate) * 100, 1)} %)`,
+  );
   const fastest = Math.min(...[...results.values()].filter((r) => r.scenario.startsWith('sqlite-10k')).map((r) => r.ms));
   say(`  target 10,000 rows under ${f(TARGET_10K_MS)} ms → ${f(main.ms)} ms one chunk at a time, ${f(fastest)} ms at best: ${fastest < TARGET_10K_MS ? 'met' : 'NOT MET'}`);
   const big = results.get('sqlite-100k');
