@@ -1,6 +1,6 @@
 import { plural } from './cell';
 import { checkEmail } from './email';
-import { checkFreeText } from './text';
+import { checkFreeText, formatFileSize } from './text';
 
 describe('checkEmail', () => {
   it.each<[unknown, string]>([
@@ -71,4 +71,14 @@ describe('plural', () => {
   ])('%d %s', (n, form) => {
     expect(plural(n, ['знак', 'знака', 'знаков'])).toBe(form);
   });
+});
+
+describe('formatFileSize', () => {
+  test.each([
+    [50 * 1024 * 1024, '50 МБ'],
+    [1.5 * 1024 * 1024, '1,5 МБ'],
+    [1024 * 1024, '1 МБ'],
+    [800 * 1024, '800 КБ'],
+    [100, '1 КБ'],
+  ])('%d bytes → %s', (bytes, text) => expect(formatFileSize(bytes)).toBe(text));
 });

@@ -28,3 +28,10 @@ export function checkFreeText(input: unknown, what: string, maxLength: number): 
   }
   return ok(s);
 }
+
+/** A file size as a chair reads it: «50 МБ», «1,5 МБ», «800 КБ» (binary units, one decimal at most). */
+export function formatFileSize(bytes: number): string {
+  const mbytes = bytes / (1024 * 1024);
+  if (mbytes >= 1) return `${String(Math.round(mbytes * 10) / 10).replace('.', ',')} МБ`;
+  return `${Math.max(1, Math.round(bytes / 1024))} КБ`;
+}

@@ -6,7 +6,9 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import type { Role } from '../../domain/roles';
+import { formatFileSize } from '../../domain/text';
 import { AppError } from '../errors';
+import { readRawBody } from '../http/raw-body';
 import { ALL_ROLES, MANAGER_ROLES, defineRoute, orgIdParams, type AnyRoute } from '../http/route';
 import { batchFile, collectBatch, listBatches, CSV_CONTENT_TYPE, DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../services/cards/batches.service';
 import { batchFileLink, budgetLink } from '../services/cards/links';
@@ -57,32 +59,8 @@ export const DELIVERY_CONTENT_TYPES = [
   'application/octet-stream',
 ];
 
-function readUpload(req: Request, limit: number): Promise<Buffer> {
-  const tooLarge = () => new AppError(413, 'upload_too_large', `Файл слишком большой: допустимо не больше ${Math.floor(limit / (1024 * 1024))} МБ. Разделите список доставки на несколько файлов.`);
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    req.resume();
-    return Promise.reject(tooLarge());
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    req.on('data', (chunk: Buffer) => {
-      if (failed) return;
-      size += chunk.length;
-      if (size > limit) {
-        failed = true;
-        chunks.length = 0;
-        reject(tooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => !failed && resolve(Buffer.concat(chunks)));
-    req.on('error', (err) => !failed && reject(err));
-  });
-}
+/** What a delivery list over the limit is told. */
+const deliveryTooLarge = (limit: number) => () => `Файл слишком большой: допустимо не больше ${formatFileSize(limit)}. Разделите список доставки на несколько файлов.`;
 
 const base64Body = z.strictObject({ fileBase64: z.string().min(1).regex(/^[A-Za-z0-9+/=\s]+$/, 'Файл в кодировке base64') });
 
@@ -92,14 +70,14 @@ async function uploadedFile(req: Request, limit: number): Promise<Buffer> {
     const parsed = base64Body.safeParse(req.body);
     if (!parsed.success) throw new AppError(400, 'validation', 'Ожидается JSON { "fileBase64": "…" } или сам файл в теле запроса.');
     const file = Buffer.from(parsed.data.fileBase64, 'base64');
-    if (file.length > limit) throw new AppError(413, 'upload_too_large', 'Файл слишком большой. Разделите список доставки на несколько файлов.');
+    if (file.length > limit) throw new AppError(413, 'upload_too_large', deliveryTooLarge(limit)());
     return file;
   }
   if (!DELIVERY_CONTENT_TYPES.some((t) => req.is(t))) {
     req.resume();
     throw new AppError(415, 'unsupported_media_type', 'Список доставки загружается файлом .xlsx или .csv (Content-Type: text/csv или тип файла Excel).');
   }
-  return readUpload(req, limit);
+  return readRawBody(req, limit, deliveryTooLarge(limit));
 }
 
 export const cardRoutes: AnyRoute[] = [

@@ -3,10 +3,11 @@
  * settings, consents, obligations, login letters — and the single-use download links the add-in
  * opens in the browser (no bearer token in a URL).
  */
-import type { Request } from 'express';
 import { z } from 'zod';
 import type { Role } from '../../domain/roles';
+import { formatFileSize } from '../../domain/text';
 import { AppError } from '../errors';
+import { readRawBody } from '../http/raw-body';
 import { ALL_ROLES, MANAGER_ROLES, defineRoute, orgIdParams, type AnyRoute } from '../http/route';
 import { printConsents } from '../services/documents/consents.service';
 import { takeDownload } from '../services/documents/downloads';
@@ -33,37 +34,8 @@ import { userIdParams } from './organisations.schema';
 
 const ADMIN: readonly Role[] = ['central_admin'];
 
-/** Reads a raw upload, refusing (413) more than `limit` bytes — by Content-Length before reading, else while reading. */
-export function readRawBody(req: Request, limit: number): Promise<Buffer> {
-  const tooLarge = () => new AppError(413, 'upload_too_large', `Файл слишком большой: допустимо не больше ${Math.floor(limit / 1024)} КБ. Уменьшите картинки в шаблоне или удалите лишнее.`);
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    req.resume();
-    return Promise.reject(tooLarge());
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    req.on('data', (chunk: Buffer) => {
-      if (failed) return;
-      size += chunk.length;
-      if (size > limit) {
-        failed = true;
-        chunks.length = 0;
-        reject(tooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!failed) resolve(Buffer.concat(chunks));
-    });
-    req.on('error', (err) => {
-      if (!failed) reject(err);
-    });
-  });
-}
+/** What a template upload over the limit is told. */
+const templateTooLarge = (limit: number) => () => `Файл слишком большой: допустимо не больше ${formatFileSize(limit)}. Уменьшите картинки в шаблоне или удалите лишнее.`;
 
 export const documentRoutes: AnyRoute[] = [
   // ---- templates (central administrator) ----------------------------------------------------
@@ -89,7 +61,7 @@ export const documentRoutes: AnyRoute[] = [
         req.resume();
         throw new AppError(415, 'unsupported_media_type', `Шаблон загружается как файл .docx (Content-Type: ${DOCX_CONTENT_TYPE}).`);
       }
-      const content = await readRawBody(req, ctx.config.uploadLimitBytes);
+      const content = await readRawBody(req, ctx.config.uploadLimitBytes, templateTooLarge(ctx.config.uploadLimitBytes));
       return uploadTemplate(ctx, actor, params.kind, content);
     },
   }),

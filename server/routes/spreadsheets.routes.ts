@@ -6,8 +6,9 @@
  * These routes are declared before the member routes: '/members/template.xlsx' would otherwise be
  * taken by '/members/:memberId'.
  */
-import type { Request } from 'express';
+import { formatFileSize } from '../../domain/text';
 import { AppError } from '../errors';
+import { readRawBody } from '../http/raw-body';
 import { ALL_ROLES, defineRoute, orgIdParams, type AnyRoute } from '../http/route';
 import { requireObligation } from '../services/access';
 import { primaryInScope } from '../services/members/sync.service';
@@ -21,44 +22,9 @@ const ORG = { kind: 'org', roles: ALL_ROLES, personalData: true } as const;
 /** What a browser may call a CSV (Windows with Excel says application/vnd.ms-excel); the content decides in the end. */
 const UPLOAD_TYPES = [XLSX_CONTENT_TYPE, 'text/csv', 'application/vnd.ms-excel', 'text/plain', 'application/octet-stream'];
 
-const mb = (n: number) => `${Math.round((n / (1024 * 1024)) * 10) / 10} МБ`;
-
-/** Reads a raw upload, refusing (413) more than `limit` bytes — by Content-Length before reading, else while reading. */
-export function readUpload(req: Request, limit: number): Promise<Buffer> {
-  const tooLarge = (size: number | null) =>
-    new AppError(
-      413,
-      'upload_too_large',
-      `Файл слишком большой${size ? ` (${mb(size)})` : ''}: можно загрузить не больше ${mb(limit)}. Удалите из книги лишние листы и картинки или разделите список на несколько файлов.`,
-    );
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    req.resume();
-    return Promise.reject(tooLarge(declared));
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    req.on('data', (chunk: Buffer) => {
-      if (failed) return;
-      size += chunk.length;
-      if (size > limit) {
-        failed = true;
-        chunks.length = 0;
-        reject(tooLarge(null));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!failed) resolve(Buffer.concat(chunks));
-    });
-    req.on('error', (err) => {
-      if (!failed) reject(err);
-    });
-  });
-}
+/** What an upload over the limit is told (with its size when the client announced it). */
+const uploadTooLarge = (limit: number) => (declared: number | null) =>
+  `Файл слишком большой${declared ? ` (${formatFileSize(declared)})` : ''}: можно загрузить не больше ${formatFileSize(limit)}. Удалите из книги лишние листы и картинки или разделите список на несколько файлов.`;
 
 export const spreadsheetRoutes: AnyRoute[] = [
   defineRoute({
@@ -78,7 +44,7 @@ export const spreadsheetRoutes: AnyRoute[] = [
         req.resume();
         throw err;
       }
-      const body = await readUpload(req, ctx.config.uploadLimitBytes);
+      const body = await readRawBody(req, ctx.config.uploadLimitBytes, uploadTooLarge(ctx.config.uploadLimitBytes));
       const result = await uploadMembers(ctx, actor, params.orgId, body, { dryRun: query.dryRun === '1' });
       res.setHeader('X-Upload-Summary', JSON.stringify(result.summary));
       return result.file;

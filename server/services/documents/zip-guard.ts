@@ -5,6 +5,7 @@
  * cap — so an archive that lies about its sizes is caught too.
  */
 import { inflateRawSync } from 'node:zlib';
+import { formatFileSize } from '../../../domain/text';
 
 export interface ZipLimits {
   /** Entries in the archive. */
@@ -37,8 +38,6 @@ export class ZipRejected extends Error {
 const NOT_ZIP = 'Файл не является документом Word (.docx): это не ZIP-архив. Сохраните шаблон в Word как «Документ Word (*.docx)».';
 const BROKEN = 'Файл .docx повреждён (архив не читается). Откройте его в Word, сохраните заново как «Документ Word (*.docx)» и загрузите снова.';
 const UNSUPPORTED = 'Файл .docx сохранён в неподдерживаемом виде (шифрование или нестандартное сжатие). Сохраните его в Word как обычный «Документ Word (*.docx)».';
-const mb = (n: number) => `${Math.round(n / (1024 * 1024))} МБ`;
-
 interface CentralEntry {
   name: string;
   method: number;
@@ -94,7 +93,7 @@ export function guardZip(buf: Buffer, limits: ZipLimits = TEMPLATE_ZIP_LIMITS): 
   const entries = readCentralDirectory(buf, limits);
   const declared = entries.reduce((n, e) => n + e.unpacked, 0);
   const tooBig = () =>
-    new ZipRejected(413, `Файл .docx распаковывается в слишком большой объём (больше ${mb(limits.maxUnpackedBytes)}) — это не похоже на шаблон документа. Уменьшите картинки в шаблоне или удалите лишнее.`);
+    new ZipRejected(413, `Файл .docx распаковывается в слишком большой объём (больше ${formatFileSize(limits.maxUnpackedBytes)}) — это не похоже на шаблон документа. Уменьшите картинки в шаблоне или удалите лишнее.`);
   if (declared > limits.maxUnpackedBytes) throw tooBig();
   if (declared > limits.ratioFloorBytes && declared / Math.max(1, buf.length) > limits.maxRatio) throw tooBig();
 

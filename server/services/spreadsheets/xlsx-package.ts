@@ -13,6 +13,7 @@
 import JSZip from 'jszip';
 import { AppError } from '../../errors';
 import { guardZip, ZipRejected, type ZipLimits } from '../documents/zip-guard';
+import { formatFileSize } from '../../../domain/text';
 
 /** A register of 30,000 members unpacks to about 50 MB of XML. */
 export const XLSX_ZIP_LIMITS: ZipLimits = {
@@ -35,8 +36,6 @@ const MERGE_MAX_CELLS_PER_SHEET = 100_000;
 const MAX_COL = 16_384;
 const MAX_ROW = 1_048_576;
 
-const mb = (n: number) => `${Math.round(n / (1024 * 1024))} МБ`;
-
 export const xlsxBroken = () =>
   new AppError(
     422,
@@ -48,7 +47,7 @@ const unpacksTooLarge = () =>
   new AppError(
     413,
     'upload_unpacks_too_large',
-    `Файл .xlsx распаковывается в слишком большой объём (больше ${mb(XLSX_ZIP_LIMITS.maxUnpackedBytes)}) — у списка членов Профсоюза так не бывает. Скопируйте список на чистый лист новой книги без картинок и лишних листов и загрузите её.`,
+    `Файл .xlsx распаковывается в слишком большой объём (больше ${formatFileSize(XLSX_ZIP_LIMITS.maxUnpackedBytes)}) — у списка членов Профсоюза так не бывает. Скопируйте список на чистый лист новой книги без картинок и лишних листов и загрузите её.`,
   );
 
 const tooManyCells = (what: string) =>
