@@ -341,6 +341,9 @@ export class TaskPane implements Shell {
           attrs: { 'aria-current': v.id === current ? 'page' : undefined, 'data-test': `tab-${v.id}`, 'data-action': '' },
           disabled: this.busy,
         });
+        // Drawn while an action runs (e.g. the banner refreshed by its error): setBusy(false) must
+        // give the tab back, as it does for the buttons that were there when the action started.
+        if (this.busy) b.dataset.wasDisabled = '0';
         b.addEventListener('click', () => {
           if (!this.busy) this.navigate(v.id);
         });

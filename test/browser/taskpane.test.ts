@@ -377,6 +377,31 @@ describeBrowser('task pane in Chromium (fake Excel, real server)', () => {
     await screenshot(page, '10-obligation-banner');
   });
 
+  it('an obligation withdrawn while the chair works: the action is refused with the reason, the banner appears, the tabs still work', async () => {
+    await signIn('school');
+    await page.locator('[data-view=members]').waitFor();
+    await page.click('[data-test=create-sheet]');
+    await page.locator('[data-test=create-result]').waitFor();
+    await page.evaluate(({ rows, text }) => (window as unknown as { __fakeHost: { pasteMemberRows(r: unknown, t: unknown): Promise<void> } }).__fakeHost.pasteMemberRows(rows, text), { rows: MESSY.slice(0, 3), text: TEXT_CELLS.slice(0, 1) });
+    const db = server.test.ctx.db;
+    const school = (await db.models.User.findOne({ where: { login: 'school' } }))!;
+    const recordedAt = school.get('obligationRecordedAt');
+    await school.update({ obligationRecordedAt: null });
+    try {
+      watch.expectHttpError(403, /\/members\/sync$/);
+      await page.click('[data-test=dry-run]');
+      await page.locator('[data-test=banner-obligation]').waitFor();
+      await page.locator('[data-test=failure]').waitFor();
+      expect(await page.textContent('[data-test=failure]')).toMatch(/обязательств/i);
+      // The tabs drawn during the action are usable once it is over.
+      expect(await page.isDisabled('[data-test=tab-passport]')).toBe(false);
+      await page.click('[data-test=tab-passport]');
+      await page.locator('[data-view=passport]').waitFor();
+    } finally {
+      await school.update({ obligationRecordedAt: recordedAt });
+    }
+  });
+
   it('a territorial chair walks down to a primary organisation', async () => {
     await signIn('territory');
     await page.locator('[data-view=organisations]').waitFor();
