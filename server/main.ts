@@ -8,6 +8,7 @@ import { openDatabase } from './db';
 import { sqlitePath } from './db/connection';
 import { createLogger } from './logger';
 import { seedDemo } from './services/demo-seed';
+import { startHousekeeping } from './services/housekeeping';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const app = createApp({ config, db, log });
   const demo = config.demo ? await seedDemo(app.locals.ctx) : null;
+  const stopHousekeeping = startHousekeeping(app.locals.ctx);
 
   const server =
     config.tlsCertFile && config.tlsKeyFile
@@ -40,6 +42,7 @@ async function main(): Promise<void> {
 
   const stop = (signal: string) => {
     log.info({ signal }, 'shutting down');
+    stopHousekeeping();
     server.close(() => void db.close().then(() => process.exit(0)));
     setTimeout(() => process.exit(0), 10_000).unref();
   };
