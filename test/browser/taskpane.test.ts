@@ -535,7 +535,7 @@ describeBrowser('task pane in Chromium (fake Excel, real server)', () => {
 
     await page.click('[data-test=tab-help]');
     await page.locator('[data-view=help] details').first().waitFor();
-    expect(await page.locator('[data-view=help] summary').allTextContents()).toEqual(expect.arrayContaining(['Вход и пароль', 'Паспорт ППО', 'Постановка на учёт: список членов', 'Если что-то пошло не так']));
+    expect(await page.locator('[data-view=help] summary').allTextContents()).toEqual(expect.arrayContaining(['Вход и пароль', 'Паспорт ППО', 'Постановка на учёт: список членов', 'Согласия (шаг 5)', 'Электронные профсоюзные билеты (шаги 6 и 7)', 'Ход внедрения', 'Если что-то пошло не так']));
     await screenshot(page, '16-help');
     await page.click('[data-test=mark-training]');
     await page.locator('[data-test=training-done]').waitFor();
