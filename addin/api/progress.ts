@@ -6,7 +6,7 @@
  */
 import type { OrgKind } from '../../domain/organisations';
 import type { ApiClient } from './client';
-import { errorFromResponse, networkError } from './errors';
+import type { DocumentLink } from './documents';
 
 export interface CampaignStep {
   step: number;
@@ -124,57 +124,10 @@ export function markTrainingDone(client: ApiClient): Promise<unknown> {
   return client.markProgress('training');
 }
 
-export interface DownloadedFile {
-  blob: Blob;
-  fileName: string;
-}
-
-/** «Ход внедрения — …xlsx» from Content-Disposition (RFC 5987 filename* first), or a fallback. */
-export function fileNameFrom(disposition: string | null, fallback: string): string {
-  if (!disposition) return fallback;
-  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(disposition);
-  if (star) {
-    try {
-      return decodeURIComponent(star[1].trim());
-    } catch {
-      /* fall through */
-    }
-  }
-  const plain = /filename\s*=\s*"?([^";]+)"?/.exec(disposition);
-  return plain ? plain[1].trim() : fallback;
-}
-
 /**
- * GET …/progress.xlsx with the bearer token (the server has no single-use link for this file; the
- * token stays in the request header, never in a URL). The pane saves the blob through a download
- * link of its own page.
+ * A single-use link to the report as .xlsx (5 minutes, one use). The pane opens it in the browser
+ * (Office's own window in desktop Excel), where the bearer token is not needed and never appears.
  */
-export async function downloadProgressWorkbook(
-  client: Pick<ApiClient, 'url'>,
-  token: string,
-  orgId: number,
-  fetchImpl: (url: string, init: RequestInit) => Promise<Response> = (u, i) => fetch(u, i),
-): Promise<DownloadedFile> {
-  let res: Response;
-  try {
-    res = await fetchImpl(client.url(`/organisations/${orgId}/progress.xlsx`), { headers: { Authorization: `Bearer ${token}` }, credentials: 'same-origin', cache: 'no-store' });
-  } catch {
-    throw networkError();
-  }
-  if (!res.ok) {
-    let body: unknown = undefined;
-    try {
-      body = await res.json();
-    } catch {
-      body = undefined;
-    }
-    throw errorFromResponse(res.status, body, { retryAfter: res.headers.get('Retry-After') });
-  }
-  let blob: Blob;
-  try {
-    blob = await res.blob();
-  } catch {
-    throw networkError();
-  }
-  return { blob, fileName: fileNameFrom(res.headers.get('Content-Disposition'), 'Ход внедрения.xlsx') };
+export function progressWorkbookLink(client: ApiClient, orgId: number): Promise<DocumentLink> {
+  return client.request<DocumentLink>(`/organisations/${orgId}/progress-link`, { method: 'POST', body: {}, idempotent: true, timeoutMs: 90_000 });
 }

@@ -2,7 +2,9 @@ import { ALL_ROLES, defineRoute, orgIdParams, type AnyRoute } from '../http/rout
 import * as campaigns from '../services/progress/campaigns.service';
 import '../services/progress/listener';
 import * as progress from '../services/progress/report.service';
-import { buildProgressWorkbook, progressFileName } from '../services/progress/xlsx';
+import { progressLink } from '../services/progress/links';
+import { PROGRESS_XLSX_CONTENT_TYPE as XLSX, buildProgressWorkbook, progressFileName } from '../services/progress/xlsx';
+import { issuedLink } from './documents.schema';
 import {
   campaignIdParams,
   campaignList,
@@ -13,7 +15,6 @@ import {
   updateCampaignBody,
 } from './progress.schema';
 
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** Progress figures are counts only: no personal data, open to every role in its own subtree. */
 const counts = { kind: 'org', roles: ALL_ROLES, personalData: false } as const;
 /** Campaign dates are set by the central registry and regional organisations. */
@@ -34,6 +35,12 @@ export const progressRoutes: AnyRoute[] = [
       const report = await progress.progressReport(ctx, actor, org);
       return { file: await buildProgressWorkbook(report), contentType: XLSX, fileName: progressFileName(report) };
     },
+  }),
+  defineRoute({
+    method: 'post', path: '/organisations/:orgId/progress-link', summary: 'Одноразовая ссылка на ход внедрения в файле Excel (для надстройки)', tag: 'progress',
+    access: counts, params: orgIdParams,
+    response: { status: 201, description: 'Ссылка действует 5 минут и открывается один раз', schema: issuedLink },
+    handler: ({ ctx, actor, org }) => progressLink(ctx, actor, org),
   }),
   defineRoute({
     method: 'get', path: '/organisations/:orgId/checklist', summary: 'Памятка председателя ППО: семь шагов, что сделано, что дальше, сроки и инструкции', tag: 'progress',

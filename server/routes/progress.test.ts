@@ -332,6 +332,27 @@ describe.each(dbVariants())('progress API (%s)', (variant) => {
     expect(ws.views[0]).toMatchObject({ state: 'frozen', xSplit: 1, ySplit: 5 });
   });
 
+  test('the .xlsx through a single-use link (what the pane opens): the same file once, then 410 Gone; the printing is audited', async () => {
+    const issued = await api().post(`/api/v1/organisations/${tree.R}/progress-link`).set(auth(admin)).send({});
+    expect(issued.status).toBe(201);
+    const path = new URL(issued.body.downloadUrl).pathname;
+    expect(path).toMatch(/^\/api\/v1\/downloads\/[A-Za-z0-9_-]{43}$/);
+    const binary = (r: NodeJS.ReadableStream, cb: (err: Error | null, body: Buffer) => void) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    };
+    const first = await api().get(path).buffer(true).parse(binary as never);
+    expect(first.status).toBe(200);
+    expect(decodeURIComponent(first.headers['content-disposition'])).toContain('Ход внедрения — Тестовая региональная организация');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(first.body as unknown as ArrayBuffer);
+    expect(String(wb.getWorksheet('Ход внедрения')!.getCell('A1').value)).toBe('Ход внедрения реестра: Тестовая региональная организация');
+    expect((await api().get(path)).status).toBe(410);
+    const printed = await t.ctx.db.models.AuditEntry.findOne({ where: { entity: 'printed_document', entityId: issued.body.documentId } });
+    expect(JSON.parse(String(printed!.details))).toMatchObject({ kind: 'progress-report', format: 'xlsx' });
+  });
+
   test('counters stay right through the member API: pushes, deregistration, a transfer between organisations', async () => {
     const compare = async () => {
       const stored = Object.fromEntries((await readAllStats(t.ctx)).map((s) => [s.orgId, s.counters]));

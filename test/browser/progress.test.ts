@@ -6,10 +6,9 @@
  * downloads the .xlsx; the school's chair reads the checklist, marks the training and follows a step
  * to its view. Screenshots: artifacts/screenshots/p-*.png.
  */
-import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { chromiumOrSkip, launchBrowser, screenshot, startServer, watchConsole, type Browser, type ConsoleWatch, type RunningServer } from './harness';
-import { fake, routeOfficeExtra, signIn } from './harness-extra';
+import { fake, openedUrls, routeOfficeExtra, signIn } from './harness-extra';
 
 const chromium = chromiumOrSkip();
 const describeBrowser = chromium ? describe : describe.skip;
@@ -84,14 +83,18 @@ describeBrowser('«Ход внедрения» in Chromium (fake Excel, real ser
     await page.locator('[data-test=progress-crumbs] button.crumb').click();
     await page.locator('[data-test=progress-org] .card-title', { hasText: 'Демонстрационная районная' }).waitFor();
 
-    // The same report as an .xlsx file.
-    const download = page.waitForEvent('download');
+    // The same report as an .xlsx file, through a single-use link opened in the browser.
     await page.click('[data-test=progress-download]');
-    const file = await download;
-    expect(file.suggestedFilename()).toMatch(/\.xlsx$/);
-    const saved = await file.path();
-    expect(fs.readFileSync(saved).subarray(0, 2).toString('latin1')).toBe('PK');
     await page.locator('[data-test=progress-xlsx]').waitFor();
+    expect(await page.textContent('[data-test=progress-xlsx]')).toMatch(/файл открыт в браузере/);
+    const urls = await openedUrls(page);
+    expect(urls).toHaveLength(1);
+    const link = `${server.base}${new URL(urls[0]).pathname}`;
+    const file = await fetch(link);
+    expect(file.status).toBe(200);
+    expect(decodeURIComponent(file.headers.get('content-disposition') ?? '')).toMatch(/Ход внедрения — Демонстрационная районная.*\.xlsx/);
+    expect(Buffer.from(await file.arrayBuffer()).subarray(0, 2).toString('latin1')).toBe('PK');
+    expect((await fetch(link)).status).toBe(410);
     await screenshot(page, 'p-04-xlsx');
   });
 

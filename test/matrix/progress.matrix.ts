@@ -38,6 +38,11 @@ export const progressMatrix: MatrixArea = {
       foreign: (f) => ({ path: `/organisations/${f.org.otherSchool}/progress.xlsx` }),
     },
     {
+      route: 'POST /organisations/:orgId/progress-link', roles: everyone,
+      own: (f) => ({ path: `/organisations/${f.org.school}/progress-link` }),
+      foreign: (f) => ({ path: `/organisations/${f.org.otherSchool}/progress-link` }),
+    },
+    {
       route: 'GET /organisations/:orgId/checklist', roles: everyone,
       own: (f) => ({ path: `/organisations/${f.org.school}/checklist` }),
       foreign: (f) => ({ path: `/organisations/${f.org.otherSchool}/checklist` }),

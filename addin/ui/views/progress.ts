@@ -7,15 +7,13 @@
  * button to the view that does it; «Отметить обучение пройденным» for step 2.
  */
 import { isPrimary } from '../../../domain/organisations';
-import { sessionTokenStore } from '../../api/token-store';
-import { ApiError } from '../../api/errors';
-import { downloadProgressWorkbook, getChecklist, getProgress, markTrainingDone, type AddinView, type Checklist, type ChecklistItem, type OrgProgress, type ProgressReport, type StepProgress } from '../../api/progress';
+import { getChecklist, getProgress, markTrainingDone, progressWorkbookLink, type AddinView, type Checklist, type ChecklistItem, type OrgProgress, type ProgressReport, type StepProgress } from '../../api/progress';
 import { PROGRESS_SHEET_NAME, writeProgressSheet } from '../../excel/progress-sheet';
 import { Activity } from '../activity';
 import { button, notice, section } from '../components';
 import type { Dom } from '../dom';
 import { formatCount } from '../format';
-import { ensureStyles, pill } from '../ui-kit';
+import { ensureStyles, openAndTell, pill } from '../ui-kit';
 import type { Shell, ViewRender } from '../view';
 import { obligationCard } from './consents';
 
@@ -171,17 +169,9 @@ function reportPart(app: Shell, rootOrgId: number): HTMLElement {
   const onDownload = () =>
     void activity.run('Файл .xlsx', async (r) => {
       const current = trail[trail.length - 1]?.id ?? rootOrgId;
-      const token = sessionTokenStore(app.storage).get();
-      if (!token) {
-        throw new ApiError({ kind: 'forbidden', detail: `Скачать файл из этого окна нельзя (браузер не хранит сеанс). Данные — на листе «${PROGRESS_SHEET_NAME}»: нажмите «Показать на листе» и сохраните книгу.` });
-      }
       r.indeterminate('Готовим файл…');
-      const file = await downloadProgressWorkbook(app.api, token, current);
-      const url = URL.createObjectURL(file.blob);
-      const a = d.h('a', { href: url, attrs: { download: file.fileName, 'data-test': 'progress-xlsx-link' }, text: file.fileName });
-      a.click();
-      d.set(out, notice(d, 'success', 'Файл сохранён', d.h('p', { class: 'notice-text' }, 'Файл «', a, '» — в папке загрузок. Если он не сохранился, нажмите на его название.'), [], 'progress-xlsx'));
-      setTimeout(() => URL.revokeObjectURL(url), 5 * 60_000);
+      const link = await progressWorkbookLink(app.api, current);
+      d.set(out, openAndTell(d, link, 'Ход внедрения', 'Скачать файлом .xlsx', 'progress-xlsx'));
     });
 
   open(rootOrgId, 0);

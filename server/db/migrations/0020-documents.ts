@@ -32,7 +32,7 @@ export async function up({ queryInterface: qi }: MigrationContext): Promise<void
    */
   await qi.createTable('printed_documents', {
     id: { type: DataTypes.STRING(36), primaryKey: true },
-    /** 'consents' | 'obligation' | 'login-letter' */
+    /** What the file is (server/services/documents/downloads.ts PrintedKind): 'consents', 'obligation', 'login-letter', card files, the roll-out report. */
     kind: { type: DataTypes.STRING(32), allowNull: false },
     /** JSON object: template kind → version used, e.g. {"consent-union":2,"consent-operator":1}. */
     template_version: { type: DataTypes.TEXT, allowNull: false },

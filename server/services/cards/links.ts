@@ -6,30 +6,19 @@
  */
 import type { OrganisationRow } from '../../db/models';
 import type { Actor, Ctx } from '../context';
-import { storePrinted, type IssuedLink, type NewPrintedDocument, type PrintedKind } from '../documents/downloads';
+import { storePrinted, type IssuedLink } from '../documents/downloads';
 import { XLSX_CONTENT_TYPE, auditBatchExport, buildBatchFile, type BatchFile } from './batches.service';
 import { buildBudgetWorkbook, budgetFileName, cardBudget } from './budget.service';
-
-/**
- * Kinds and formats of card files in printed_documents. downloads.ts types `kind` and `format` for the
- * documents it prints itself; the columns are free text (VARCHAR 32 and 8) and nothing there branches
- * on them, so card files are stored under their own names through this one conversion.
- */
-type CardPrintedKind = 'card-application' | 'card-register' | 'card-budget';
-type CardFileFormat = 'docx' | 'xlsx' | 'csv';
-
-function printed(kind: CardPrintedKind, format: CardFileFormat): Pick<NewPrintedDocument, 'kind' | 'format'> {
-  return { kind: kind as string as PrintedKind, format: format as string as NewPrintedDocument['format'] };
-}
 
 /** POST /card-batches/:batchId/links: a single-use link to the application or the register (audited twice: export and print). */
 export async function batchFileLink(ctx: Ctx, actor: Actor, batchId: number, which: BatchFile): Promise<IssuedLink> {
   const built = await buildBatchFile(ctx, actor, batchId, which);
-  const format = which.split('.')[1] as CardFileFormat;
+  const format = which.split('.')[1] as 'docx' | 'xlsx' | 'csv';
   const link = await storePrinted(
     ctx,
     {
-      ...printed(which === 'application.docx' ? 'card-application' : 'card-register', format),
+      kind: which === 'application.docx' ? 'card-application' : 'card-register',
+      format,
       templateVersions: built.templateVersions,
       orgId: built.batch.orgId,
       memberIds: built.memberIds,
@@ -48,7 +37,8 @@ export async function batchFileLink(ctx: Ctx, actor: Actor, batchId: number, whi
 export async function budgetLink(ctx: Ctx, actor: Actor, org: OrganisationRow, year: number): Promise<IssuedLink> {
   const budget = await cardBudget(ctx, org, year);
   return storePrinted(ctx, {
-    ...printed('card-budget', 'xlsx'),
+    kind: 'card-budget',
+    format: 'xlsx',
     templateVersions: {},
     orgId: org.id,
     userId: actor.userId,

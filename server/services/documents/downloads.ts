@@ -23,7 +23,8 @@ import { documentModels } from './models';
 
 export const DOWNLOAD_TTL_MINUTES = 5;
 
-export type PrintedKind = 'consents' | 'obligation' | 'login-letter';
+/** What a stored file is: documents printed from templates, card files, the roll-out report. */
+export type PrintedKind = 'consents' | 'obligation' | 'login-letter' | 'card-application' | 'card-register' | 'card-budget' | 'progress-report';
 
 export interface NewPrintedDocument {
   kind: PrintedKind;
@@ -33,7 +34,7 @@ export interface NewPrintedDocument {
   memberIds?: readonly string[];
   subjectUserId?: number | null;
   userId: number;
-  format: 'docx' | 'zip';
+  format: 'docx' | 'zip' | 'xlsx' | 'csv';
   fileName: string;
   contentType: string;
   file: Buffer;

@@ -10,6 +10,7 @@ import type { ProgressReport, OrgProgress } from './report.service';
 import { STEPS } from './vector';
 
 export const PROGRESS_SHEET_NAME = 'Ход внедрения';
+export const PROGRESS_XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const GREEN = { fill: { type: 'pattern' as const, pattern: 'solid' as const, bgColor: { argb: 'FFC6EFCE' } }, font: { color: { argb: 'FF006100' } } };
 const RED = { fill: { type: 'pattern' as const, pattern: 'solid' as const, bgColor: { argb: 'FFFFC7CE' } }, font: { color: { argb: 'FF9C0006' } } };
