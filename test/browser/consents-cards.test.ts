@@ -7,7 +7,9 @@
  * Screenshots: artifacts/screenshots/c-*.png. Any unexpected console error fails the test.
  */
 import type { Page } from 'playwright-core';
+import request from 'supertest';
 import { MEMBER_COLUMNS } from '../../domain/members/columns';
+import { auth } from '../support/app';
 import { prepareConsentDetails } from '../../server/services/documents/test-fixtures';
 import { chromiumOrSkip, launchBrowser, screenshot, startServer, watchConsole, type Browser, type ConsoleWatch, type RunningServer } from './harness';
 import { colOf, fake, openedUrls, pasteRows, routeOfficeExtra, sheetRow, signIn } from './harness-extra';
@@ -249,5 +251,65 @@ describeBrowser('«Согласия» and «ЭПБ» in Chromium (fake Excel, re
     await page.locator('[data-test=budget-result], [data-test=budget-activity] [data-test=failure]').first().waitFor();
     expect(await page.textContent('[data-test=budget-results]')).toMatch(/Бюджет ЭПБ на 2026 год/);
     expect(await fake<unknown[]>(page, `e.charts('Бюджет ЭПБ')`)).toHaveLength(1);
+  });
+
+  it('orders cancelled before a batch (school), the delivery list checked and then applied (territory)', async () => {
+    const { orgIds } = server.test.demo;
+    // Two members of the school who can get a card now, ordered through the API.
+    const eligible = await db<{ id: string }>(
+      `SELECT id FROM members WHERE primary_org_id = ${orgIds.school} AND deregistered_at IS NULL AND consent_union = 'given' AND consent_operator = 'given' ` +
+        `AND phone IS NOT NULL AND birth_date IS NOT NULL AND (card_status IS NULL OR card_status = 'not_ordered') ORDER BY id LIMIT 2`,
+    );
+    expect(eligible).toHaveLength(2);
+    const ordered = await request(server.test.app)
+      .post(`/api/v1/organisations/${orgIds.school}/card-orders`)
+      .set(auth(await server.test.token('school')))
+      .send({ memberIds: eligible.map((m) => m.id) });
+    expect(ordered.status).toBe(200);
+    const order = ordered.body.orders[0] as { id: number; number: string };
+
+    await signIn(page, server.base, 'school');
+    await page.locator('[data-view=members]').waitFor();
+    await page.click('[data-test=tab-cards]');
+    await page.click('[data-test=load-order-list]');
+    await page.locator(`[data-test=order-list] [data-test=order-${order.id}]`).waitFor();
+    await screenshot(page, 'c-09-my-orders');
+    await page.locator(`[data-test=order-${order.id}] [data-test=cancel-order]`).click();
+    await page.locator('[data-test=order-cancelled]').waitFor();
+    expect(await page.textContent('[data-test=order-cancelled]')).toContain(`Заявка ${order.number} отменена`);
+    expect(await page.locator(`[data-test=order-${order.id}]`).count()).toBe(0);
+    expect((await db<{ status: string }>(`SELECT status FROM card_orders WHERE id = ${order.id}`))[0].status).toBe('cancelled');
+    const back = await db<{ card_status: string | null }>(`SELECT card_status FROM members WHERE id IN (${eligible.map((m) => `'${m.id}'`).join(',')})`);
+    expect(back.map((m) => m.card_status ?? 'not_ordered')).toEqual(['not_ordered', 'not_ordered']);
+
+    // Ordered again and collected into a batch; the territory applies the operator's list: the cards are produced.
+    const again = await request(server.test.app)
+      .post(`/api/v1/organisations/${orgIds.school}/card-orders`)
+      .set(auth(await server.test.token('school')))
+      .send({ memberIds: eligible.map((m) => m.id) });
+    expect(again.status).toBe(200);
+    const collected = await request(server.test.app).post(`/api/v1/organisations/${orgIds.territorial}/card-batches`).set(auth(await server.test.token('territory'))).send({});
+    expect(collected.status).toBe(201);
+    const batched = eligible;
+    const csv = ['ID члена Профсоюза;Статус ЭПБ;Дата статуса', ...batched.map((m) => `${m.id};Изготовлен;26.11.2026`), '00000000-0000-7000-8000-000000000000;Изготовлен;26.11.2026'].join('\r\n');
+    await page.click('[data-test=sign-out]');
+    await page.locator('[data-test=sign-in-form]').waitFor();
+    await signIn(page, server.base, 'territory');
+    await page.locator('[data-view=organisations]').waitFor();
+    await page.click('[data-test=tab-cards]');
+    await page.click('[data-test=delivery-check]');
+    await page.locator('[data-test=delivery-no-file]').waitFor();
+    await page.setInputFiles('[data-test=delivery-file]', { name: 'доставка.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    await page.click('[data-test=delivery-check]');
+    await page.locator('[data-test=delivery-checked]').waitFor();
+    expect(await page.textContent('[data-test=delivery-checked]')).toContain(`изменится ${batched.length}, без изменений 0, с ошибками 1`);
+    expect(await page.locator('[data-test=delivery-errors] [data-test=person]').allTextContents()).toEqual([expect.stringMatching(new RegExp(`^Строка ${batched.length + 2}`))]);
+    expect((await db<{ n: number }>(`SELECT COUNT(*) AS n FROM members WHERE card_status = 'produced'`))[0].n).toBe(0);
+    await page.click('[data-test=delivery-apply]');
+    await page.locator('[data-test=delivery-applied]').waitFor();
+    expect(await page.textContent('[data-test=delivery-applied]')).toContain(`записано ${batched.length}, без изменений 0, с ошибками 1`);
+    await screenshot(page, 'c-10-delivery-list');
+    const produced = await db<{ id: string }>(`SELECT id FROM members WHERE card_status = 'produced' ORDER BY id`);
+    expect(produced.map((m) => m.id)).toEqual(batched.map((m) => m.id));
   });
 });

@@ -3,7 +3,8 @@
  * who can get a card and why not, ordering (the order number is shown), then the reminder list
  * «получены, но не выданы» with «Отметить выданными» and the step-7 instructions from the server.
  * Territorial and regional chairs collect the submitted orders into a batch for the operator and
- * open its application and register; everyone can put the year's card budget on the «Бюджет ЭПБ»
+ * open its application and register, cancel orders not yet in a batch and apply the delivery list
+ * (addin/ui/views/card-orders.ts); everyone can put the year's card budget on the «Бюджет ЭПБ»
  * sheet. Card statuses and versions of the affected rows are written back to the sheet.
  */
 import { plural } from '../../../domain/cell';
@@ -34,6 +35,7 @@ import { formatCount } from '../format';
 import { memberLabel, NOTHING_SELECTED, readSelection, writeBack, type Selection } from '../member-actions';
 import { ensureStyles, openAndTell, peopleList } from '../ui-kit';
 import type { Shell, ViewRender } from '../view';
+import { deliverySection, ordersSection } from './card-orders';
 import { membersWord } from './consents';
 
 /** «1 234,50 ₽» */
@@ -171,6 +173,8 @@ export const render: ViewRender = (root, app) => {
         orderOut,
       ),
     );
+
+    if (pd) parts.push(ordersSection(app, primary.id, { own: true }));
 
     // ---- step 7: received, not issued
     const issueActivityEl = d.h('div', { attrs: { 'data-test': 'issue-activity' } });
@@ -342,6 +346,7 @@ export const render: ViewRender = (root, app) => {
         batchList,
       ),
     );
+    if (pd) parts.push(ordersSection(app, ownId, { own: false }), deliverySection(app, ownId));
   }
 
   // ================================================================ budget
