@@ -67,6 +67,9 @@ export function ordersSection(app: Shell, orgId: number, opts: { own: boolean })
       r.indeterminate('Отменяем заявку…');
       const a = await cancelCardOrder(app.api, o.id);
       const refused = a.members.filter((m) => m.outcome === 'refused');
+      // The list and the message change together (the cancelled order is gone when the message says so).
+      const left = (await listCardOrders(app.api, orgId, { status: 'submitted' })).filter((x) => x.id !== o.id);
+      show(left);
       d.set(
         out,
         notice(
@@ -79,7 +82,6 @@ export function ordersSection(app: Shell, orgId: number, opts: { own: boolean })
         ),
         refused.length ? peopleList(d, refused.map((m) => ({ who: `ID ${m.memberId.slice(0, 8)}…`, why: m.message ?? 'статус уже изменился' })), 'order-cancel-refused') : null,
       );
-      show((await listCardOrders(app.api, orgId, { status: 'submitted' })).filter((x) => x.id !== o.id));
     });
 
   return section(
