@@ -118,6 +118,15 @@ describeBrowser('task pane in Chromium (fake Excel, real server)', () => {
     expect(watch.errors).toEqual([]);
   });
 
+  /** The school chair signed in, the member sheet created, the first three messy rows pasted. */
+  const schoolSheetWithThreeRows = async () => {
+    await signIn('school');
+    await page.locator('[data-view=members]').waitFor();
+    await page.click('[data-test=create-sheet]');
+    await page.locator('[data-test=create-result]').waitFor();
+    await page.evaluate(({ rows, text }) => (window as unknown as { __fakeHost: { pasteMemberRows(r: unknown, t: unknown): Promise<void> } }).__fakeHost.pasteMemberRows(rows, text), { rows: MESSY.slice(0, 3), text: TEXT_CELLS.slice(0, 1) });
+  };
+
   it('a chair signs in, checks a messy list, pushes it, and the sheet and the database agree', async () => {
     const school = DEMO_LOGINS.find((l) => l.login === 'school')!;
     await page.goto(`${server.base}/taskpane.html`);
@@ -378,11 +387,7 @@ describeBrowser('task pane in Chromium (fake Excel, real server)', () => {
   });
 
   it('an obligation withdrawn while the chair works: the action is refused with the reason, the banner appears, the tabs still work', async () => {
-    await signIn('school');
-    await page.locator('[data-view=members]').waitFor();
-    await page.click('[data-test=create-sheet]');
-    await page.locator('[data-test=create-result]').waitFor();
-    await page.evaluate(({ rows, text }) => (window as unknown as { __fakeHost: { pasteMemberRows(r: unknown, t: unknown): Promise<void> } }).__fakeHost.pasteMemberRows(rows, text), { rows: MESSY.slice(0, 3), text: TEXT_CELLS.slice(0, 1) });
+    await schoolSheetWithThreeRows();
     const db = server.test.ctx.db;
     const school = (await db.models.User.findOne({ where: { login: 'school' } }))!;
     const recordedAt = school.get('obligationRecordedAt');
@@ -416,11 +421,7 @@ describeBrowser('task pane in Chromium (fake Excel, real server)', () => {
   });
 
   it('an expired session brings the sign-in back over the pane; «Повторить» then finishes the action', async () => {
-    await signIn('school');
-    await page.locator('[data-view=members]').waitFor();
-    await page.click('[data-test=create-sheet]');
-    await page.locator('[data-test=create-result]').waitFor();
-    await page.evaluate(({ rows, text }) => (window as unknown as { __fakeHost: { pasteMemberRows(r: unknown, t: unknown): Promise<void> } }).__fakeHost.pasteMemberRows(rows, text), { rows: MESSY.slice(0, 3), text: TEXT_CELLS.slice(0, 1) });
+    await schoolSheetWithThreeRows();
     server.test.clock.advanceMinutes(8 * 60 + 1); // past the token's lifetime
     watch.expectHttpError(401, /\/members\/sync$/);
     await page.click('[data-test=dry-run]');
