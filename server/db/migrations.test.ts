@@ -42,16 +42,19 @@ describe.each(dbVariants())('migrations (%s)', (variant) => {
   });
 });
 
-test('every SQLite connection, including a transaction\'s own, gets the busy timeout and synchronous = NORMAL', async () => {
+test('every SQLite connection, including a transaction\'s own, gets the busy timeout, synchronous = NORMAL, the page cache and the checkpoint interval', async () => {
   const t = await openTestDb('sqlite');
   try {
     const read = async (transaction?: import('sequelize').Transaction) => {
-      const [busy] = await t.db.sequelize.query<{ timeout: number }>('PRAGMA busy_timeout', { type: QueryTypes.SELECT, transaction });
-      const [sync] = await t.db.sequelize.query<{ synchronous: number }>('PRAGMA synchronous', { type: QueryTypes.SELECT, transaction });
-      return [Number(Object.values(busy)[0]), Number(Object.values(sync)[0])];
+      const out: number[] = [];
+      for (const pragma of ['busy_timeout', 'synchronous', 'cache_size', 'wal_autocheckpoint']) {
+        const [row] = await t.db.sequelize.query<Record<string, number>>(`PRAGMA ${pragma}`, { type: QueryTypes.SELECT, transaction });
+        out.push(Number(Object.values(row)[0]));
+      }
+      return out;
     };
-    expect(await read()).toEqual([10000, 1]);
-    expect(await t.db.sequelize.transaction((transaction) => read(transaction))).toEqual([10000, 1]);
+    expect(await read()).toEqual([10000, 1, -32000, 10000]);
+    expect(await t.db.sequelize.transaction((transaction) => read(transaction))).toEqual([10000, 1, -32000, 10000]);
   } finally {
     await t.cleanup();
   }
