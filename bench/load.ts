@@ -178,11 +178,13 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     await Promise.all(
       chairs.map(async (c) => {
         for (let round = 0; Date.now() < deadline && round < MAX_ROUNDS; round++) {
-          // The whole sheet, in chunks; after the first round ~5 % of the rows have a new position.
-          if (round > 0) {
-            for (let j = 0; j < c.rows.length; j++) if ((j + round * 7) % 20 === 0) c.rows[j].values.position = `Учитель (круг ${round})`;
-          }
+          // The whole sheet, in chunks; after the first round ~5 % of the rows have a new position. A row
+          // is changed just before its chunk is sent: a chunk the deadline leaves unsent keeps the values
+          // the register has (otherwise the check below would count those rows as lost).
           for (let k = 0; k * chunkSize < c.rows.length && Date.now() < deadline; k++) {
+            if (round > 0) {
+              for (let j = k * chunkSize; j < Math.min(c.rows.length, (k + 1) * chunkSize); j++) if ((j + round * 7) % 20 === 0) c.rows[j].values.position = `Учитель (круг ${round})`;
+            }
             const part = c.rows.slice(k * chunkSize, (k + 1) * chunkSize);
             const body = { idempotencyKey: `load-${c.index}-${round}-${k}`, rows: part };
             const r = await tryApi(url(c.home), 'POST', `/organisations/${c.orgId}/members/sync`, c.token, body, 60_000);

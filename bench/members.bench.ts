@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/members.bench.ts            (everything; PostgreSQL too when reachable)
  *   npx tsx bench/members.bench.ts --quick    (10,000 rows on SQLite only)
+ *   npx tsx bench/members.bench.ts --with sqlite-100k   (10,000 rows and the named scenarios only)
  *   BENCH_SERVER_CPU_PROF=/tmp/prof npx tsx bench/members.bench.ts --quick
  *        (and a V8 CPU profile of the server for each timed push, from mark to stats: open it in Chrome DevTools)
  *
@@ -379,7 +380,7 @@ const PHASE_NOTES: Record<string, string> = {
 };
 
 /** Runs the benchmark; prints the figures and returns the printed lines. */
-export async function runMembersBench(opts: { quick?: boolean } = {}): Promise<string[]> {
+export async function runMembersBench(opts: { quick?: boolean; with?: Scenario[] } = {}): Promise<string[]> {
   const lines: string[] = [];
   const say = (s: string) => {
     lines.push(s);
@@ -390,7 +391,7 @@ export async function runMembersBench(opts: { quick?: boolean } = {}): Promise<s
   say(`members.bench: the full sync path over HTTP (chunks of ${CHUNK} rows); the server in its own process; node ${process.version}, ${os.cpus().length} CPU`);
   say(`  load average at start ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} — other processes on this machine share its CPUs: wall-clock figures include their interference, CPU times much less so`);
 
-  const scenarios: Scenario[] = ['sqlite-10k'];
+  const scenarios: Scenario[] = ['sqlite-10k', ...(opts.with ?? [])];
   if (!opts.quick) {
     scenarios.push('sqlite-10k-p2', 'sqlite-100k');
     if (await pgReachable()) scenarios.push('pg-10k', 'pg-100k');
@@ -457,7 +458,9 @@ if (require.main === module) {
       process.exit(1);
     });
   } else {
-    runMembersBench({ quick: process.argv.includes('--quick') }).catch((err) => {
+    const w = process.argv.indexOf('--with');
+    const extra = w >= 0 ? (process.argv[w + 1].split(',') as Scenario[]) : [];
+    runMembersBench({ quick: process.argv.includes('--quick') || extra.length > 0, with: extra }).catch((err) => {
       console.error(err);
       process.exit(1);
     });
