@@ -374,8 +374,8 @@ const PHASE_NOTES: Record<string, string> = {
   'write.audit': 'building the audit rows',
   'write.wait': 'waiting for the database to run the write statements',
   'write.listeners': 'progress counters (another module, hooked into member-writes)',
-  commit: 'COMMIT (SQLite: fsync and WAL checkpoint)',
-  begin: 'opening the transaction (Sequelize opens a new SQLite connection per transaction)',
+  commit: 'COMMIT (SQLite: the WAL written; a checkpoint about every 40 MB of WAL)',
+  begin: 'BEGIN (on SQLite on the kept transaction connection, see server/db/connection.ts)',
   idempotency: 'request hash, stored-answer lookup and store',
 };
 

@@ -57,7 +57,7 @@ test('a rolled-back transaction leaves its connection clean: the next one on it 
   expect(await t.db.sequelize.query('SELECT n FROM reuse_probe', { type: QueryTypes.SELECT })).toEqual([{ n: 2 }]);
 });
 
-test('transactions at the same time get connections of their own; at most two stay open afterwards', async () => {
+test('transactions at the same time get connections of their own; one stays open afterwards', async () => {
   const seen = new Set<Handle>();
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
@@ -77,7 +77,8 @@ test('transactions at the same time get connections of their own; at most two st
   expect(Object.keys(manager.connections)).toEqual(['default']);
   const reused = new Set<Handle>();
   for (let i = 0; i < 3; i++) await t.db.sequelize.transaction(async (tx) => void reused.add(connectionOf(tx)));
-  expect([...reused].every((c) => seen.has(c))).toBe(true);
+  expect(reused.size).toBe(1);
+  expect(seen.has([...reused][0])).toBe(true);
 });
 
 test('closing the database closes the kept connections too', async () => {

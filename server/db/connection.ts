@@ -60,19 +60,19 @@ export async function connect(opts: DbOptions): Promise<Sequelize> {
 
 /**
  * Settings that SQLite keeps per connection (not per file).
- *  - cache_size: 32 MB of pages (the default is 2 MB): the member table's six indexes of a large
- *    organisation no longer fit in 2 MB, and a cold index page is a read from the file for every
- *    insert that touches it.
+ *  - cache_size: 8 MB of pages (the default is 2 MB): more of the member table's six indexes stay in
+ *    memory between the statements of a push. 32 MB was no faster in bench/members.bench.ts and cost
+ *    ~25 MB more peak RSS for 100,000 rows (each kept connection holds its own cache).
  *  - wal_autocheckpoint: 10,000 pages (~40 MB of WAL) instead of 1,000. With the default nearly every
  *    2,000-row push ran a checkpoint inside its COMMIT (copying pages back and syncing the file); now
  *    one in several does, and an index page changed by several pushes is copied back once. Measured
  *    in bench/members.bench.ts: COMMIT time for 10,000 rows 165–287 ms → 58–64 ms.
  */
 const SQLITE_CONNECTION_PRAGMAS =
-  'PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -32000; PRAGMA wal_autocheckpoint = 10000;';
+  'PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -8000; PRAGMA wal_autocheckpoint = 10000;';
 
 /** Transaction connections kept open for the next transaction (each holds its warm page cache). */
-const IDLE_TRANSACTION_CONNECTIONS = 2;
+const IDLE_TRANSACTION_CONNECTIONS = 1;
 
 interface SqliteHandle {
   uuid?: string;
@@ -92,8 +92,8 @@ interface SqliteConnectionManager {
  * commit. Two changes here:
  *  - every connection it hands out gets the same settings before its first statement (without this, a
  *    transaction would run with the defaults: no busy timeout, synchronous = FULL);
- *  - a transaction's connection, once committed or rolled back, is kept (up to two) and handed to the
- *    next transaction instead of opening a new one: opening costs ~4 ms, and a new connection starts
+ *  - a transaction's connection, once committed or rolled back, is kept (one; member writes run one at
+ *    a time on SQLite anyway) and handed to the next transaction instead of opening a new one: opening costs ~4 ms, and a new connection starts
  *    with an empty page cache, so every index page a push touches had to be read and parsed again
  *    (measured in bench/members.bench.ts). Sequelize releases a connection only after COMMIT or a
  *    successful ROLLBACK (a failed rollback destroys it instead), so a kept connection is never in

@@ -53,8 +53,8 @@ test('every SQLite connection, including a transaction\'s own, gets the busy tim
       }
       return out;
     };
-    expect(await read()).toEqual([10000, 1, -32000, 10000]);
-    expect(await t.db.sequelize.transaction((transaction) => read(transaction))).toEqual([10000, 1, -32000, 10000]);
+    expect(await read()).toEqual([10000, 1, -8000, 10000]);
+    expect(await t.db.sequelize.transaction((transaction) => read(transaction))).toEqual([10000, 1, -8000, 10000]);
   } finally {
     await t.cleanup();
   }
