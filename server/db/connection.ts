@@ -93,9 +93,9 @@ interface SqliteConnectionManager {
  *  - every connection it hands out gets the same settings before its first statement (without this, a
  *    transaction would run with the defaults: no busy timeout, synchronous = FULL);
  *  - a transaction's connection, once committed or rolled back, is kept (one; member writes run one at
- *    a time on SQLite anyway) and handed to the next transaction instead of opening a new one: opening costs ~4 ms, and a new connection starts
- *    with an empty page cache, so every index page a push touches had to be read and parsed again
- *    (measured in bench/members.bench.ts). Sequelize releases a connection only after COMMIT or a
+ *    a time on SQLite anyway) and handed to the next transaction instead of opening a new one: opening
+ *    costs ~4 ms, and a new connection starts with an empty page cache, so every index page a push
+ *    touches had to be read and parsed again (measured in bench/members.bench.ts). Sequelize releases a connection only after COMMIT or a
  *    successful ROLLBACK (a failed rollback destroys it instead), so a kept connection is never in
  *    the middle of a transaction.
  */
