@@ -8,7 +8,8 @@
  * list in chunks (new key per chunk; ~5 % of the rows changed each round, the rest answered
  * «unchanged»), then pulls it back page by page with the cursor. Counted: requests, errors (any answer
  * but 200 — must be 0), p50/p99 latency per kind, throughput (requests/s, rows/s), the server's RSS
- * every second (first/last/max). Afterwards, in the database itself: every chair's organisation holds
+ * sampled every second (start, half-time, end, max; "stable" when the second half grows it by at most
+ * 15 %). Afterwards, in the database itself: every chair's organisation holds
  * exactly its list, nothing twice, and every member has the version and position its chair last sent
  * (nothing lost).
  *
@@ -71,7 +72,8 @@ export interface LoadResult {
   reqPerSec: number;
   rowsPerSec: number;
   latency: Record<'all' | 'push' | 'retry' | 'pull', LatencyFigures>;
-  rss: { first: number; last: number; max: number }[];
+  /** Per server process: RSS at the start, at half-time, at the end, and the highest seen (MB, sampled every second). */
+  rss: { first: number; half: number; last: number; max: number }[];
   /** Chunks retried on the other process, and how many got a different answer (must be 0). */
   retriesOnOtherProcess: number;
   retryMismatches: number;
@@ -164,16 +166,18 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       errors++;
       if (errorSamples.length < 5) errorSamples.push(`${what}: ${r.status} ${JSON.stringify(r.json).slice(0, 160)}`);
     };
-    const rss = servers.map((s) => ({ pid: s.child.pid, first: rssMb(s.child.pid), last: rssMb(s.child.pid), max: rssMb(s.child.pid) }));
+    const rss = servers.map((s) => ({ pid: s.child.pid, first: rssMb(s.child.pid), half: 0, last: rssMb(s.child.pid), max: rssMb(s.child.pid) }));
+    const started = Date.now();
+    const deadline = started + o.seconds * 1000;
     const sampler = setInterval(() => {
+      const pastHalf = Date.now() >= started + (o.seconds * 1000) / 2;
       for (const r of rss) {
         const v = rssMb(r.pid);
         if (v) r.last = v;
+        if (v && pastHalf && !r.half) r.half = v;
         r.max = Math.max(r.max, v);
       }
     }, 1000);
-    const started = Date.now();
-    const deadline = started + o.seconds * 1000;
     const MAX_ROUNDS = 100_000;
     await Promise.all(
       chairs.map(async (c) => {
@@ -306,7 +310,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       reqPerSec: Math.round(all.length / elapsed),
       rowsPerSec: Math.round(rowsPushed / elapsed),
       latency: { all: figures(all), push: figures(lat.push), retry: figures(lat.retry), pull: figures(lat.pull) },
-      rss: rss.map(({ first, last, max }) => ({ first, last, max })),
+      rss: rss.map(({ first, half, last, max }) => ({ first, half: half || last, last, max })),
       retriesOnOtherProcess: retries,
       retryMismatches: mismatches,
       duplicates,
@@ -328,11 +332,21 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   }
 }
 
+/**
+ * "Memory stable": after the first half (caches and pools warmed up) the RSS of each server process
+ * may grow by at most this share to the end of the run; a leak under steady load grows steadily.
+ */
+export const STABLE_GROWTH = 0.15;
+
+export function memoryStable(r: Pick<LoadResult, 'rss'>): boolean {
+  return r.rss.every((m) => m.last <= m.half * (1 + STABLE_GROWTH));
+}
+
 const MODE_LABEL: Record<LoadMode, string> = { sqlite: '1 process, SQLite', postgres: '1 process, PostgreSQL', scaleout: '2 processes, 1 PostgreSQL' };
 
 export function formatLoad(results: LoadResult[]): string {
   const rows: (string | number)[][] = [
-    ['mode', 'chairs×s', 'requests', 'errors', 'req/s', 'rows/s', 'push p50/p99 ms', 'pull p50/p99 ms', 'all p50/p99 ms', 'RSS MB first/last/max', 'dup', 'lost'],
+    ['mode', 'chairs×s', 'requests', 'errors', 'req/s', 'rows/s', 'push p50/p99 ms', 'pull p50/p99 ms', 'all p50/p99 ms', 'RSS MB start/half/end/max', 'dup', 'lost'],
   ];
   for (const r of results) {
     rows.push([
@@ -345,13 +359,14 @@ export function formatLoad(results: LoadResult[]): string {
       `${r.latency.push.p50}/${r.latency.push.p99}`,
       `${r.latency.pull.p50}/${r.latency.pull.p99}`,
       `${r.latency.all.p50}/${r.latency.all.p99}`,
-      r.rss.map((m) => `${m.first}/${m.last}/${m.max}`).join('; '),
+      r.rss.map((m) => `${m.first}/${m.half}/${m.last}/${m.max}`).join('; '),
       r.duplicates,
       r.lost,
     ]);
   }
   const lines = [table(rows)];
   for (const r of results) {
+    lines.push(`${MODE_LABEL[r.mode]}: memory ${memoryStable(r) ? 'stable' : 'GROWING'} in the second half (${r.rss.map((m) => `${m.half} → ${m.last} MB`).join('; ')}; allowed: +${STABLE_GROWTH * 100} %)`);
     lines.push(`${MODE_LABEL[r.mode]}: ${r.membersPerChair} members per chair, ${r.rounds} rounds, ${r.rowsPushed} rows pushed, ${r.rowsPulled} rows pulled, set-up ${r.setupSeconds.toFixed(1)} s; organisations with a wrong count ${r.wrongCounts}${r.errorSamples.length ? `; errors: ${r.errorSamples.join(' | ')}` : ''}`);
     if (r.mode === 'scaleout') {
       lines.push(
@@ -391,7 +406,7 @@ if (require.main === module) {
     }
     console.log(`\n=== load: ${chairs} chairs × ${seconds} s, ${members} members each, 127.0.0.1 ===`);
     console.log(formatLoad(results));
-    if (results.some((r) => r.errors || r.duplicates || r.lost || r.retryMismatches)) process.exitCode = 1;
+    if (results.some((r) => r.errors || r.duplicates || r.lost || r.retryMismatches || !memoryStable(r))) process.exitCode = 1;
   })().catch((err) => {
     console.error(err);
     process.exit(1);
