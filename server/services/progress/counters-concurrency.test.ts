@@ -70,7 +70,10 @@ pgOnly('progress counters: row lock order (postgres)', () => {
       .then((r) => r);
     // Wait until the push is blocked on the centre's row.
     for (let i = 0; i < 100; i++) {
-      const [rows] = await seq.query(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'`);
+      // Waits in this test's own database only (other test files may run on other databases of the same server).
+      const [rows] = await seq.query(
+        `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE NOT l.granted AND l.locktype = 'transactionid' AND a.datname = current_database()`,
+      );
       if ((rows as { n: number }[])[0].n > 0) break;
       await new Promise((r) => setTimeout(r, 20));
     }
