@@ -26,6 +26,7 @@ import { memberNameKey } from '../server/services/members/member-record';
 import { recomputeCounters } from '../server/services/progress/counters';
 import type { Ctx } from '../server/services/context';
 import type { OrgKind } from '../domain/organisations';
+import { seededRandom } from '../domain/seeded-random';
 
 // ------------------------------------------------------------------ names
 
@@ -111,17 +112,6 @@ const REGIONS = [
 ];
 
 // ------------------------------------------------------------------ randomness
-
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ------------------------------------------------------------------ options
 
@@ -393,7 +383,7 @@ function snilsFor(i: number, seed: number): string {
 export async function seedSynthetic(opts: SeedOptions): Promise<SeedResult> {
   const log = opts.log ?? ((s: string) => console.log(s));
   const seed = opts.seed ?? 42;
-  const r = mulberry(seed);
+  const r = seededRandom(seed);
   const t0 = Date.now();
   const shape = treeShape(opts.members, opts);
   log(`Синтетический реестр: ${opts.members.toLocaleString('ru-RU')} членов, ${shape.regions} региональных, ${shape.territorial} территориальных, ${shape.primaries} первичных организаций.`);

@@ -3,6 +3,7 @@
  * would send them, with dates as ISO strings and enum values as labels.
  */
 import type { RegistryRow } from './member-sheet';
+import { seededRandom } from '../../domain/seeded-random';
 
 const SURNAMES = ['Иванова', 'Петров', 'Сидоренко', 'Кузнецова', 'Ёлкин', 'Смирнова', 'Попов', 'Васильева', 'Соколов', 'Михайлова'];
 const NAMES = ['Анна', 'Пётр', 'Мария', 'Алексей', 'Ольга', 'Дмитрий', 'Елена', 'Сергей'];
@@ -11,26 +12,12 @@ const POSITIONS = ['учитель математики', 'воспитател�
 const CATEGORIES = ['Работник', 'Обучающийся', 'Неработающий пенсионер'];
 const UNITS = ['', 'Профбюро физмата', 'Профгруппа кафедры истории'];
 
-/** A small deterministic PRNG (mulberry32). */
-const imul = Math.imul;
-
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = imul(t ^ (t >>> 15), t | 1);
-    t ^= t + imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const pick = <T>(rnd: () => number, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
 const digits = (rnd: () => number, n: number): string => Array.from({ length: n }, () => Math.floor(rnd() * 10)).join('');
 const pad = (n: number): string => String(n).padStart(2, '0');
 
 export function syntheticRegistryRows(count: number, seed = 1): RegistryRow[] {
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed);
   const rows: RegistryRow[] = [];
   for (let i = 0; i < count; i++) {
     const hex = (i + 1).toString(16).padStart(12, '0');

@@ -17,6 +17,7 @@ import { Client } from 'pg';
 import { createPgDatabase } from '../support/db';
 import { startServerProcess, testLogFile, type ServerProcess } from '../support/server-process';
 import { createChair, demoTerritorial, login, pgProbe, sleep, sqliteProbe, syntheticChunks, tryApi, type ApiResult, type ChunkBody, type DbProbe, type StoredCounts } from './harness';
+import { seededRandom } from '../../domain/seeded-random';
 
 export interface FaultRecord {
   /** What was done: 'SIGKILL (WAL write)', 'SIGKILL (timed)', 'connections terminated', 'PostgreSQL restarted'… */
@@ -54,17 +55,6 @@ export interface ScenarioOptions {
   /** Deterministic choices (kill delays). */
   seed?: number;
   log?: (line: string) => void;
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Chair {
@@ -178,7 +168,7 @@ export async function killScenario(o: KillOptions): Promise<ScenarioResult> {
   const started = Date.now();
   const name = o.postgres ? 'SIGKILL of the server mid-push (PostgreSQL)' : 'SIGKILL of the server mid-push (SQLite)';
   const log = o.log ?? (() => undefined);
-  const random = rng(o.seed ?? 1);
+  const random = seededRandom(o.seed ?? 1);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-kill-'));
   const pg = o.postgres ? await createPgDatabase() : null;
   const env = { DATA_DIR: dataDir, LOG_FILE: testLogFile(o.postgres ? 'kill-pg' : 'kill-sqlite'), ...(pg ? { DATABASE_URL: pg.url, DEMO: '1' } : {}) };
@@ -443,7 +433,7 @@ export interface MixedDropResult {
  */
 export async function mixedDropScenario(o: { requests: number; seed?: number; log?: (line: string) => void }): Promise<MixedDropResult> {
   const started = Date.now();
-  const random = rng(o.seed ?? 1);
+  const random = seededRandom(o.seed ?? 1);
   const pg = await createPgDatabase();
   const dbName = new URL(pg.url).pathname.slice(1);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-pgmix-'));

@@ -12,6 +12,7 @@ import type { MemberRecord } from './member-record';
 import { memberTransaction } from './member-tx';
 import { writeMembers } from './member-writes';
 import { lit, rows } from './sql-literals';
+import { seededRandom } from '../../../domain/seeded-random';
 
 const MALE = {
   surnames: ['Иванов', 'Смирнов', 'Кузнецов', 'Попов', 'Васильев', 'Петров', 'Соколов', 'Михайлов', 'Новиков', 'Фёдоров', 'Морозов', 'Волков', 'Алексеев', 'Лебедев', 'Семёнов', 'Егоров', 'Павлов', 'Козлов', 'Степанов', 'Николаев', 'Орлов', 'Андреев', 'Макаров', 'Никитин', 'Захаров', 'Зайцев', 'Соловьёв', 'Борисов', 'Яковлев', 'Григорьев'],
@@ -25,17 +26,6 @@ const TRANSLIT: Record<string, string> = { а: 'a', б: 'b', в: 'v', г: 'g', �
 
 function translit(s: string): string {
   return [...s.toLowerCase()].map((c) => TRANSLIT[c] ?? c).join('');
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function female(surname: string): string {
@@ -69,7 +59,7 @@ export interface PeopleOptions {
 
 /** `count` invented members as MemberData (codes, ISO dates, 11-digit СНИЛС). */
 export function inventPeople(count: number, opts: PeopleOptions = {}): MemberData[] {
-  const r = rng(opts.seed ?? 1);
+  const r = seededRandom(opts.seed ?? 1);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(r() * list.length)];
   const year = opts.year ?? 2026;
   const out: MemberData[] = [];

@@ -28,17 +28,7 @@ import {
   type MemberCounterState,
 } from './counters';
 import { MEMBER_KEYS, memberAggregateSql, memberVector } from './vector';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../../domain/seeded-random';
 
 const CONSENTS = [null, 'given', 'refused', 'revoked'] as const;
 const CARDS = [null, ...CARD_STATUSES.map((c) => c.code)];
@@ -139,7 +129,7 @@ describe.each(dbVariants())('progress counters (%s)', (variant) => {
   });
 
   test('random member changes, tree changes, accounts and passports: counters equal a recomputation after every round', async () => {
-    const r = rng(variant === 'sqlite' ? 7 : 11);
+    const r = seededRandom(variant === 'sqlite' ? 7 : 11);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
     const members: TestMember[] = [];
     const primaryOf = async (orgId: number): Promise<number> => {
