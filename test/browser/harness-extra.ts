@@ -3,38 +3,14 @@
  * host with charts, conditional formats and a recording `openBrowserWindow` (fake-office-extra.ts),
  * signing in as a demo user, reading the fake workbook, pasting rows into the member table.
  */
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { MEMBER_COLUMNS } from '../../domain/members/columns';
 import { DEMO_LOGINS } from '../../server/services/demo-seed';
-import { fakeOfficeScript, OFFICE_JS_URL } from './harness';
+import { browserBundle, fakeOfficeScript, routeOffice } from './harness';
 
-let extraJs: string | null = null;
-
-/** fake-office-extra.ts as one script for the page. */
-export function fakeOfficeExtraScript(): string {
-  if (extraJs) return extraJs;
-  // esbuild comes with tsx (a dependency), as in harness.ts.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const esbuild = require('esbuild') as typeof import('esbuild');
-  const out = esbuild.buildSync({
-    entryPoints: [path.join(__dirname, 'fake-office-extra.ts')],
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2019',
-    write: false,
-    logLevel: 'silent',
-  });
-  extraJs = out.outputFiles[0].text;
-  return extraJs;
-}
-
-/** As harness.routeOffice, with the extra fake after the base one. */
+/** As harness.routeOffice, with the extra fake (fake-office-extra.ts) after the base one. */
 export async function routeOfficeExtra(page: Page, base: string): Promise<void> {
-  const script = `${fakeOfficeScript()}\n;\n${fakeOfficeExtraScript()}`;
-  await page.route(OFFICE_JS_URL, (route) => route.fulfill({ status: 200, contentType: 'application/javascript; charset=utf-8', body: script }));
-  await page.route((url) => !url.href.startsWith(base) && !OFFICE_JS_URL.test(url.href), (route) => route.abort('blockedbyclient'));
+  await routeOffice(page, base, `${fakeOfficeScript()}\n;\n${browserBundle('fake-office-extra.ts')}`);
 }
 
 /** Evaluates `expr` with `h` = window.__fakeHost, `x` = its FakeExcel, `e` = window.__fakeExtra. */

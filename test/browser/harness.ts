@@ -51,25 +51,33 @@ export function assertBuilt(): void {
   }
 }
 
-let fakeOfficeJs: string | null = null;
+const bundles = new Map<string, string>();
+
+/** A file of test/browser (with what it imports) as one script for the page, built once per run. */
+export function browserBundle(file: string): string {
+  let js = bundles.get(file);
+  if (js === undefined) {
+    // esbuild comes with tsx (a dependency); no browser is ever downloaded by anything here.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const esbuild = require('esbuild') as typeof import('esbuild');
+    const out = esbuild.buildSync({
+      entryPoints: [path.join(__dirname, file)],
+      bundle: true,
+      format: 'iife',
+      platform: 'browser',
+      target: 'es2019',
+      write: false,
+      logLevel: 'silent',
+    });
+    js = out.outputFiles[0].text;
+    bundles.set(file, js);
+  }
+  return js;
+}
 
 /** test/browser/fake-office.ts (with addin/excel/test-fakes.ts) as one script for the page. */
 export function fakeOfficeScript(): string {
-  if (fakeOfficeJs) return fakeOfficeJs;
-  // esbuild comes with tsx (a dependency); no browser is ever downloaded by anything here.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const esbuild = require('esbuild') as typeof import('esbuild');
-  const out = esbuild.buildSync({
-    entryPoints: [path.join(__dirname, 'fake-office.ts')],
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2019',
-    write: false,
-    logLevel: 'silent',
-  });
-  fakeOfficeJs = out.outputFiles[0].text;
-  return fakeOfficeJs;
+  return browserBundle('fake-office.ts');
 }
 
 export interface RunningServer {
@@ -161,9 +169,8 @@ export function watchConsole(page: Page): ConsoleWatch {
   };
 }
 
-/** Serve the fake Office host in place of Office.js; anything else off the server's origin is refused. */
-export async function routeOffice(page: Page, base: string): Promise<void> {
-  const script = fakeOfficeScript();
+/** Serve the fake Office host (`script`) in place of Office.js; anything else off the server's origin is refused. */
+export async function routeOffice(page: Page, base: string, script = fakeOfficeScript()): Promise<void> {
   await page.route(OFFICE_JS_URL, (route) => route.fulfill({ status: 200, contentType: 'application/javascript; charset=utf-8', body: script }));
   await page.route((url) => !url.href.startsWith(base) && !OFFICE_JS_URL.test(url.href), (route) => route.abort('blockedbyclient'));
 }
