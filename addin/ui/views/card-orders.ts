@@ -80,7 +80,16 @@ export function ordersSection(app: Shell, orgId: number, opts: { own: boolean })
           [],
           'order-cancelled',
         ),
-        refused.length ? peopleList(d, refused.map((m) => ({ who: `ID ${m.memberId.slice(0, 8)}…`, why: m.message ?? 'статус уже изменился' })), 'order-cancel-refused') : null,
+        refused.length
+          ? peopleList(
+              d,
+              refused.map((m) => ({
+                who: `ID в реестре ${m.memberId}`,
+                why: `${m.message ?? 'Статус ЭПБ уже изменился.'} Найдите строку на листе по столбцу «ID в реестре» (Ctrl+F) и проверьте статус ЭПБ после «Загрузить из реестра».`,
+              })),
+              'order-cancel-refused',
+            )
+          : null,
       );
     });
 
