@@ -85,7 +85,7 @@ export function ordersSection(app: Shell, orgId: number, opts: { own: boolean })
               d,
               refused.map((m) => ({
                 who: `ID в реестре ${m.memberId}`,
-                why: `${m.message ?? 'Статус ЭПБ уже изменился.'} Найдите строку на листе по столбцу «ID в реестре» (Ctrl+F) и проверьте статус ЭПБ после «Загрузить из реестра».`,
+                why: `${m.message ?? 'Статус ЭПБ уже изменился.'} Нажмите «Загрузить из реестра» в разделе «Члены»: в столбце «Статус ЭПБ» будет текущий статус.`,
               })),
               'order-cancel-refused',
             )
