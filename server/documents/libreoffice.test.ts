@@ -30,7 +30,12 @@ function onPath(names: string[]): string | null {
 const office = onPath(['libreoffice', 'soffice']);
 const pdfinfo = onPath(['pdfinfo']);
 const pdftotext = onPath(['pdftotext']);
-if (!office) console.warn('[documents] LibreOffice (libreoffice/soffice) is not on PATH: the PDF rendering test is skipped. Install libreoffice-writer to run it.');
+if (!office) {
+  const reason = 'LibreOffice (libreoffice/soffice) is not on PATH';
+  // CI installs it (.ci/run): there a missing LibreOffice is an error, not a quiet skip.
+  if (process.env.CI === 'true' || process.env.REQUIRE_LIBREOFFICE === '1') throw new Error(`${reason}. This run requires the PDF rendering test (CI=true or REQUIRE_LIBREOFFICE=1).`);
+  console.warn(`[documents] ${reason}: the PDF rendering test is skipped. Install libreoffice-writer to run it.`);
+}
 const withOffice = office ? test : test.skip;
 
 function pageCount(pdf: string): number {
