@@ -1,5 +1,7 @@
 /** Server configuration from environment variables, with safe defaults for a single-school install. */
 import path from 'node:path';
+import type { CardTransition } from '../domain/cards';
+import { DEFAULT_CARD_TRANSITIONS_PATH, loadCardTransitions } from './services/cards/transitions';
 
 export interface Config {
   port: number;
@@ -33,6 +35,8 @@ export interface Config {
   /** Serve dist/ (the built add-in) from this directory. */
   distDir: string;
   trustProxy: boolean;
+  /** The allowed card (ЭПБ) status changes: config/card-transitions.json or CARD_TRANSITIONS_FILE. */
+  cardTransitions: readonly CardTransition[];
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -79,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     demo: bool(env.DEMO, databaseUrl === null),
     distDir: path.resolve(env.DIST_DIR ?? path.join(root, 'dist')),
     trustProxy: bool(env.TRUST_PROXY, false),
+    cardTransitions: overrides.cardTransitions ?? loadCardTransitions(env.CARD_TRANSITIONS_FILE ? path.resolve(env.CARD_TRANSITIONS_FILE) : DEFAULT_CARD_TRANSITIONS_PATH),
     ...overrides,
   };
   return config;

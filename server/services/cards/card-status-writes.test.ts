@@ -12,7 +12,10 @@ import { memberTransaction } from '../members/member-tx';
 import { computeCountersFromScratch, readStats } from '../progress/counters';
 import { writeCardStatuses, type CardStatusRequest } from './card-status-writes';
 import { createOrg, seedMembers } from './test-fixtures';
-import { CARD_STATUS_CODES, CARD_VIAS, SERVER_CARD_TRANSITIONS } from './transitions';
+import { CARD_STATUS_CODES, CARD_VIAS, loadCardTransitions } from './transitions';
+
+/** The table the server runs with out of the box: config/card-transitions.json. */
+const SERVER_CARD_TRANSITIONS = loadCardTransitions();
 
 interface Case {
   from: CardStatus;
@@ -33,8 +36,9 @@ describe.each(dbVariants())('writeCardStatuses (%s)', (variant) => {
   });
   afterAll(() => t.close());
 
-  test('the server enforces the domain table, which lets an order be withdrawn (also a reissue: «Перевыпуск» → «Утерян»)', () => {
-    expect(SERVER_CARD_TRANSITIONS).toBe(DEFAULT_CARD_TRANSITIONS);
+  test('the configured table shipped is the domain default, which lets an order be withdrawn (also a reissue: «Перевыпуск» → «Утерян»)', () => {
+    expect(SERVER_CARD_TRANSITIONS).toEqual(DEFAULT_CARD_TRANSITIONS);
+    expect(t.ctx.config.cardTransitions).toEqual(DEFAULT_CARD_TRANSITIONS);
     expect(SERVER_CARD_TRANSITIONS).toContainEqual({ from: 'reissue', to: 'lost', via: ['order'] });
     expect(SERVER_CARD_TRANSITIONS).toContainEqual({ from: 'ordered', to: 'not_ordered', via: ['order'] });
   });

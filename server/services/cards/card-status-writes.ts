@@ -16,11 +16,10 @@
 import type { Transaction } from 'sequelize';
 import type { CardChangeVia } from '../../../domain/cards';
 import type { CardStatus } from '../../../domain/members/codes';
-import { formatDateRu } from '../../../domain/dates';
 import type { Ctx } from '../context';
 import { exec, groups, inList, isoDate, isoTimestamp, lit, rows, timestampLit } from '../members/sql-literals';
 import { applyMemberChanges, type MemberChange, type MemberCounterState } from '../progress/counters';
-import { cardStatusLabel, transitionProblem } from './transitions';
+import { cardChangeProblem } from './transitions';
 
 export interface CardStatusRequest {
   memberId: string;
@@ -93,19 +92,6 @@ export async function readCardStates(ctx: Ctx, memberIds: readonly string[], tx?
   return out;
 }
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
-
-/** The refusal for a status dated before the member's current status (null when in order). */
-export function dateOrderProblem(current: CardMemberState, to: CardStatus, at: Date): string | null {
-  if (!current.cardStatusAt) return null;
-  const prev = current.cardStatusAt.slice(0, 10);
-  if (day(at) >= prev) return null;
-  return (
-    `Дата статуса «${cardStatusLabel(to)}» (${formatDateRu(day(at))}) раньше даты текущего статуса ` +
-    `«${cardStatusLabel(current.cardStatus)}» (${formatDateRu(prev)}). Проверьте дату.`
-  );
-}
-
 /**
  * Checks and writes card status changes in the caller's transaction; one result per request, in
  * request order. A member may appear once per call.
@@ -130,7 +116,7 @@ export async function writeCardStatuses(ctx: Ctx, tx: Transaction, requests: rea
       continue;
     }
     const at = req.at ?? o.now;
-    const problem = transitionProblem(from, req.to, req.via) ?? dateOrderProblem(state, req.to, at);
+    const problem = cardChangeProblem(ctx.config.cardTransitions, state, req.to, req.via, at);
     if (problem) {
       results.push({ memberId: req.memberId, outcome: 'refused', from, to: req.to, message: problem });
       continue;

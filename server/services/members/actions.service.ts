@@ -2,11 +2,11 @@
  * Explicit actions on members: deregistration (снятие с учёта) and one action for the rows selected
  * in the sheet (consents, card status). Never a side effect of a row missing from a sheet.
  */
-import { cardTransitionProblem } from '../../../domain/cards';
 import { CONSENT_KINDS, labelForCode, type CardStatus, type ConsentKind, type ConsentState } from '../../../domain/members/codes';
 import { formatDateRu, parseDate } from '../../../domain/dates';
 import { isInSubtree } from '../../../domain/organisations';
 import { badRequest, conflict } from '../../errors';
+import { cardChangeProblem } from '../cards/transitions';
 import { orgInScope } from '../access';
 import { todayIso, type Actor, type Ctx } from '../context';
 import { MEMBER_NOT_FOUND, isMemberId, memberInScope } from './member-access';
@@ -153,7 +153,7 @@ export async function applyMembersAction(ctx: Ctx, actor: Actor, orgId: number, 
           after[CONSENT_FIELDS[c.kind].date] = c.date;
         }
       } else {
-        const problem = cardTransitionProblem(rec.cardStatus, input.status, 'sheet');
+        const problem = cardChangeProblem(ctx.config.cardTransitions, rec, input.status, 'sheet', cardAt ? new Date(cardAt) : ctx.now());
         if (problem) {
           results.push({ memberId: id, outcome: 'error', message: problem });
           continue;

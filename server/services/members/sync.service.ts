@@ -27,7 +27,6 @@
  */
 import { newId } from './ids';
 import type { Transaction } from 'sequelize';
-import { cardTransitionProblem } from '../../../domain/cards';
 import { formatDateRu } from '../../../domain/dates';
 import { columnByKey, type ColumnKey, type FieldError, type MemberData, type MemberFieldKey, type RawMemberRow } from '../../../domain/members/columns';
 import { duplicateKeys } from '../../../domain/members/duplicates';
@@ -51,6 +50,7 @@ import { isUniqueViolation, memberTransaction } from './member-tx';
 import { writeMembers, type MemberWrite } from './member-writes';
 import { profileTimer } from './profile';
 import { exec, inList, lit, rows as queryRows, timestampLit } from './sql-literals';
+import { cardChangeProblem } from '../cards/transitions';
 import { loadUnits, resolveUnit, unitNameOf, type UnitIndex } from './units';
 
 export interface SyncOptions {
@@ -80,6 +80,9 @@ interface ElsewhereRow {
   primary_org_id: number;
   org_name: string;
 }
+
+/** The card state of a member the register does not have yet. */
+const NO_CARD = { cardStatus: null, cardStatusAt: null } as const;
 
 const EMPTY_COUNTS = (): Record<SyncOutcome, number> => ({ created: 0, updated: 0, unchanged: 0, error: 0, conflict: 0 });
 
@@ -406,14 +409,10 @@ function planRows(ctx: Ctx, prepared: PreparedRow[], c: Candidates, units: UnitI
     }
 
     // Card status from the sheet follows the card lifecycle.
-    const from = target?.cardStatus ?? null;
-    const to = merged.data.cardStatus;
-    if ((from ?? 'not_ordered') !== (to ?? 'not_ordered')) {
-      const problem = cardTransitionProblem(from, to ?? 'not_ordered', 'sheet');
-      if (problem) {
-        results[p.pos] = { row: p.row, outcome: 'error', errors: [rowError(p.row, 'cardStatus', problem)] };
-        continue;
-      }
+    const cardProblem = cardChangeProblem(ctx.config.cardTransitions, target ?? NO_CARD, merged.data.cardStatus ?? 'not_ordered', 'sheet', ctx.now());
+    if (cardProblem) {
+      results[p.pos] = { row: p.row, outcome: 'error', errors: [rowError(p.row, 'cardStatus', cardProblem)] };
+      continue;
     }
 
     if (target) {
