@@ -6,6 +6,7 @@
  * collects the order into a batch and puts the card budget on the «Бюджет ЭПБ» sheet with a chart.
  * Screenshots: artifacts/screenshots/c-*.png. Any unexpected console error fails the test.
  */
+import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { MEMBER_COLUMNS } from '../../domain/members/columns';
@@ -251,6 +252,30 @@ describeBrowser('«Согласия» and «ЭПБ» in Chromium (fake Excel, re
     await page.locator('[data-test=budget-result], [data-test=budget-activity] [data-test=failure]').first().waitFor();
     expect(await page.textContent('[data-test=budget-results]')).toMatch(/Бюджет ЭПБ на 2026 год/);
     expect(await fake<unknown[]>(page, `e.charts('Бюджет ЭПБ')`)).toHaveLength(1);
+
+    // The same budget as an .xlsx file, and the batch register as .csv, through single-use links.
+    const openedBefore = (await openedUrls(page)).length;
+    await page.click('[data-test=budget-xlsx]');
+    await page.locator('[data-test=budget-file]').waitFor();
+    expect(await page.textContent('[data-test=budget-file]')).toMatch(/Бюджет ЭПБ на 2026 год: файл открыт в браузере/);
+    const budgetUrls = await openedUrls(page);
+    expect(budgetUrls).toHaveLength(openedBefore + 1);
+    const budgetFile = await fetch(local(budgetUrls[openedBefore]));
+    expect(budgetFile.status).toBe(200);
+    const budgetBook = new ExcelJS.Workbook();
+    await budgetBook.xlsx.load(await budgetFile.arrayBuffer());
+    const fileRows = Array.from(budgetBook.worksheets[0].getSheetValues(), (r) => (Array.isArray(r) ? r.slice(1) : []));
+    const schoolInFile = fileRows.find((r) => String(r[0] ?? '').includes('Средняя школа № 1'));
+    expect(schoolInFile?.slice(1, 4)).toEqual(school?.slice(1, 4));
+    expect((await fetch(local(budgetUrls[openedBefore]))).status).toBe(410);
+
+    await page.locator('[data-test=batches] [data-test=batch-register-csv]').first().click();
+    await page.waitForFunction(() => document.querySelector('[data-test=batch-file]')?.textContent?.includes('реестр .csv'));
+    const csvUrls = await openedUrls(page);
+    expect(csvUrls).toHaveLength(openedBefore + 2);
+    const csv = await fetch(local(csvUrls[openedBefore + 1]));
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect((await csv.text()).split('\r\n').filter(Boolean)).toHaveLength(1 + 3);
   });
 
   it('orders cancelled before a batch (school), the delivery list checked and then applied (territory)', async () => {

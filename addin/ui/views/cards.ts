@@ -12,6 +12,7 @@ import { MEMBER_SHEET_NAME } from '../../../domain/members/columns';
 import { isPrimary } from '../../../domain/organisations';
 import {
   cardBatchFileLink,
+  cardBudgetLink,
   checkCardEligibility,
   collectCardBatch,
   getCardBudget,
@@ -305,7 +306,7 @@ export const render: ViewRender = (root, app) => {
             'li',
             { class: 'list-item', attrs: { 'data-test': `batch-${b.id}` } },
             d.h('div', { class: 'list-main' }, d.h('strong', { text: b.number }), d.h('span', { class: 'muted small', text: `${new Date(b.createdAt).toLocaleDateString('ru-RU')}: заявок ${formatCount(b.ordersCount)}, ${cardsWord(b.cardCount)}, ${rub(b.costKopecks)}` })),
-            d.h('div', { class: 'list-actions' }, fileButton(b, 'application.docx', 'Заявка'), fileButton(b, 'register.xlsx', 'Реестр')),
+            d.h('div', { class: 'list-actions' }, fileButton(b, 'application.docx', 'Заявка'), fileButton(b, 'register.xlsx', 'Реестр'), fileButton(b, 'register.csv', 'Реестр .csv')),
           ),
         ),
       );
@@ -380,13 +381,19 @@ export const render: ViewRender = (root, app) => {
         await app.excel((ctx) => writeBudgetSheet(ctx, b));
         showBudget(b);
       });
+    const onBudgetFile = () =>
+      void budgetActivity.run('Бюджет ЭПБ, файл', async (r) => {
+        r.indeterminate('Готовим файл…');
+        const link = await cardBudgetLink(app.api, ownId, Number(yearField.value()));
+        d.set(budgetOut, openAndTell(d, link, `Бюджет ЭПБ на ${yearField.value()} год`, 'Скачать .xlsx', 'budget-file'));
+      });
     parts.push(
       section(
         d,
         'Бюджет на билеты',
         'Сколько билетов заказано, выдано и сколько можно заказать ещё, и во что это обойдётся: таблица и диаграмма на отдельном листе.',
         yearField.el,
-        d.h('div', { class: 'actions' }, button(d, 'Показать бюджет на листе', onBudget, { primary: !primary, test: 'budget' })),
+        d.h('div', { class: 'actions' }, button(d, 'Показать бюджет на листе', onBudget, { primary: !primary, test: 'budget' }), button(d, 'Скачать .xlsx', onBudgetFile, { test: 'budget-xlsx' })),
         budgetActivityEl,
         budgetOut,
       ),
