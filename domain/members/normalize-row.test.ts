@@ -125,6 +125,11 @@ const GOOD_ROWS: [string, RawMemberRow, MemberData][] = [
     }),
   ],
   [
+    'a refusal without a date is accepted; a revocation with its date',
+    { surname: 'Ким', name: 'Ирина', birthDate: '01.03.1990', category: 'Работник', consentOperator: 'Отказ', consentNotify: 'отозвано', consentNotifyDate: '20.11.2024' },
+    member({ surname: 'Ким', name: 'Ирина', birthDate: '1990-03-01', category: 'employee', consentOperator: 'refused', consentNotify: 'revoked', consentNotifyDate: '2024-11-20' }),
+  ],
+  [
     'a student who turned 14 today and joined today',
     { surname: 'Ким', name: 'Виктор', birthDate: '01.03.2011', joinedAt: '01.03.2025', category: 'Обучающийся' },
     member({ surname: 'Ким', name: 'Виктор', birthDate: '2011-03-01', joinedAt: '2025-03-01', category: 'student' }),
@@ -164,6 +169,11 @@ const BAD_ROWS: [string, RawMemberRow, FieldError[]][] = [
       { field: 'consentUnion', message: 'Согласие Профсоюзу: указана дата, но не указано, дано ли согласие — выберите «Дано», «Отказ» или «Отозвано»' },
       { field: 'consentOperatorDate', message: 'Дата согласия ФИНФОРТ: не заполнена — согласие дано, укажите дату его подписи (ДД.ММ.ГГГГ)' },
     ],
+  ],
+  [
+    'a revoked consent without the date of revocation',
+    { surname: 'Ким', name: 'Ирина', birthDate: '01.03.1990', category: 'Работник', consentUnion: 'Отозвано', consentNotify: 'Отказ' },
+    [{ field: 'consentUnionDate', message: 'Дата согласия Профсоюзу: не заполнена — согласие отозвано, укажите дату отзыва (ДД.ММ.ГГГГ): с неё идёт срок прекращения обработки персональных данных' }],
   ],
   [
     'wrong types never throw',

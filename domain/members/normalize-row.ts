@@ -190,7 +190,8 @@ export function normalizeMemberRow(raw: RawMemberRow, opts: NormalizeOptions): R
     });
   }
 
-  // Consents: a date needs a state; a given consent needs the date of signature.
+  // Consents: a date needs a state; a given consent needs the date of signature, a revoked one the date
+  // of revocation (from it runs the operator's term to stop processing, 152-ФЗ art. 21 part 5).
   for (const pair of CONSENT_PAIRS) {
     const stateBlank = isBlankCell(cell(row, pair.state));
     const dateBlank = isBlankCell(cell(row, pair.date));
@@ -204,6 +205,12 @@ export function normalizeMemberRow(raw: RawMemberRow, opts: NormalizeOptions): R
       errors.push({
         field: pair.date,
         message: `${columnByKey(pair.date).header}: не заполнена — согласие дано, укажите дату его подписи (ДД.ММ.ГГГГ)`,
+      });
+    }
+    if (d[pair.state] === 'revoked' && dateBlank) {
+      errors.push({
+        field: pair.date,
+        message: `${columnByKey(pair.date).header}: не заполнена — согласие отозвано, укажите дату отзыва (ДД.ММ.ГГГГ): с неё идёт срок прекращения обработки персональных данных`,
       });
     }
   }

@@ -436,6 +436,10 @@ describe.each(dbVariants())('members API (%s)', (variant) => {
 
     const noDate = await act({ action: 'consents', memberIds: ids, consents: { union: { state: 'given' } } });
     expect(noDate.status).toBe(400);
+    const revokedNoDate = await act({ action: 'consents', memberIds: ids, consents: { notify: { state: 'revoked' } } });
+    expect(revokedNoDate.status).toBe(400);
+    expect(revokedNoDate.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(revokedNoDate.body.errors).toEqual([{ field: 'consents.notify.date', message: 'Укажите дату отзыва согласия' }]);
     const consents = await act({ action: 'consents', memberIds: [...ids, '00000000-0000-4000-8000-000000000001'], consents: { union: { state: 'given', date: '2026-11-20' }, operator: { state: 'refused' } } });
     expect(consents.status).toBe(200);
     expect(consents.body.counts).toEqual({ updated: 2, unchanged: 0, error: 1 });

@@ -108,6 +108,9 @@ export async function applyMembersAction(ctx: Ctx, actor: Actor, orgId: number, 
       if (c.state === 'given' && !date) {
         throw badRequest(`${label}: укажите дату подписи согласия.`, [{ field: `consents.${k}.date`, message: 'Укажите дату подписи согласия' }]);
       }
+      if (c.state === 'revoked' && !date) {
+        throw badRequest(`${label}: укажите дату отзыва согласия — с неё идёт срок прекращения обработки персональных данных.`, [{ field: `consents.${k}.date`, message: 'Укажите дату отзыва согласия' }]);
+      }
       if (c.state === null && date) {
         throw badRequest(`${label}: указана дата, но не указано, дано ли согласие.`, [{ field: `consents.${k}.state`, message: 'Выберите «Дано», «Отказ» или «Отозвано»' }]);
       }
