@@ -52,6 +52,8 @@ interface ServerStats {
   cpuMs: number;
   startMb: number;
   peakMb: number;
+  /** At the end of the timed window: V8's heap (total reserved, used) and memory outside it (C++ objects, buffers). */
+  heap: { totalMb: number; usedMb: number; externalMb: number; retainedMb: number };
   phases: Phases;
 }
 interface BaselineResult {
@@ -164,7 +166,11 @@ async function serve(dialect: 'sqlite' | 'pg'): Promise<void> {
         const c = process.cpuUsage(cpu0);
         if (cpuProfileDir) await stopCpuProfile();
         peak = Math.max(peak, process.memoryUsage().rss);
-        const stats: ServerStats = { type: 'stats', cpuMs: (c.user + c.system) / 1000, startMb, peakMb: peak / 1024 / 1024, phases: JSON.parse(JSON.stringify(profile.syncProfile())) as Phases };
+        const mu = process.memoryUsage();
+        global.gc?.();
+        const retainedMb = process.memoryUsage().heapUsed / 1024 / 1024;
+        const heap = { totalMb: mu.heapTotal / 1024 / 1024, usedMb: mu.heapUsed / 1024 / 1024, externalMb: mu.external / 1024 / 1024, retainedMb };
+        const stats: ServerStats = { type: 'stats', cpuMs: (c.user + c.system) / 1000, startMb, peakMb: peak / 1024 / 1024, heap, phases: JSON.parse(JSON.stringify(profile.syncProfile())) as Phases };
         process.send!(stats);
       } else if (msg.cmd === 'baseline') {
         process.send!(await baseline(path.join(dataDir, 'registry.sqlite'), dataDir, msg.orgId!));
@@ -434,7 +440,7 @@ export async function runMembersBench(opts: { quick?: boolean; with?: Scenario[]
     say(
       `  ${s.padEnd(14)} ${f(r.rows)} rows in ${f(r.ms)} ms = ${f(rps)} rows/s = ${f((rps / baseRate) * 100, 1)} % of baseline; ` +
         `server CPU ${f(r.server.cpuMs)} ms (${f((rate(r.rows, r.server.cpuMs) / baseCpuRate) * 100, 1)} % of the baseline's rows per CPU-second); ` +
-        `server peak RSS ${f(r.server.peakMb)} MB (${f(r.server.startMb)} MB before) (${outcomes})`,
+        `server peak RSS ${f(r.server.peakMb)} MB (${f(r.server.startMb)} MB before; at the end V8 heap ${f(r.server.heap.usedMb)} of ${f(r.server.heap.totalMb)} MB, ${f(r.server.heap.retainedMb)} MB live after a full GC, outside it ${f(r.server.heap.externalMb)} MB) (${outcomes})`,
     );
     if (r.dryRunMs !== undefined) {
       say(`  ${''.padEnd(14)} dry run of the same rows first (every step but the writes): ${f(r.dryRunMs)} ms = ${f(rate(r.rows, r.dryRunMs))} rows/s = ${f((rate(r.rows, r.dryRunMs) / baseRate) * 100, 1)} % of baseline`);
