@@ -25,6 +25,12 @@ async function orderAndCollect(f: BaseFixtures, primary: number, collector: numb
   return Number((await post(f, `/organisations/${collector}/card-batches`, {})).id);
 }
 
+/** A submitted order in the demo school not yet in a batch, so that each manager's «collect a batch» really creates one (not 422 «no orders»). */
+async function freshSubmittedOrder(f: BaseFixtures): Promise<void> {
+  const [memberId] = await seedMembers(f.t.ctx, [{ orgId: f.org.school }]);
+  await post(f, `/organisations/${f.org.school}/card-orders`, { memberIds: [memberId] });
+}
+
 const deliveryCsv = (memberId: string) => `ID члена Профсоюза;Статус ЭПБ;Дата статуса\r\n${memberId};Изготовлен;\r\n`;
 
 export const cardsMatrix: MatrixArea = {
@@ -62,7 +68,10 @@ export const cardsMatrix: MatrixArea = {
     },
     {
       route: 'POST /organisations/:orgId/card-batches', roles: managers,
-      own: (f, role) => ({ path: `/organisations/${ownOrg(f, role)}/card-batches`, body: {} }),
+      own: async (f, role) => {
+        if (role !== 'primary_chair') await freshSubmittedOrder(f);
+        return { path: `/organisations/${ownOrg(f, role)}/card-batches`, body: {} };
+      },
       foreign: (f) => ({ path: `/organisations/${f.org.otherTerritorial}/card-batches`, body: {} }),
     },
     {

@@ -1,13 +1,38 @@
 import request from 'supertest';
+import type { Role } from '../../domain/roles';
+import { DEMO_LOGINS } from '../../server/services/demo-seed';
 import { auth } from '../support/app';
 import { everyone, managers, type BaseFixtures, type MatrixArea } from './types';
 
 let unitCounter = 0;
 
-/** A session of its own (logout ends the session it is called with). */
-async function freshLogin(f: BaseFixtures): Promise<string> {
-  const res = await request(f.t.app).post('/api/v1/auth/login').send({ login: 'school', password: 'demo-school-2026' });
+/** The demo login of each role. */
+const DEMO_OF_ROLE: Record<Role, string> = { central_admin: 'admin', regional: 'region', territorial: 'territory', primary_chair: 'school' };
+
+/** A session of its own for the role's demo login (logout ends the session it is called with). */
+async function freshLogin(f: BaseFixtures, role: Role): Promise<string> {
+  const demo = DEMO_LOGINS.find((l) => l.login === DEMO_OF_ROLE[role])!;
+  const res = await request(f.t.app).post('/api/v1/auth/login').send({ login: demo.login, password: demo.password });
+  if (res.status !== 200) throw new Error(`fixture login ${demo.login}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.token as string;
+}
+
+/**
+ * A throwaway account of the role (created by the central admin at an organisation of the role's
+ * level) signed in with its one-time password: the password change can really succeed, and no
+ * demo login's password moves.
+ */
+async function throwawaySession(f: BaseFixtures, role: Role): Promise<{ token: string; password: string }> {
+  const home: Record<Role, number> = { central_admin: f.org.central, regional: f.org.region, territorial: f.org.territorial, primary_chair: f.org.school };
+  const created = await request(f.t.app)
+    .post(`/api/v1/organisations/${home[role]}/accounts`)
+    .set(auth(await f.t.token('admin')))
+    .send({ fullName: 'Одноразов Пётр Петрович' });
+  if (created.status !== 201 || created.body.account.role !== role) throw new Error(`fixture account for ${role}: ${created.status} ${JSON.stringify(created.body)}`);
+  const password = created.body.oneTimePassword as string;
+  const signIn = await request(f.t.app).post('/api/v1/auth/login').send({ login: created.body.account.login, password });
+  if (signIn.status !== 200) throw new Error(`fixture sign-in for ${role}: ${signIn.status} ${JSON.stringify(signIn.body)}`);
+  return { token: signIn.body.token as string, password };
 }
 /** A fresh профгруппа of the given primary organisation, for routes that change or close their target. */
 async function freshUnit(f: BaseFixtures, primaryId: number): Promise<number> {
@@ -25,8 +50,14 @@ export const foundationMatrix: MatrixArea = {
     { route: 'GET /health', roles: everyone, own: () => ({ path: '/health' }) },
     { route: 'GET /openapi.json', roles: everyone, own: () => ({ path: '/openapi.json' }) },
     { route: 'POST /auth/login', roles: everyone, own: () => ({ path: '/auth/login', body: { login: 'school', password: 'demo-school-2026' } }) },
-    { route: 'POST /auth/password', roles: everyone, own: () => ({ path: '/auth/password', body: { oldPassword: 'wrong-password-1', newPassword: 'Другой-пароль-2026' } }) },
-    { route: 'POST /auth/logout', roles: everyone, own: async (f) => ({ path: '/auth/logout', token: await freshLogin(f) }) },
+    {
+      route: 'POST /auth/password', roles: everyone,
+      own: async (f, role) => {
+        const s = await throwawaySession(f, role);
+        return { path: '/auth/password', token: s.token, body: { oldPassword: s.password, newPassword: 'Другой-пароль-2026' } };
+      },
+    },
+    { route: 'POST /auth/logout', roles: everyone, own: async (f, role) => ({ path: '/auth/logout', token: await freshLogin(f, role) }) },
     { route: 'GET /me', roles: everyone, own: () => ({ path: '/me' }) },
     { route: 'POST /me/progress', roles: everyone, own: () => ({ path: '/me/progress', body: { what: 'training' } }) },
     {

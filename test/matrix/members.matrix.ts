@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type { Role } from '../../domain/roles';
 import { formatSnils } from '../../domain/snils';
+import { seedMembers } from '../../server/services/cards/test-fixtures';
 import { inventedSnils } from '../../server/services/members/demo-members';
 import { auth } from '../support/app';
 import { everyone, type BaseFixtures, type Expect, type MatrixArea } from './types';
@@ -38,18 +39,34 @@ async function pushTwo(f: BaseFixtures, orgId: number, snilsFrom: number): Promi
 
 const x = (f: BaseFixtures, k: string) => f.extra[k] as string;
 
+/*
+ * One-shot actions (deregister, transfer, accept / reject / cancel a transfer, revert a push) get a
+ * fresh target for every call, so that each role's cell shows the action really succeeding rather
+ * than the 409 «already done» left by the role before it.
+ */
+let freshNo = 0;
+async function freshMember(f: BaseFixtures): Promise<string> {
+  // A birth date of its own: accepting a transfer refuses a second member with the same name and birth date.
+  const birthDate = new Date(Date.UTC(1970, 0, 1) + ++freshNo * 41 * 86_400_000).toISOString().slice(0, 10);
+  return (await seedMembers(f.t.ctx, [{ orgId: f.org.school, birthDate }]))[0];
+}
+async function freshTransfer(f: BaseFixtures): Promise<string> {
+  return String((await post(f, `/members/${await freshMember(f)}/transfers`, { toOrgId: f.org.kindergarten })).id);
+}
+let freshSnils = 710_000;
+async function freshBatch(f: BaseFixtures): Promise<string> {
+  freshSnils += 2;
+  return (await pushTwo(f, f.org.school, freshSnils)).batchId;
+}
+
 export const membersMatrix: MatrixArea = {
   async setup(f) {
     const page = await request(f.t.app).get(`/api/v1/organisations/${f.org.school}/members?subtree=1&limit=10`).set(auth(await admin(f)));
     const ids = (page.body.items as { id: string }[]).map((m) => m.id);
-    if (ids.length < 6) throw new Error('the demo school needs its seeded members for the matrix');
+    if (ids.length < 2) throw new Error('the demo school needs its seeded members for the matrix');
     f.extra.member = ids[0];
-    f.extra.memberToDeregister = ids[1];
-    f.extra.memberToTransfer = ids[2];
     const transfer = async (memberId: string, toOrgId: number) => String((await post(f, `/members/${memberId}/transfers`, { toOrgId })).id);
-    f.extra.transferToAccept = await transfer(ids[3], f.org.kindergarten);
-    f.extra.transferToReject = await transfer(ids[4], f.org.kindergarten);
-    f.extra.transferToCancel = await transfer(ids[5], f.org.kindergarten);
+    f.extra.transfer = await transfer(ids[1], f.org.kindergarten);
     f.extra.batch = (await pushTwo(f, f.org.school, 700_000)).batchId;
     const foreign = await pushTwo(f, f.org.otherSchool, 700_100);
     f.extra.foreignBatch = foreign.batchId;
@@ -90,32 +107,32 @@ export const membersMatrix: MatrixArea = {
     },
     {
       route: 'POST /members/:memberId/deregister', roles: everyone,
-      own: (f) => ({ path: `/members/${x(f, 'memberToDeregister')}/deregister`, body: { date: '2026-11-01', reason: 'left_job' } }),
+      own: async (f) => ({ path: `/members/${await freshMember(f)}/deregister`, body: { date: '2026-11-01', reason: 'left_job' } }),
       foreign: (f) => ({ path: `/members/${x(f, 'foreignMember')}/deregister`, body: { date: '2026-11-01', reason: 'left_job' } }),
     },
     {
       route: 'POST /members/:memberId/transfers', roles: everyone,
-      own: (f) => ({ path: `/members/${x(f, 'memberToTransfer')}/transfers`, body: { toOrgId: f.org.kindergarten } }),
+      own: async (f) => ({ path: `/members/${await freshMember(f)}/transfers`, body: { toOrgId: f.org.kindergarten } }),
       foreign: (f) => ({ path: `/members/${x(f, 'foreignMember')}/transfers`, body: { toOrgId: f.org.kindergarten } }),
     },
     {
       route: 'GET /transfers/:transferId', roles: everyone,
-      own: (f) => ({ path: `/transfers/${x(f, 'transferToAccept')}` }),
+      own: (f) => ({ path: `/transfers/${x(f, 'transfer')}` }),
       foreign: (f) => ({ path: `/transfers/${x(f, 'foreignTransfer')}` }),
     },
     {
       route: 'POST /transfers/:transferId/accept', roles: receivers,
-      own: (f) => ({ path: `/transfers/${x(f, 'transferToAccept')}/accept`, body: {} }),
+      own: async (f) => ({ path: `/transfers/${await freshTransfer(f)}/accept`, body: {} }),
       foreign: (f) => ({ path: `/transfers/${x(f, 'foreignTransfer')}/accept`, body: {} }),
     },
     {
       route: 'POST /transfers/:transferId/reject', roles: receivers,
-      own: (f) => ({ path: `/transfers/${x(f, 'transferToReject')}/reject` }),
+      own: async (f) => ({ path: `/transfers/${await freshTransfer(f)}/reject` }),
       foreign: (f) => ({ path: `/transfers/${x(f, 'foreignTransfer')}/reject` }),
     },
     {
       route: 'POST /transfers/:transferId/cancel', roles: everyone,
-      own: (f) => ({ path: `/transfers/${x(f, 'transferToCancel')}/cancel` }),
+      own: async (f) => ({ path: `/transfers/${await freshTransfer(f)}/cancel` }),
       foreign: (f) => ({ path: `/transfers/${x(f, 'foreignTransfer')}/cancel` }),
     },
     {
@@ -125,7 +142,7 @@ export const membersMatrix: MatrixArea = {
     },
     {
       route: 'POST /batches/:batchId/revert', roles: everyone,
-      own: (f) => ({ path: `/batches/${x(f, 'batch')}/revert` }),
+      own: async (f) => ({ path: `/batches/${await freshBatch(f)}/revert` }),
       foreign: (f) => ({ path: `/batches/${x(f, 'foreignBatch')}/revert` }),
     },
     {

@@ -1,6 +1,6 @@
 /**
  * The authorisation matrix: for every route, what each role gets on its own organisation's data
- * ('allowed' or 403) — and, for scoped routes, 404 on another organisation's. Each area of the API
+ * ('allowed' = a 2xx answer, or 403) — and, for scoped routes, 404 on another organisation's. Each area of the API
  * keeps its entries in a file of this folder; the test fails when a route has no entry.
  */
 import type { Role } from '../../domain/roles';
@@ -33,7 +33,10 @@ export interface MatrixEntry {
   roles: Record<Role, Expect>;
   /** Builds the request on a target the role may see. */
   own(f: BaseFixtures, role: Role): Promise<MatrixRequest> | MatrixRequest;
-  /** Builds the request on a target outside every non-central role's subtree; expected 404. Omit for unscoped routes. */
+  /**
+   * Builds the request on a target outside every non-central role's subtree; expected 404. Required for
+   * every 'org' route and every 'resource' route a non-central role may use; omit only for unscoped routes.
+   */
   foreign?(f: BaseFixtures, role: Role): Promise<MatrixRequest> | MatrixRequest;
 }
 
