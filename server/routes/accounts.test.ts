@@ -1,3 +1,5 @@
+import crypto from 'node:crypto';
+import type { FindOptions } from 'sequelize';
 import request from 'supertest';
 import { auth, startTestApp, type TestApp } from '../../test/support/app';
 import { dbVariants } from '../../test/support/db';
@@ -98,5 +100,150 @@ describe.each(dbVariants())('accounts of chairs and the obligation (%s)', (varia
     expect(list.body.find((a: { login: string }) => a.login === 'kindergarten').obligationRecordedAt).toBeNull();
     expect((await api().post(`/api/v1/organisations/${t.demo.orgIds.territorial}/accounts`).set(auth(territory)).send({ fullName: 'Коллега Коллегов' })).status).toBe(403);
     expect((await api().post(`/api/v1/organisations/${t.demo.orgIds.region}/accounts`).set(auth(territory)).send({ fullName: 'Коллега Коллегов' })).status).toBe(404);
+  });
+
+  test('every account action writes one audit row: who, what, which account, the field names — no names, logins, passwords, hashes or tokens', async () => {
+    const { User, AuditEntry } = t.ctx.db.models;
+    const kg = t.demo.orgIds.kindergarten;
+    const territory = await t.token('territory');
+    const territoryId = (await User.findOne({ where: { login: 'territory' } }))!.id;
+    const fullName = 'Белова Елена Юрьевна';
+    const secrets: string[] = [fullName, 'Белова', 'Елена'];
+
+    const created = await api().post(`/api/v1/organisations/${kg}/accounts`).set(auth(territory)).send({ fullName });
+    expect(created.status).toBe(201);
+    const id: number = created.body.account.id;
+    const login: string = created.body.account.login;
+    const oneTime: string = created.body.oneTimePassword;
+    const hashes = async () => secrets.push((await User.findByPk(id))!.passwordHash);
+    secrets.push(login, oneTime);
+    await hashes();
+
+    const first = await api().post('/api/v1/auth/login').send({ login, password: oneTime });
+    expect(first.status).toBe(200);
+    secrets.push(first.body.token);
+    const newPassword = 'Новый-пароль-2026';
+    secrets.push(newPassword);
+    expect((await api().post('/api/v1/auth/password').set(auth(first.body.token)).send({ oldPassword: oneTime, newPassword })).status).toBe(204);
+    await hashes();
+    expect((await api().post(`/api/v1/accounts/${id}/obligation`).set(auth(territory)).send({ signedAt: '2026-11-20' })).status).toBe(200);
+    secrets.push('2026-11-20');
+    const reset = await api().post(`/api/v1/accounts/${id}/reset-password`).set(auth(territory));
+    expect(reset.status).toBe(200);
+    secrets.push(reset.body.oneTimePassword);
+    await hashes();
+    expect((await api().post(`/api/v1/accounts/${id}/active`).set(auth(territory)).send({ active: false })).status).toBe(200);
+    expect((await api().post(`/api/v1/accounts/${id}/active`).set(auth(territory)).send({ active: true })).status).toBe(200);
+    const second = await api().post('/api/v1/auth/login').send({ login, password: reset.body.oneTimePassword });
+    expect(second.status).toBe(200);
+    secrets.push(second.body.token);
+    expect((await api().post('/api/v1/auth/logout').set(auth(second.body.token))).status).toBe(204);
+
+    const rows = await AuditEntry.findAll({ where: { entity: 'user', entityId: String(id) }, order: [['id', 'ASC']] });
+    const by = (userId: number, action: string, fields: string[] | null) => ({ userId, orgId: kg, action, entity: 'user', entityId: String(id), fields, details: null });
+    expect(rows.map((r) => ({ userId: r.userId, orgId: r.orgId, action: r.action, entity: r.entity, entityId: r.entityId, fields: r.fields === null ? null : JSON.parse(r.fields), details: r.details }))).toEqual([
+      by(territoryId, 'account.created', ['login', 'fullName', 'role']),
+      by(id, 'auth.login', null),
+      by(id, 'auth.password_changed', ['password']),
+      by(territoryId, 'account.obligation_recorded', ['obligationSignedAt']),
+      by(territoryId, 'account.password_reset', ['password']),
+      by(territoryId, 'account.disabled', ['active']),
+      by(territoryId, 'account.enabled', ['active']),
+      by(id, 'auth.login', null),
+      by(id, 'auth.logout', null),
+    ]);
+    expect(rows.every((r) => r.at.getTime() === t.clock.now.getTime())).toBe(true);
+
+    // Nothing readable about the person or the credentials anywhere in the audit log.
+    const all = JSON.stringify((await AuditEntry.findAll()).map((r) => r.get({ plain: true })));
+    for (const secret of secrets) expect(all.includes(secret) ? secret : null).toBeNull();
+  });
+
+  test('changing the password ends the other sessions of the user; the session that changed it and other users stay', async () => {
+    const signIn = async (login: string, password: string) => {
+      const res = await api().post('/api/v1/auth/login').send({ login, password });
+      expect(res.status).toBe(200);
+      return res.body.token as string;
+    };
+    const here = await signIn('school', 'demo-school-2026');
+    const elsewhere = await signIn('school', 'demo-school-2026');
+    const otherUser = await t.token('kindergarten');
+    expect((await api().get('/api/v1/me').set(auth(elsewhere))).status).toBe(200);
+
+    expect((await api().post('/api/v1/auth/password').set(auth(here)).send({ oldPassword: 'demo-school-2026', newPassword: 'Школа-пароль-2027' })).status).toBe(204);
+
+    const ended = await api().get('/api/v1/me').set(auth(elsewhere));
+    expect(ended.status).toBe(401);
+    expect(ended.body.detail).toMatch(/Сеанс завершён/);
+    expect((await api().get(`/api/v1/organisations/${t.demo.orgIds.school}/passport`).set(auth(here))).status).toBe(200);
+    expect((await api().get('/api/v1/me').set(auth(otherUser))).status).toBe(200);
+    // The old password no longer signs in, the new one does.
+    expect((await api().post('/api/v1/auth/login').send({ login: 'school', password: 'demo-school-2026' })).status).toBe(401);
+    await signIn('school', 'Школа-пароль-2027');
+  });
+
+  describe('two creations racing for the same generated login', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    /**
+     * Both requests draw the same login number and both check it free before either inserts: the
+     * check (User.findOne by login) is held until both have made it, then the two inserts collide
+     * on the unique index of users.login.
+     */
+    function race(numbers: number[]) {
+      const realRandomInt = crypto.randomInt;
+      jest.spyOn(crypto, 'randomInt').mockImplementation(((min: number, max?: number) => {
+        if (min === 1000 && max === 9999) return numbers.length > 1 ? numbers.shift()! : numbers[0];
+        return max === undefined ? realRandomInt(min) : realRandomInt(min, max);
+      }) as never);
+      const { User } = t.ctx.db.models;
+      const realFindOne = User.findOne.bind(User);
+      const held: (() => void)[] = [];
+      let checks = 0;
+      jest.spyOn(User, 'findOne').mockImplementation((async (opts: FindOptions) => {
+        const found = await realFindOne(opts);
+        const login = (opts?.where as { login?: unknown } | undefined)?.login;
+        if (typeof login === 'string' && /^u\d+-4242$/.test(login) && ++checks <= 2) {
+          await new Promise<void>((resolve) => {
+            held.push(resolve);
+            if (held.length === 2) held.forEach((r) => r());
+            setTimeout(resolve, 5000); // never hang the test if only one request gets here
+          });
+        }
+        return found;
+      }) as never);
+      return () => checks;
+    }
+
+    const create = async (territory: string, fullName: string) =>
+      api().post(`/api/v1/organisations/${t.demo.orgIds.kindergarten}/accounts`).set(auth(territory)).send({ fullName });
+
+    test('the loser draws another login: both accounts are created, with different logins, and no 500', async () => {
+      const territory = await t.token('territory');
+      const checks = race([4242, 4242, 4243]);
+      const [a, b] = await Promise.all([create(territory, 'Белова Елена Юрьевна'), create(territory, 'Зайцева Ирина Олеговна')]);
+      expect(checks()).toBeGreaterThanOrEqual(2);
+      expect([a.status, b.status]).toEqual([201, 201]);
+      const kg = t.demo.orgIds.kindergarten;
+      expect([a.body.account.login, b.body.account.login].sort()).toEqual([`u${kg}-4242`, `u${kg}-4243`]);
+      // Each one-time password signs in to its own account.
+      for (const r of [a, b]) {
+        const signIn = await api().post('/api/v1/auth/login').send({ login: r.body.account.login, password: r.body.oneTimePassword });
+        expect(signIn.body.user?.fullName).toBe(r.body.account.fullName);
+      }
+      expect(await t.ctx.db.models.AuditEntry.count({ where: { action: 'account.created' } })).toBe(2);
+    });
+
+    test('when no free login is found the loser gets 409 problem+json, and nothing half-made is left', async () => {
+      const territory = await t.token('territory');
+      race([4242]);
+      const answers = await Promise.all([create(territory, 'Белова Елена Юрьевна'), create(territory, 'Зайцева Ирина Олеговна')]);
+      expect(answers.map((r) => r.status).sort()).toEqual([201, 409]);
+      const lost = answers.find((r) => r.status === 409)!;
+      expect(lost.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(lost.body.detail).toMatch(/логин/);
+      expect(await t.ctx.db.models.User.count({ where: { orgId: t.demo.orgIds.kindergarten } })).toBe(2); // the demo chair and the winner
+      expect(await t.ctx.db.models.AuditEntry.count({ where: { action: 'account.created' } })).toBe(1);
+    });
   });
 });

@@ -3,7 +3,7 @@
  * for the chair of an organisation below it and records the signed non-disclosure obligation.
  */
 import { randomInt } from 'node:crypto';
-import { Op } from 'sequelize';
+import { Op, UniqueConstraintError } from 'sequelize';
 import { isUnit } from '../../domain/organisations';
 import { roleForOrgKind, roleRank, type Role } from '../../domain/roles';
 import { badRequest, conflict, forbidden } from '../errors';
@@ -61,13 +61,24 @@ export async function listAccounts(ctx: Ctx, actor: Actor, orgId: number): Promi
   return users.map((u) => view(ctx, u, names.get(u.orgId) ?? ''));
 }
 
+const NO_FREE_LOGIN = 'Не удалось подобрать свободный логин. Повторите попытку.';
+
 async function uniqueLogin(ctx: Ctx, orgId: number): Promise<string> {
   for (let i = 0; i < 20; i++) {
     const login = `u${orgId}-${randomInt(1000, 9999)}`;
     if (!(await ctx.db.models.User.findOne({ where: { login } }))) return login;
   }
-  throw conflict('Не удалось подобрать свободный логин. Повторите попытку.');
+  throw conflict(NO_FREE_LOGIN);
 }
+
+/** The insert lost a race for its login: another creation took it between the check and the insert. */
+function isLoginTaken(err: unknown): boolean {
+  if (!(err instanceof UniqueConstraintError)) return false;
+  return Object.keys(err.fields ?? {}).some((f) => f === 'login' || f.endsWith('.login')) || err.errors.some((e) => e.path === 'login');
+}
+
+/** How many times a creation that lost the race for its login draws another one. */
+const LOGIN_RACE_RETRIES = 5;
 
 export async function createAccount(ctx: Ctx, actor: Actor, orgId: number, input: { fullName: string }): Promise<IssuedCredentials> {
   const org = await orgInScope(ctx, actor, orgId);
@@ -82,17 +93,25 @@ export async function createAccount(ctx: Ctx, actor: Actor, orgId: number, input
   }
   const oneTimePassword = generateOneTimePassword();
   const passwordHash = await hashPassword(oneTimePassword, ctx.config.scryptCost);
-  const login = await uniqueLogin(ctx, org.id);
   const now = ctx.now();
-  const user = await ctx.db.sequelize.transaction(async (transaction) => {
-    const u = await ctx.db.models.User.create(
-      { login, fullName: input.fullName, role, orgId: org.id, passwordHash, mustChangePassword: true, createdBy: actor.userId, createdAt: now, updatedAt: now },
-      { transaction },
-    );
-    await recordAudit(ctx, { userId: actor.userId, orgId: org.id, action: 'account.created', entity: 'user', entityId: u.id, fields: ['login', 'fullName', 'role'] }, transaction);
-    return u;
-  });
-  return { account: view(ctx, user, org.name), oneTimePassword };
+  for (let attempt = 0; ; attempt++) {
+    const login = await uniqueLogin(ctx, org.id);
+    try {
+      const user = await ctx.db.sequelize.transaction(async (transaction) => {
+        const u = await ctx.db.models.User.create(
+          { login, fullName: input.fullName, role, orgId: org.id, passwordHash, mustChangePassword: true, createdBy: actor.userId, createdAt: now, updatedAt: now },
+          { transaction },
+        );
+        await recordAudit(ctx, { userId: actor.userId, orgId: org.id, action: 'account.created', entity: 'user', entityId: u.id, fields: ['login', 'fullName', 'role'] }, transaction);
+        return u;
+      });
+      return { account: view(ctx, user, org.name), oneTimePassword };
+    } catch (err) {
+      // A concurrent creation took the login after uniqueLogin saw it free (the unique index caught it): draw another.
+      if (!isLoginTaken(err)) throw err;
+      if (attempt >= LOGIN_RACE_RETRIES) throw conflict(NO_FREE_LOGIN);
+    }
+  }
 }
 
 export async function resetPassword(ctx: Ctx, actor: Actor, userId: number): Promise<IssuedCredentials> {

@@ -122,12 +122,16 @@ export async function changePassword(ctx: Ctx, actor: Actor, oldPassword: string
       { revokedAt: ctx.now() },
       { where: { userId: user.id, revokedAt: null, id: { [Op.ne]: actor.tokenId } }, transaction },
     );
-    await recordAudit(ctx, { userId: user.id, orgId: user.orgId, action: 'auth.password_changed', entity: 'user', entityId: user.id }, transaction);
+    await recordAudit(ctx, { userId: user.id, orgId: user.orgId, action: 'auth.password_changed', entity: 'user', entityId: user.id, fields: ['password'] }, transaction);
   });
 }
 
+/** Ends the session the request came with; the audit log records it like the sign-in. */
 export async function logout(ctx: Ctx, actor: Actor): Promise<void> {
-  await ctx.db.models.AuthToken.update({ revokedAt: ctx.now() }, { where: { id: actor.tokenId } });
+  await ctx.db.sequelize.transaction(async (transaction) => {
+    await ctx.db.models.AuthToken.update({ revokedAt: ctx.now() }, { where: { id: actor.tokenId }, transaction });
+    await recordAudit(ctx, { userId: actor.userId, orgId: actor.orgId, action: 'auth.logout', entity: 'user', entityId: actor.userId }, transaction);
+  });
 }
 
 export async function revokeAllTokens(ctx: Ctx, userId: number): Promise<void> {
