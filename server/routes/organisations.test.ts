@@ -122,4 +122,74 @@ describe.each(dbVariants())('organisations, structure and passport (%s)', (varia
     const audit = await t.ctx.db.models.AuditEntry.findOne({ where: { entity: 'passport' } });
     expect(JSON.parse(audit!.fields!)).toEqual(expect.arrayContaining(['inn', 'phone']));
   });
+
+  test('moving a профбюро that holds профгруппы and a nested профбюро rewrites the path and depth of every descendant', async () => {
+    const region = await t.token('region');
+    const { Organisation } = t.ctx.db.models;
+    const create = async (token: string, parentId: number, kind: string, name: string) => {
+      const res = await api().post(`/api/v1/organisations/${parentId}/children`).set(auth(token)).send({ kind, name });
+      expect(res.status).toBe(201);
+      return res.body as { id: number; path: string; depth: number };
+    };
+    const schoolId = t.demo.orgIds.school;
+    const bureau = await create(school, schoolId, 'subdivision', 'Начальная школа');
+    const g1 = await create(school, bureau.id, 'group', '1-е классы');
+    const g2 = await create(school, bureau.id, 'group', '2-е классы');
+    const inner = await create(school, bureau.id, 'subdivision', 'Группа продлённого дня');
+    const g3 = await create(school, inner.id, 'group', 'Воспитатели ГПД');
+    const sibling = await create(school, schoolId, 'subdivision', 'Старшая школа');
+    const siblingGroup = await create(school, sibling.id, 'group', '10-е классы');
+    // A primary organisation straight under the region: two levels higher than the school.
+    const target = await create(region, t.demo.orgIds.region, 'primary', 'ППО колледжа');
+    expect([bureau.depth, g1.depth, inner.depth, g3.depth, target.depth]).toEqual([4, 5, 5, 6, 2]);
+
+    /** Every node of the whole tree: path = parent's path + own id, depth = parent's depth + 1. */
+    const treeProblems = async () => {
+      const all = await Organisation.findAll();
+      const byId = new Map(all.map((o) => [o.id, o]));
+      return all.flatMap((o) => {
+        const parent = o.parentId === null ? null : byId.get(o.parentId)!;
+        const path = `${parent ? parent.path : '/'}${o.id}/`;
+        const depth = parent ? parent.depth + 1 : 0;
+        return o.path === path && o.depth === depth ? [] : [`${o.name}: ${o.path} depth ${o.depth}, expected ${path} depth ${depth}`];
+      });
+    };
+    const node = async (id: number) => {
+      const o = (await Organisation.findByPk(id))!;
+      return { parentId: o.parentId, path: o.path, depth: o.depth };
+    };
+    const before = { sibling: await node(sibling.id), siblingGroup: await node(siblingGroup.id), kindergarten: await node(t.demo.orgIds.kindergarten) };
+
+    // Up two levels, into another primary organisation (the region chair manages both).
+    const moved = await api().patch(`/api/v1/organisations/${bureau.id}`).set(auth(region)).send({ parentId: target.id });
+    expect(moved.status).toBe(200);
+    const top = `${target.path}${bureau.id}/`;
+    expect(moved.body).toMatchObject({ parentId: target.id, path: top, depth: 3 });
+    expect(await node(g1.id)).toEqual({ parentId: bureau.id, path: `${top}${g1.id}/`, depth: 4 });
+    expect(await node(g2.id)).toEqual({ parentId: bureau.id, path: `${top}${g2.id}/`, depth: 4 });
+    expect(await node(inner.id)).toEqual({ parentId: bureau.id, path: `${top}${inner.id}/`, depth: 4 });
+    expect(await node(g3.id)).toEqual({ parentId: inner.id, path: `${top}${inner.id}/${g3.id}/`, depth: 5 });
+    expect(await treeProblems()).toEqual([]);
+    // Nothing else moved.
+    expect({ sibling: await node(sibling.id), siblingGroup: await node(siblingGroup.id), kindergarten: await node(t.demo.orgIds.kindergarten) }).toEqual(before);
+
+    // The subtree reads from its new place and is gone from the old one (and from the school chair's scope).
+    const there = await api().get(`/api/v1/organisations/${target.id}/structure`).set(auth(region));
+    expect(there.body.map((o: { id: number }) => o.id).sort()).toEqual([target.id, bureau.id, g1.id, g2.id, inner.id, g3.id].sort());
+    expect(there.body.map((o: { path: string }) => o.path)).toEqual(there.body.map((o: { path: string }) => o.path).sort());
+    const schoolStructure = await api().get(`/api/v1/organisations/${schoolId}/structure`).set(auth(school));
+    expect(schoolStructure.body.map((o: { id: number }) => o.id).sort()).toEqual([schoolId, sibling.id, siblingGroup.id].sort());
+    expect((await api().get(`/api/v1/organisations/${g3.id}`).set(auth(school))).status).toBe(404);
+
+    // And down three levels, under the sibling профбюро of the school.
+    const back = await api().patch(`/api/v1/organisations/${bureau.id}`).set(auth(region)).send({ parentId: sibling.id });
+    expect(back.status).toBe(200);
+    const low = `${before.sibling.path}${bureau.id}/`;
+    expect(back.body).toMatchObject({ parentId: sibling.id, path: low, depth: 5 });
+    expect(await node(g3.id)).toEqual({ parentId: inner.id, path: `${low}${inner.id}/${g3.id}/`, depth: 7 });
+    expect(await node(g1.id)).toEqual({ parentId: bureau.id, path: `${low}${g1.id}/`, depth: 6 });
+    expect(await treeProblems()).toEqual([]);
+    expect((await api().get(`/api/v1/organisations/${g3.id}`).set(auth(school))).body).toMatchObject({ depth: 7, path: `${low}${inner.id}/${g3.id}/` });
+    expect((await api().get(`/api/v1/organisations/${target.id}/structure`).set(auth(region))).body).toHaveLength(1);
+  });
 });
