@@ -112,3 +112,26 @@ export function resetPasswordWithLetter(client: ApiClient, userId: number, input
 export function linkUsable(link: DocumentLink, now: Date = new Date()): boolean {
   return /^https?:\/\//.test(link.downloadUrl) && new Date(link.expiresAt).getTime() > now.getTime();
 }
+
+/** GET /organisations/:id/documents/details — a territorial, regional or central organisation's details for documents. */
+export interface OrganisationDetailsView {
+  orgId: number;
+  orgName: string;
+  /** The union body's full name as documents print it; null: the organisation's name in the tree. */
+  unionName: string | null;
+  legalAddress: string | null;
+  /** Phone or e-mail for help, printed in the login letters this organisation issues. */
+  contact: string | null;
+  updatedAt: string | null;
+}
+
+export type OrganisationDetailsChange = Partial<Record<'unionName' | 'legalAddress' | 'contact', string | null>>;
+
+export function getOrganisationDetails(client: ApiClient, orgId: number): Promise<OrganisationDetailsView> {
+  return client.request<OrganisationDetailsView>(`/organisations/${orgId}/documents/details`);
+}
+
+/** Saves the fields given (null clears one); saving the same values again changes nothing. */
+export function saveOrganisationDetails(client: ApiClient, orgId: number, change: OrganisationDetailsChange): Promise<OrganisationDetailsView> {
+  return client.request<OrganisationDetailsView>(`/organisations/${orgId}/documents/details`, { method: 'PUT', body: change });
+}

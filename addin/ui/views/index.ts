@@ -19,6 +19,7 @@ export const VIEWS: readonly ViewDef[] = [
   passwordView,
   organisationsView,
   membersView,
+  { id: 'accounts', title: 'Учётные записи председателей', tab: 'Председатели', order: 15, requires: 'session', available: (app) => Boolean(app.me && app.me.role !== 'primary_chair'), load: () => import(/* webpackChunkName: "view-accounts" */ './accounts') },
   { id: 'passport', title: 'Паспорт ППО', tab: 'Паспорт', order: 20, requires: 'org', available: primaryOnly, load: () => import(/* webpackChunkName: "view-passport" */ './passport') },
   { id: 'structure', title: 'Структура ППО', tab: 'Структура', order: 30, requires: 'org', available: primaryOnly, load: () => import(/* webpackChunkName: "view-structure" */ './structure') },
   { id: 'consents', title: 'Согласия на обработку ПД', tab: 'Согласия', order: 40, requires: 'org', available: primaryOnly, load: () => import(/* webpackChunkName: "view-consents" */ './consents') },
