@@ -1,3 +1,4 @@
+import { CARD_STATUSES, CATEGORIES, CONSENT_STATES } from '../../domain/members/codes';
 import { MEMBER_COLUMNS, MEMBER_SHEET_NAME, MEMBER_TABLE_NAME, RESULT_HEADER } from '../../domain/members/columns';
 import type { ExcelCapabilities } from './capabilities';
 import { BASELINE_CAPABILITIES } from './capabilities';
@@ -70,6 +71,29 @@ describe('createMemberSheet', () => {
     expect(lists.visibility).toBe('VeryHidden');
     const m = /\$([A-Z]+)\$2:\$[A-Z]+\$(\d+)/.exec(rule.list.source) as RegExpExecArray;
     expect(lists.values(`${m[1]}2:${m[1]}${m[2]}`).map((r) => r[0])).toEqual(MEMBER_COLUMNS.find((c) => c.key === 'category')?.options?.map((o) => o.label));
+    // the dropdowns of the three consents and of the card status, option by option as in domain/members/codes.ts
+    const dropdown = (key: string): unknown[] => {
+      const v = s.validation(`${col(key)}2`);
+      expect(v?.errorAlert).toMatchObject({ showAlert: true, style: 'Stop' });
+      const src = (v?.rule as { list?: { source?: string; inCellDropDown?: boolean } } | undefined)?.list;
+      expect(src?.inCellDropDown).toBe(true);
+      const ref = /^='Списки'!\$([A-Z]+)\$2:\$([A-Z]+)\$(\d+)$/.exec(src?.source ?? '');
+      expect(ref).not.toBeNull();
+      const [, from, to, last] = ref as RegExpExecArray;
+      expect(to).toBe(from);
+      return lists.values(`${from}2:${from}${last}`).map((r) => r[0]);
+    };
+    const consentLabels = ['Дано', 'Отказ', 'Отозвано'];
+    expect(CONSENT_STATES.map((o) => o.label)).toEqual(consentLabels);
+    for (const key of ['consentUnion', 'consentOperator', 'consentNotify']) expect(dropdown(key)).toEqual(consentLabels);
+    const cardLabels = ['Не заказан', 'Заказан', 'Изготовлен', 'Отправлен в регион', 'Получен организацией', 'Выдан', 'Утерян или повреждён', 'Перевыпуск', 'Заблокирован'];
+    expect(CARD_STATUSES.map((o) => o.label)).toEqual(cardLabels);
+    expect(dropdown('cardStatus')).toEqual(cardLabels);
+    expect(dropdown('category')).toEqual(CATEGORIES.map((o) => o.label));
+    // the consent dates are dates, not lists
+    for (const key of ['consentUnionDate', 'consentOperatorDate', 'consentNotifyDate']) {
+      expect(s.validation(`${col(key)}2`)?.rule).toMatchObject({ date: { operator: 'Between' } });
+    }
     expect(s.validation(`${col('surname')}2`)).toBeUndefined();
     expect(fake.sheet(STORE_SHEET_NAME).visibility).toBe('VeryHidden');
   });
