@@ -20,15 +20,24 @@ const RESULT_COL = MEMBER_COLUMNS.length;
 const letter = (i: number) => String.fromCharCode(65 + i);
 
 /** As Office.js's Excel.run: a fresh context per batch, pending work synced at the end. */
-function excelRunner(fake: FakeExcel): MemberOpsDeps['excel'] & { runs: number } {
+function excelRunner(fake: FakeExcel): MemberOpsDeps['excel'] & { runs: number; perRun: { syncs: number; reported?: number; chunks?: number }[] } {
   const run = (async <T>(op: (ctx: Excel.RequestContext) => Promise<T>): Promise<T> => {
     run.runs++;
     const ctx = fake.newContext();
+    const before = fake.syncCount;
     const out = await op(ctx);
     if ((ctx as unknown as { _pending: unknown[] })._pending.length) await ctx.sync();
+    // what the batch cost, and what the Excel layer said it cost (readMemberRows and writeSyncResults report syncs)
+    const r = out as { syncs?: unknown; chunks?: unknown } | undefined;
+    run.perRun.push({
+      syncs: fake.syncCount - before,
+      ...(typeof r?.syncs === 'number' ? { reported: r.syncs } : {}),
+      ...(typeof r?.chunks === 'number' ? { chunks: r.chunks } : {}),
+    });
     return out;
-  }) as MemberOpsDeps['excel'] & { runs: number };
+  }) as MemberOpsDeps['excel'] & { runs: number; perRun: { syncs: number; reported?: number; chunks?: number }[] };
   run.runs = 0;
+  run.perRun = [];
   return run;
 }
 
@@ -112,13 +121,22 @@ describe('pushing 10,000 rows', () => {
     // One request per chunk: at most SYNC_CHUNK_MAX_ROWS rows and about 1 MB each (these rows are ~0.5 KB of JSON).
     expect(state.requests).toBe(summary.batchIds.length);
     expect(state.requests).toBeGreaterThanOrEqual(Math.ceil(10_000 / SYNC_CHUNK_MAX_ROWS));
-    expect(state.requests).toBeLessThanOrEqual(6);
+    // Exactly 6 for these rows: 10,000 rows in chunks of at most 2,000 rows and 1 MB of JSON each.
+    expect(state.requests).toBe(6);
+    expect(run.chunkSizes()).toHaveLength(6);
+    expect(run.chunkSizes().reduce((a, b) => a + b, 0)).toBe(10_000);
     const syncs = fake.syncCount;
-    console.log(`[measure] push 10,000 rows: ${state.requests} HTTP requests, ${syncs} context.sync() calls in ${excel.runs} Excel.run batches; largest Excel request ${fake.maxRequestBytes} B, response ${fake.maxResponseBytes} B`);
-    // Reading the sheet (1 + 2 for the fingerprint store + one per read chunk), then one writeSyncResults
-    // for all answers (table, result column, one per write chunk, the fingerprint store).
+    console.log(`[measure] push 10,000 rows: ${state.requests} HTTP requests, ${syncs} context.sync() calls in ${excel.runs} Excel.run batches (${excel.perRun.map((r) => r.syncs).join(' + ')}); largest Excel request ${fake.maxRequestBytes} B, response ${fake.maxResponseBytes} B`);
+    // Exactly two Excel batches. Reading the sheet: the table (+ probe of the fingerprint store), the
+    // store (it holds only its header: one sync, no chunk), one sync per read chunk. Then one
+    // writeSyncResults for all answers: the table, the «Результат» column, one per write chunk, the
+    // fingerprint store (read: one, write: one). An extra sync anywhere fails here.
     expect(excel.runs).toBe(2);
-    expect(syncs).toBeLessThanOrEqual(16);
+    expect(excel.perRun).toEqual([
+      { syncs: 6, reported: 6 },
+      { syncs: 6, reported: 6, chunks: 2 },
+    ]);
+    expect(syncs).toBe(12);
     for (const s of fake.syncs) {
       expect(s.requestBytes).toBeLessThan(5_000_000);
       expect(s.responseBytes).toBeLessThan(5_000_000);
