@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { auth, startTestApp, type TestApp } from '../../test/support/app';
 import { dbVariants } from '../../test/support/db';
+import { seedMembers } from '../services/cards/test-fixtures';
 
 describe.each(dbVariants())('organisations, structure and passport (%s)', (variant) => {
   let t: TestApp;
@@ -191,5 +192,37 @@ describe.each(dbVariants())('organisations, structure and passport (%s)', (varia
     expect(await treeProblems()).toEqual([]);
     expect((await api().get(`/api/v1/organisations/${g3.id}`).set(auth(school))).body).toMatchObject({ depth: 7, path: `${low}${inner.id}/${g3.id}/` });
     expect((await api().get(`/api/v1/organisations/${target.id}/structure`).set(auth(region))).body).toHaveLength(1);
+  });
+  test('a профбюро with members moves inside its ППО, never into another one (members change ППО by a transfer)', async () => {
+    const territory = await t.token('territory');
+    const schoolId = t.demo.orgIds.school;
+    const make = async (parentId: number, kind: string, name: string) => {
+      const res = await api().post(`/api/v1/organisations/${parentId}/children`).set(auth(school)).send({ kind, name });
+      expect(res.status).toBe(201);
+      return res.body as { id: number; path: string };
+    };
+    const bureau = await make(schoolId, 'subdivision', 'Филиал на Лесной');
+    const group = await make(bureau.id, 'group', 'Учителя филиала');
+    const otherBureau = await make(schoolId, 'subdivision', 'Основное здание');
+    const [memberId] = await seedMembers(t.ctx, [{ orgId: group.id, primaryOrgId: schoolId, surname: 'Филиалова' }]);
+
+    const away = await api().patch(`/api/v1/organisations/${bureau.id}`).set(auth(territory)).send({ parentId: t.demo.orgIds.kindergarten });
+    expect(away.status).toBe(409);
+    expect(away.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(away.body.detail).toMatch(/^В подразделении «Филиал на Лесной» и вложенных в него состоят или состояли на учёте члены Профсоюза \(1\)/);
+    expect(away.body.errors).toEqual([{ field: 'parentId', message: 'Подразделение с членами Профсоюза переносится только внутри своей ППО.' }]);
+    const stayed = (await t.ctx.db.models.Organisation.findByPk(bureau.id))!;
+    expect({ parentId: stayed.parentId, path: stayed.path }).toEqual({ parentId: schoolId, path: bureau.path });
+
+    // Inside the school it moves, and the member keeps the school.
+    const inside = await api().patch(`/api/v1/organisations/${bureau.id}`).set(auth(school)).send({ parentId: otherBureau.id });
+    expect(inside.status).toBe(200);
+    expect(inside.body.path).toBe(`${otherBureau.path}${bureau.id}/`);
+    const [m] = (await t.ctx.db.sequelize.query(`SELECT org_id, primary_org_id FROM members WHERE id = '${memberId}'`))[0] as { org_id: number; primary_org_id: number }[];
+    expect({ org: Number(m.org_id), primary: Number(m.primary_org_id) }).toEqual({ org: group.id, primary: schoolId });
+
+    // An empty unit still moves anywhere the structure allows.
+    const empty = await make(schoolId, 'subdivision', 'Пустое подразделение');
+    expect((await api().patch(`/api/v1/organisations/${empty.id}`).set(auth(territory)).send({ parentId: t.demo.orgIds.kindergarten })).status).toBe(200);
   });
 });

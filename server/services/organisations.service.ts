@@ -1,8 +1,8 @@
 /** The organisation tree: read a subtree, add organisations and units, rename, move and close them. */
 import { Op, type Transaction } from 'sequelize';
-import { canContain, childPath, isUnit, orgKindLabel, rootPath, subtreeRange, type OrgKind } from '../../domain/organisations';
+import { canContain, childPath, isPrimary, isUnit, orgKindLabel, pathIds, rootPath, subtreeRange, type OrgKind } from '../../domain/organisations';
 import { roleRank } from '../../domain/roles';
-import { badRequest, conflict, forbidden } from '../errors';
+import { AppError, badRequest, conflict, forbidden } from '../errors';
 import type { OrganisationRow } from '../db/models';
 import { orgInScope } from './access';
 import { recordAudit } from './audit.service';
@@ -139,6 +139,7 @@ export async function updateOrganisation(
       }
       if (newParent.status === 'closed') throw conflict('Нельзя перенести в закрытую организацию.');
       await assertNameFree(ctx, newParent.id, input.name ?? org.name, org.id, transaction);
+      if (isUnit(org.kind)) await assertMembersStay(ctx, org, newParent, transaction);
       await movePaths(ctx, org, newParent, transaction);
       fields.push('parentId');
     }
@@ -154,6 +155,35 @@ export async function updateOrganisation(
     await org.reload({ transaction });
     return orgView(org);
   });
+}
+
+/** The primary organisation a node is in (itself when it is one); null above the primary level. */
+async function primaryOf(ctx: Ctx, node: OrganisationRow, transaction: Transaction): Promise<number | null> {
+  if (isPrimary(node.kind)) return node.id;
+  const ancestors = await ctx.db.models.Organisation.findAll({ where: { id: pathIds(node.path) }, attributes: ['id', 'kind'], transaction });
+  return ancestors.find((a) => isPrimary(a.kind))?.id ?? null;
+}
+
+/**
+ * A профбюро or профгруппа moves into another primary organisation only while nobody is (or was)
+ * registered in it: members belong to a primary organisation, and they change it by a transfer the
+ * receiving chair accepts, never as a side effect of the structure.
+ */
+async function assertMembersStay(ctx: Ctx, unit: OrganisationRow, newParent: OrganisationRow, transaction: Transaction): Promise<void> {
+  const [from, to] = await Promise.all([primaryOf(ctx, unit, transaction), primaryOf(ctx, newParent, transaction)]);
+  if (from === to) return;
+  const range = subtreeRange(unit.path);
+  const [row] = await ctx.db.sequelize.query<{ n: number | string }>(
+    'SELECT COUNT(*) AS n FROM members m JOIN organisations o ON o.id = m.org_id WHERE o.path >= :from AND o.path < :to',
+    { replacements: { from: range.from, to: range.to }, transaction, type: 'SELECT' as never },
+  );
+  const n = Number(row?.n ?? 0);
+  if (n > 0) {
+    const message =
+      `В подразделении «${unit.name}» и вложенных в него состоят или состояли на учёте члены Профсоюза (${n}), поэтому в другую первичную организацию его не перенести. ` +
+      'Членов Профсоюза переводят в другую ППО переводом (его принимает председатель той ППО), а подразделение создайте там заново.';
+    throw new AppError(409, 'unit_has_members', message, [{ field: 'parentId', message: 'Подразделение с членами Профсоюза переносится только внутри своей ППО.' }]);
+  }
 }
 
 /** Rewrite the materialised path of a node and all its descendants in one statement. */
