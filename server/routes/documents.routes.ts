@@ -13,7 +13,7 @@ import { printConsents } from '../services/documents/consents.service';
 import { takeDownload } from '../services/documents/downloads';
 import { createAccountWithLetter, printObligationFor, printOwnObligation, resetPasswordWithLetter } from '../services/documents/letters.service';
 import { getDocumentSettings, getOrganisationDetails, updateDocumentSettings, updateOrganisationDetails } from '../services/documents/settings.service';
-import { DOCX_CONTENT_TYPE, downloadTemplate, listTemplates, uploadTemplate } from '../services/documents/template-store';
+import { DOCX_CONTENT_TYPE, downloadTemplate, listTemplates, templateLink, uploadTemplate } from '../services/documents/template-store';
 import {
   accountWithLetterBody,
   credentialsWithLetter,
@@ -50,6 +50,12 @@ export const documentRoutes: AnyRoute[] = [
     access: { kind: 'resource', roles: ADMIN, personalData: false }, params: templateKindParams,
     response: { status: 200, description: 'Шаблон', contentType: DOCX_CONTENT_TYPE },
     handler: ({ ctx, actor, params }) => downloadTemplate(ctx, actor, params.kind),
+  }),
+  defineRoute({
+    method: 'post', path: '/templates/:kind/link', summary: 'Одноразовая ссылка на действующий шаблон (.docx), чтобы открыть его в Word из надстройки', tag: 'documents',
+    access: { kind: 'resource', roles: ADMIN, personalData: false }, params: templateKindParams,
+    response: { status: 201, description: 'Ссылка действует 5 минут и открывается один раз', schema: issuedLink },
+    handler: ({ ctx, actor, params }) => templateLink(ctx, actor, params.kind),
   }),
   defineRoute({
     method: 'put', path: '/templates/:kind', summary: 'Загрузить новый шаблон (.docx): принимается, если в нём есть все обязательные поля', tag: 'documents',

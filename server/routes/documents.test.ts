@@ -310,6 +310,19 @@ describe.each(dbVariants())('documents: consents, templates, obligations, login 
     });
     expect(back.status).toBe(200);
     expect((back.body as Buffer).equals(edited)).toBe(true);
+    // The same through a single-use link (what the task pane opens): once, then 410; audited as a download.
+    const link = await api().post('/api/v1/templates/consent-union/link').set(auth(admin));
+    expect(link.status).toBe(201);
+    const viaLink = await download(t, link.body.downloadUrl);
+    expect(viaLink.status).toBe(200);
+    expect((viaLink.body as Buffer).equals(edited)).toBe(true);
+    expect(viaLink.headers['content-disposition']).toContain('consent-union-v2.docx');
+    expect((await download(t, link.body.downloadUrl)).status).toBe(410);
+    expect((await auditRows()).filter((a) => a.action === 'template.downloaded').map((a) => JSON.parse(a.details!))).toEqual([
+      { kind: 'consent-union', version: 2 },
+      expect.objectContaining({ kind: 'template', format: 'docx', templateVersions: { 'consent-union': 2 }, template: 'consent-union', via: 'link', version: 2 }),
+    ]);
+    expect((await api().post('/api/v1/templates/consent-union/link').set(auth(school))).status).toBe(403);
 
     const res = await print(school, t.demo.orgIds.school, { memberIds: [id], format: 'docx' });
     expect(res.status).toBe(201);

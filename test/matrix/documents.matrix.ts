@@ -32,6 +32,7 @@ export const documentsMatrix: MatrixArea = {
   entries: [
     { route: 'GET /templates', roles: adminOnly, own: () => ({ path: '/templates' }) },
     { route: 'GET /templates/:kind', roles: adminOnly, own: () => ({ path: '/templates/obligation' }) },
+    { route: 'POST /templates/:kind/link', roles: adminOnly, own: () => ({ path: '/templates/obligation/link' }) },
     {
       route: 'PUT /templates/:kind', roles: adminOnly,
       own: () => ({ path: '/templates/obligation', raw: { contentType: DOCX, data: fs.readFileSync(path.resolve(__dirname, '../../templates/obligation.docx')) } }),

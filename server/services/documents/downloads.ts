@@ -24,7 +24,7 @@ import { documentModels } from './models';
 export const DOWNLOAD_TTL_MINUTES = 5;
 
 /** What a stored file is: documents printed from templates, card files, the roll-out report. */
-export type PrintedKind = 'consents' | 'obligation' | 'login-letter' | 'card-application' | 'card-register' | 'card-budget' | 'progress-report';
+export type PrintedKind = 'consents' | 'obligation' | 'login-letter' | 'card-application' | 'card-register' | 'card-budget' | 'progress-report' | 'template';
 
 export interface NewPrintedDocument {
   kind: PrintedKind;

@@ -13,6 +13,7 @@ import { checkTemplate, inspectTemplate, readTemplateFile, TEMPLATE_KINDS, TEMPL
 import { AppError } from '../../errors';
 import { recordAudit } from '../audit.service';
 import type { Actor, Ctx } from '../context';
+import { storePrinted, type IssuedLink } from './downloads';
 import { documentModels } from './models';
 import { guardZip, ZipRejected } from './zip-guard';
 
@@ -182,6 +183,28 @@ export async function downloadTemplate(ctx: Ctx, actor: Actor, kind: TemplateKin
   const t = await activeTemplate(ctx, kind);
   await recordAudit(ctx, { userId: actor.userId, orgId: actor.orgId, action: 'template.downloaded', entity: 'document_template', entityId: kind, details: { kind, version: t.version } });
   return { file: t.content, contentType: DOCX_CONTENT_TYPE, fileName: `${TEMPLATE_KINDS[kind].file.replace(/\.docx$/, '')}-v${t.version}.docx` };
+}
+
+/**
+ * A single-use link to the template in use (the task pane cannot send its token from a browser
+ * window): the administrator opens it in Word, edits it and uploads it back. Audited as a download.
+ */
+export async function templateLink(ctx: Ctx, actor: Actor, kind: TemplateKind): Promise<IssuedLink> {
+  const t = await activeTemplate(ctx, kind);
+  return storePrinted(
+    ctx,
+    {
+      kind: 'template',
+      format: 'docx',
+      templateVersions: { [kind]: t.version },
+      orgId: actor.orgId,
+      userId: actor.userId,
+      fileName: `${TEMPLATE_KINDS[kind].file.replace(/\.docx$/, '')}-v${t.version}.docx`,
+      contentType: DOCX_CONTENT_TYPE,
+      file: t.content,
+    },
+    { action: 'template.downloaded', details: { template: kind, version: t.version, via: 'link' } },
+  );
 }
 
 /** Placeholder names as the administrator types them in Word. */
