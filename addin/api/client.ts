@@ -43,6 +43,8 @@ export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   query?: Record<string, string | number | boolean | null | undefined>;
   body?: unknown;
+  /** A file sent as the request body as it is (instead of `body` as JSON), e.g. a .docx template. */
+  file?: { bytes: Uint8Array<ArrayBuffer>; contentType: string };
   headers?: Record<string, string>;
   /**
    * Safe to send again when the answer is lost (network error, timeout, 502/504): GET, PUT and
@@ -142,7 +144,7 @@ export class ApiClient {
   async request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
     const method = opts.method ?? 'GET';
     const idempotent = opts.idempotent ?? (method === 'GET' || method === 'PUT' || method === 'DELETE');
-    const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+    const body = opts.file ? opts.file.bytes : opts.body === undefined ? undefined : JSON.stringify(opts.body);
     for (let attempt = 1; ; attempt++) {
       this.emitRequest({ method, path, attempt });
       let error: ApiError;
@@ -163,9 +165,10 @@ export class ApiClient {
     }
   }
 
-  private async once<T>(method: string, path: string, body: string | undefined, opts: RequestOptions): Promise<T> {
+  private async once<T>(method: string, path: string, body: string | Uint8Array<ArrayBuffer> | undefined, opts: RequestOptions): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json, application/problem+json', ...(opts.headers ?? {}) };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (opts.file) headers['Content-Type'] = opts.file.contentType;
+    else if (body !== undefined) headers['Content-Type'] = 'application/json';
     const token = this.tokens.get();
     const useAuth = opts.auth !== false;
     if (useAuth && token) headers.Authorization = `Bearer ${token}`;

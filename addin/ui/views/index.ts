@@ -24,6 +24,7 @@ export const VIEWS: readonly ViewDef[] = [
   { id: 'structure', title: 'Структура ППО', tab: 'Структура', order: 30, requires: 'org', available: primaryOnly, load: () => import(/* webpackChunkName: "view-structure" */ './structure') },
   { id: 'consents', title: 'Согласия на обработку ПД', tab: 'Согласия', order: 40, requires: 'org', available: primaryOnly, load: () => import(/* webpackChunkName: "view-consents" */ './consents') },
   { id: 'cards', title: 'Электронные профсоюзные билеты', tab: 'ЭПБ', order: 50, requires: 'session', available: (app) => primaryOnly(app) || Boolean(app.me && app.me.role !== 'primary_chair'), load: () => import(/* webpackChunkName: "view-cards" */ './cards') },
+  { id: 'settings', title: 'Настройки реестра', tab: 'Настройки', order: 70, requires: 'session', available: (app) => app.me?.role === 'central_admin', load: () => import(/* webpackChunkName: "view-settings" */ './settings') },
   { id: 'progress', title: 'Ход внедрения', tab: 'Ход внедрения', order: 60, requires: 'session', load: () => import(/* webpackChunkName: "view-progress" */ './progress') },
   helpView,
 ];

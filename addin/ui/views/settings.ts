@@ -1,0 +1,226 @@
+/**
+ * «Настройки» for the central administrator: the card operator's details that the consent to the
+ * operator prints (until they are filled that consent is not printed, and the server says which are
+ * missing), the price of a card by year (the budget uses it), and the document templates — which
+ * version is in use and which {{placeholders}} it must keep, the current one opened in Word through a
+ * single-use link, and a replacement uploaded (accepted only with every required placeholder).
+ */
+import { isApiError } from '../../api/errors';
+import { getCardPrices, setCardPrice, type CardPrice } from '../../api/cards';
+import { getDocumentSettings, listTemplates, saveCardOperator, templateLink, uploadTemplate, type CardOperatorDetails, type DocumentSettings, type TemplateInfo } from '../../api/settings';
+import { Activity } from '../activity';
+import { button, notice, section, textField, type FieldHandle } from '../components';
+import { ensureStyles, openAndTell, pill } from '../ui-kit';
+import type { ViewRender } from '../view';
+
+/** «17,00 ₽» */
+export function rubles(kopecks: number): string {
+  return `${(kopecks / 100).toLocaleString('ru-RU', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ₽`;
+}
+
+/** A price typed by a person («17», «17,50», «17.5 ₽») in roubles, or null when it is not one. */
+export function parseRubles(text: string): number | null {
+  const t = text.replace(/\s|₽|руб\.?/gi, '').replace(',', '.');
+  if (!/^\d{1,6}(\.\d{1,2})?$/.test(t)) return null;
+  const v = Number(t);
+  return v > 0 ? v : null;
+}
+
+/** The operator's details to save: what differs from what the documents use now; an emptied field goes back to the configuration file. */
+export function operatorChange(current: CardOperatorDetails, typed: Record<keyof CardOperatorDetails, string>): Partial<CardOperatorDetails> {
+  const out: Partial<CardOperatorDetails> = {};
+  for (const k of Object.keys(typed) as (keyof CardOperatorDetails)[]) {
+    const v = typed[k].replace(/\s+/g, ' ').trim();
+    if (v === (current[k] ?? '')) continue;
+    out[k] = v || null;
+  }
+  return out;
+}
+
+export const render: ViewRender = (root, app) => {
+  const d = app.dom;
+  ensureStyles(d.doc, root);
+
+  // ================================================================ the card operator
+  const opActivityEl = d.h('div', { attrs: { 'data-test': 'operator-activity' } });
+  const opActivity = new Activity(app, opActivityEl);
+  const opOut = d.h('div', { class: 'results', attrs: { 'data-test': 'operator-results', 'aria-live': 'polite' } });
+  const fields: Record<keyof CardOperatorDetails, FieldHandle> = {
+    name: textField(d, 'Наименование', { autocomplete: 'off', test: 'operator-name' }),
+    inn: textField(d, 'ИНН', { autocomplete: 'off', test: 'operator-inn', hint: '10 цифр, из договора с оператором' }),
+    address: textField(d, 'Адрес', { autocomplete: 'off', test: 'operator-address', hint: 'Как в договоре: индекс, город, улица, дом' }),
+  };
+  let settings: DocumentSettings | null = null;
+  const showOperator = (s: DocumentSettings, saved: boolean) => {
+    settings = s;
+    for (const k of Object.keys(fields) as (keyof CardOperatorDetails)[]) {
+      fields[k].input.value = s.cardOperator[k] ?? '';
+      fields[k].setError(null);
+    }
+    d.set(
+      opOut,
+      saved ? notice(d, 'success', 'Реквизиты оператора сохранены', null, [], 'operator-saved') : null,
+      s.missing.length
+        ? notice(d, 'warning', 'Согласие оператору карт пока не печатается', `Не заполнено: ${s.missing.join(', ')}. Впишите из договора с оператором и нажмите «Сохранить реквизиты оператора».`, [], 'operator-missing')
+        : notice(d, 'info', 'Реквизиты полные: согласие оператору карт печатается', null, [], 'operator-complete'),
+    );
+  };
+  const onSaveOperator = () =>
+    void opActivity.run('Реквизиты оператора', async (r) => {
+      if (!settings) settings = await getDocumentSettings(app.api);
+      const typed = { name: fields.name.value(), inn: fields.inn.value(), address: fields.address.value() };
+      const change = operatorChange(settings.cardOperator, typed);
+      if (!Object.keys(change).length) {
+        d.set(opOut, notice(d, 'info', 'Нечего сохранять', 'Реквизиты не изменились.', [], 'operator-unchanged'));
+        return;
+      }
+      r.indeterminate('Сохраняем…');
+      try {
+        showOperator(await saveCardOperator(app.api, change), true);
+      } catch (e) {
+        if (!isApiError(e)) throw e;
+        const bad = (Object.keys(fields) as (keyof CardOperatorDetails)[]).filter((k) => e.fieldMessage(`cardOperator.${k}`));
+        if (!bad.length) throw e;
+        for (const k of bad) fields[k].setError(e.fieldMessage(`cardOperator.${k}`) ?? null);
+        d.set(opOut, notice(d, 'error', 'Реквизиты не сохранены', e.message, [], 'operator-refused'));
+      }
+    });
+
+  // ================================================================ card prices
+  const priceActivityEl = d.h('div', { attrs: { 'data-test': 'price-activity' } });
+  const priceActivity = new Activity(app, priceActivityEl);
+  const priceOut = d.h('div', { class: 'results', attrs: { 'data-test': 'price-results', 'aria-live': 'polite' } });
+  const priceList = d.h('ul', { class: 'list', attrs: { 'data-test': 'prices' } });
+  const year = textField(d, 'Год', { type: 'number', value: app.today().slice(0, 4), test: 'price-year' });
+  const price = textField(d, 'Цена одного билета, ₽', { autocomplete: 'off', test: 'price-rub', hint: 'Например, 17 или 17,50' });
+  const showPrices = (prices: readonly CardPrice[]) =>
+    d.set(
+      priceList,
+      [...prices]
+        .sort((a, b) => b.year - a.year)
+        .map((p) =>
+          d.h(
+            'li',
+            { class: 'list-item', attrs: { 'data-test': `price-${p.year}` } },
+            d.h('div', { class: 'list-main' }, d.h('strong', { text: `${p.year}: ${rubles(p.priceKopecks)}` }), d.h('span', { class: 'muted small', text: p.source === 'override' ? 'задана здесь' : 'из файла настроек (config/documents.json)' })),
+          ),
+        ),
+    );
+  const onSavePrice = () =>
+    void priceActivity.run('Цена билета', async (r) => {
+      const y = Number(year.value());
+      const rub = parseRubles(price.value());
+      year.setError(Number.isInteger(y) && y >= 2000 && y <= 2100 ? null : 'Год от 2000 до 2100.');
+      price.setError(rub === null ? 'Укажите цену в рублях, например 17 или 17,50.' : null);
+      if (rub === null || !Number.isInteger(y) || y < 2000 || y > 2100) return;
+      r.indeterminate('Сохраняем…');
+      showPrices(await setCardPrice(app.api, y, rub));
+      price.input.value = '';
+      d.set(priceOut, notice(d, 'success', `Цена на ${y} год: ${rubles(Math.round(rub * 100))}`, 'Бюджет ЭПБ и новые партии считаются по ней.', [], 'price-saved'));
+    });
+
+  // ================================================================ templates
+  const tplActivityEl = d.h('div', { attrs: { 'data-test': 'templates-activity' } });
+  const tplActivity = new Activity(app, tplActivityEl);
+  const tplOut = d.h('div', { class: 'results', attrs: { 'data-test': 'templates-results', 'aria-live': 'polite' } });
+  const tplList = d.h('ul', { class: 'list', attrs: { 'data-test': 'templates' } });
+  const showTemplates = (templates: readonly TemplateInfo[]) =>
+    d.set(
+      tplList,
+      templates.map((t) => {
+        const file = d.h('input', { type: 'file', attrs: { accept: '.docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'data-test': 'template-file', 'aria-label': `Новая версия: ${t.title}` } }) as HTMLInputElement;
+        return d.h(
+          'li',
+          { class: 'list-item', attrs: { 'data-test': `template-${t.kind}` } },
+          d.h(
+            'div',
+            { class: 'list-main' },
+            d.h('strong', { text: t.title }),
+            t.shipped ? pill(d, 'done', `версия ${t.version}, поставлена с реестром`) : pill(d, 'next', `версия ${t.version} от ${new Date(t.uploadedAt).toLocaleDateString('ru-RU')}`),
+            d.h('span', { class: 'muted small', text: `Обязательные поля: ${t.required.map((p) => `{{${p}}}`).join(', ')}` }),
+            t.optional.length ? d.h('span', { class: 'muted small', text: `Необязательные: ${t.optional.map((p) => `{{${p}}}`).join(', ')}` }) : null,
+            file,
+          ),
+          d.h(
+            'div',
+            { class: 'list-actions' },
+            button(d, 'Открыть в Word', () => onOpen(t), { subtle: true, test: 'template-open' }),
+            button(d, 'Загрузить новую версию', () => onUpload(t, file), { test: 'template-upload' }),
+          ),
+        );
+      }),
+    );
+  const onOpen = (t: TemplateInfo) =>
+    void tplActivity.run('Шаблон', async (r) => {
+      r.indeterminate('Готовим файл…');
+      const link = await templateLink(app.api, t.kind);
+      d.set(tplOut, openAndTell(d, link, `Шаблон «${t.title}», версия ${t.version}`, 'Открыть в Word', 'template-opened'));
+    });
+  const onUpload = (t: TemplateInfo, input: HTMLInputElement) =>
+    void tplActivity.run('Загрузка шаблона', async (r) => {
+      const f = input.files?.[0];
+      if (!f) {
+        d.set(tplOut, notice(d, 'warning', 'Файл не выбран', `Выберите .docx-файл новой версии шаблона «${t.title}» рядом с кнопкой.`, [], 'template-no-file'));
+        return;
+      }
+      r.indeterminate('Проверяем шаблон…');
+      try {
+        const a = await uploadTemplate(app.api, t.kind, await f.arrayBuffer());
+        showTemplates(await listTemplates(app.api));
+        d.set(
+          tplOut,
+          a.created
+            ? notice(d, 'success', `Шаблон «${a.title}»: действует версия ${a.version}`, 'Следующие документы печатаются по ней; у каждого напечатанного документа записана версия шаблона.', [], 'template-uploaded')
+            : notice(d, 'info', `Шаблон «${a.title}» не изменился`, `Этот файл уже действует как версия ${a.version}.`, [], 'template-same'),
+        );
+      } catch (e) {
+        if (isApiError(e) && (e.kind === 'validation' || e.kind === 'too_large' || e.status === 415)) {
+          d.set(tplOut, notice(d, 'error', `Шаблон «${t.title}» не принят`, `${e.message} Действует прежняя версия ${t.version}.`, [], 'template-refused'));
+          return;
+        }
+        throw e;
+      }
+    });
+
+  d.append(root, [
+    d.h('p', { class: 'lead', text: 'Настройки реестра для всего Профсоюза: реквизиты оператора карт, цена билета, шаблоны документов.' }),
+    section(
+      d,
+      'Оператор карт ЭПБ',
+      'Печатаются в согласии на обработку персональных данных оператором карт. Пустое поле — значение из файла настроек.',
+      fields.name.el,
+      fields.inn.el,
+      fields.address.el,
+      d.h('div', { class: 'actions' }, button(d, 'Сохранить реквизиты оператора', onSaveOperator, { primary: true, test: 'operator-save' })),
+      opActivityEl,
+      opOut,
+    ),
+    section(
+      d,
+      'Цена электронного билета',
+      'Цена по годам: по ней считаются бюджет ЭПБ и стоимость партий.',
+      priceList,
+      year.el,
+      price.el,
+      d.h('div', { class: 'actions' }, button(d, 'Сохранить цену', onSavePrice, { test: 'price-save' })),
+      priceActivityEl,
+      priceOut,
+    ),
+    section(
+      d,
+      'Шаблоны документов',
+      'Откройте шаблон в Word, измените текст, сохраните и загрузите как новую версию. Поля в двойных фигурных скобках ({{…}}) оставьте как есть: без обязательных полей шаблон не принимается.',
+      tplActivityEl,
+      tplOut,
+      tplList,
+    ),
+  ]);
+
+  void opActivity.run('Настройки', async (r) => {
+    r.indeterminate('Загрузка настроек…');
+    const [s, prices, templates] = await Promise.all([getDocumentSettings(app.api), getCardPrices(app.api), listTemplates(app.api)]);
+    showOperator(s, false);
+    showPrices(prices);
+    showTemplates(templates);
+  });
+};
