@@ -1,0 +1,76 @@
+import type { DocumentSettingsView } from '../../server/services/documents/settings.service';
+import type { TemplateView } from '../../server/services/documents/template-store';
+import { operatorChange, parseRubles, rubles } from '../ui/views/settings';
+import { ApiClient, type FetchLike } from './client';
+import { DOCX_CONTENT_TYPE, saveCardOperator, templateLink, uploadTemplate, type DocumentSettings, type TemplateInfo, type TemplateUploadAnswer } from './settings';
+
+/** Compile-time: the server's answers are what the client declares. */
+export const fits = {
+  settings: (v: DocumentSettingsView): DocumentSettings => v,
+  template: (v: TemplateView): TemplateInfo => v,
+  upload: (v: TemplateView & { created: boolean }): TemplateUploadAnswer => v,
+};
+
+describe('settings API client', () => {
+  const calls: { url: string; method: string; headers: Record<string, string>; body: unknown }[] = [];
+  const answers: (() => Response)[] = [];
+  const fetch: FetchLike = async (url, init) => {
+    calls.push({ url, method: String(init.method), headers: { ...(init.headers as Record<string, string>) }, body: init.body });
+    return (answers.shift() ?? (() => new Response('{}', { status: 200, headers: { 'Content-Type': 'application/json' } })))();
+  };
+  const c = new ApiClient({ fetch, retry: { retries: 2, delayMs: () => 0 }, sleep: async () => undefined });
+  beforeEach(() => {
+    calls.length = 0;
+    answers.length = 0;
+  });
+
+  test('a template goes as the .docx itself, not as JSON; a lost answer is sent again (the same file stores nothing new)', async () => {
+    const bytes = new Uint8Array([0x50, 0x4b, 3, 4, 1, 2, 3]);
+    answers.push(() => {
+      throw new TypeError('Failed to fetch');
+    });
+    await uploadTemplate(c, 'consent-union', bytes.buffer);
+    expect(calls).toHaveLength(2);
+    for (const call of calls) {
+      expect(call).toMatchObject({ url: '/api/v1/templates/consent-union', method: 'PUT' });
+      expect(call.headers['Content-Type']).toBe(DOCX_CONTENT_TYPE);
+      expect(call.body).toBeInstanceOf(Uint8Array);
+      expect([...(call.body as Uint8Array)]).toEqual([...bytes]);
+    }
+  });
+
+  test('the operator details go as JSON under cardOperator; a template link is a POST', async () => {
+    await saveCardOperator(c, { inn: '7830002293', address: null });
+    await templateLink(c, 'obligation');
+    expect(calls.map((x) => [x.method, x.url, x.headers['Content-Type'], x.body])).toEqual([
+      ['PUT', '/api/v1/settings/documents', 'application/json', JSON.stringify({ cardOperator: { inn: '7830002293', address: null } })],
+      ['POST', '/api/v1/templates/obligation/link', undefined, undefined],
+    ]);
+  });
+});
+
+describe('settings view helpers', () => {
+  test.each<[string, number | null]>([
+    ['17', 17],
+    ['17,50', 17.5],
+    [' 17.5 ₽', 17.5],
+    ['25 руб.', 25],
+    ['0', null],
+    ['17,555', null],
+    ['семнадцать', null],
+    ['', null],
+  ])('price %j → %j', (typed, rub) => {
+    expect(parseRubles(typed)).toBe(rub);
+  });
+
+  test('roubles are shown with kopecks', () => {
+    expect(rubles(1700).replace(/\s/g, ' ')).toBe('17,00 ₽');
+    expect(rubles(123456).replace(/\s/g, ' ')).toBe('1 234,56 ₽');
+  });
+
+  test('only changed operator fields are saved; an emptied field goes back to the configuration file', () => {
+    const current = { name: 'ООО «ФИНФОРТ»', inn: null, address: 'Москва' };
+    expect(operatorChange(current, { name: ' ООО  «ФИНФОРТ» ', inn: '7830002293', address: '' })).toEqual({ inn: '7830002293', address: null });
+    expect(operatorChange(current, { name: 'ООО «ФИНФОРТ»', inn: '', address: 'Москва' })).toEqual({});
+  });
+});
