@@ -438,6 +438,79 @@ describeBrowser('task pane in Chromium (fake Excel, real server)', () => {
     expect(await page.textContent('[data-test=dry-run-result]')).toMatch(/Сервер проверил 2 строки/);
   });
 
+  it('a server error on a push: a clear message with «Повторить»; the retry finishes the push and nobody is added twice', async () => {
+    const people = peopleAsSheetRows(inventPeople(3, { seed: 5151, snilsFrom: 500_000, year: 2026 }));
+    const grid = people.map((p) => [...MEMBER_COLUMNS.map((c) => String((p as Record<string, unknown>)[c.key] ?? '')), '']);
+    await signIn('school');
+    await page.locator('[data-view=members]').waitFor();
+    await page.click('[data-test=create-sheet]');
+    await page.locator('[data-test=create-result]').waitFor();
+    await page.evaluate((rows) => (window as unknown as { __fakeHost: { pasteMemberRows(r: unknown): Promise<void> } }).__fakeHost.pasteMemberRows(rows), grid);
+    const before = await memberIds(server);
+    const [[{ n: batchesBefore }]] = (await server.test.ctx.db.sequelize.query(`SELECT COUNT(*) AS n FROM member_batches WHERE org_id = ${server.test.demo.orgIds.school}`)) as [{ n: number }[], unknown];
+
+    // The first push request reaches the server, which does the work; the pane gets a 500 in the
+    // server's own problem+json (server/http/problem.ts) instead of the answer — the worst case for
+    // duplicates. A 500 is not retried automatically: the chair decides.
+    const bodies: string[] = [];
+    await page.route('**/api/v1/organisations/*/members/sync', async (route) => {
+      bodies.push(route.request().postData() ?? '');
+      if (bodies.length === 1) {
+        await route.fetch();
+        await route.fulfill({
+          status: 500,
+          contentType: 'application/problem+json',
+          body: JSON.stringify({
+            type: '/problems/internal',
+            title: 'Внутренняя ошибка сервера',
+            status: 500,
+            detail: 'Внутренняя ошибка сервера. Попробуйте ещё раз; если ошибка повторится, сообщите администратору реестра время ошибки.',
+          }),
+        });
+        return;
+      }
+      await route.continue();
+    });
+    watch.expectHttpError(500, /\/members\/sync$/);
+    await page.click('[data-test=push]');
+    await page.locator('[data-test=failure]').waitFor();
+    const failure = await page.textContent('[data-test=failure]');
+    expect(failure).toMatch(/Отправка в реестр: не выполнено/);
+    expect(failure).toMatch(/Внутренняя ошибка сервера\. Попробуйте ещё раз; если ошибка повторится, сообщите администратору реестра время ошибки\./);
+    expect(failure).not.toMatch(/Internal Server Error|\b500\b|undefined/);
+    expect((await page.textContent('[data-test=failure] [data-test=retry]'))?.trim()).toBe('Повторить');
+    expect(bodies).toHaveLength(1);
+    // The sheet is as it was: the pane never heard an answer, so no ids were written.
+    const idsBefore = await fake<string[]>(page, `x.table('${TABLE}').bodyValues().map((r) => String(r[${col('id')}]))`);
+    expect(idsBefore).toEqual(['', '', '']);
+    await screenshot(page, '12b-push-server-error');
+
+    await page.click('[data-test=failure] [data-test=retry]');
+    await page.locator('[data-test=push-result]').waitFor();
+    await page.unroute('**/api/v1/organisations/*/members/sync');
+    expect(await page.textContent('[data-test=push-result]')).toMatch(/Готово: реестр принял 3 строки/);
+    expect(await page.isVisible('[data-test=failure]')).toBe(false);
+    // «Повторить» sent the same chunk with the same idempotency key: the server answered from its record.
+    expect(bodies).toHaveLength(2);
+    expect(bodies[1]).toBe(bodies[0]);
+
+    // The database: the three people once each, in one batch; the sheet carries their ids.
+    const after = await memberIds(server);
+    expect(after.size - before.size).toBe(3);
+    const [[{ n: batchesAfter }]] = (await server.test.ctx.db.sequelize.query(`SELECT COUNT(*) AS n FROM member_batches WHERE org_id = ${server.test.demo.orgIds.school}`)) as [{ n: number }[], unknown];
+    expect(Number(batchesAfter) - Number(batchesBefore)).toBe(1);
+    const [[dup]] = (await server.test.ctx.db.sequelize.query(
+      `SELECT COUNT(*) AS n FROM (SELECT snils FROM members WHERE primary_org_id = ${server.test.demo.orgIds.school} AND snils IS NOT NULL GROUP BY snils HAVING COUNT(*) > 1) d`,
+    )) as [{ n: number }[], unknown];
+    expect(Number(dup.n)).toBe(0);
+    const body = await fake<(string | number)[][]>(page, `x.table('${TABLE}').bodyValues()`);
+    expect(body.map((r) => r[RESULT_COL])).toEqual(['Добавлен', 'Добавлен', 'Добавлен']);
+    const ids = body.map((r) => String(r[col('id')]));
+    expect(new Set(ids).size).toBe(3);
+    expect(ids.every((id) => after.has(id) && !before.has(id))).toBe(true);
+    await screenshot(page, '12c-push-after-retry');
+  });
+
   it('a long list goes in chunks with a moving bar; a chunk whose answer is lost is retried with the same key and nothing is doubled', async () => {
     const N = 2_500;
     const people = peopleAsSheetRows(inventPeople(N, { seed: 4242, snilsFrom: 300_000, year: 2026 }));
