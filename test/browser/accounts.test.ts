@@ -8,43 +8,21 @@
  * Screenshots: artifacts/screenshots/a-*.png.
  */
 import JSZip from 'jszip';
-import type { Page } from 'playwright-core';
 import request from 'supertest';
-import { chromiumOrSkip, launchBrowser, screenshot, startServer, watchConsole, type Browser, type ConsoleWatch, type RunningServer } from './harness';
+import { browserSuite, chromiumOrSkip, screenshot } from './harness';
 import { openedUrls, routeOfficeExtra, signIn } from './harness-extra';
 
 const chromium = chromiumOrSkip();
 const describeBrowser = chromium ? describe : describe.skip;
 
 describeBrowser('«Председатели» in Chromium (fake Excel, real server)', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let page: Page;
-  let watch: ConsoleWatch;
+  const s = browserSuite(chromium!, { preparePage: routeOfficeExtra });
 
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser(chromium!);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  beforeEach(async () => {
-    page = await browser.context.newPage();
-    watch = watchConsole(page);
-    await routeOfficeExtra(page, server.base);
-  });
-  afterEach(async () => {
-    await page.close();
-    expect(watch.errors).toEqual([]);
-  });
-
-  const db = async <T>(sql: string): Promise<T[]> => ((await server.test.ctx.db.sequelize.query(sql)) as [T[], unknown])[0];
-  const local = (url: string) => `${server.base}${new URL(url).pathname}`;
-  const login = (l: string, password: string) => request(server.test.app).post('/api/v1/auth/login').send({ login: l, password });
-  const item = (l: string) => page.locator(`[data-test=accounts] li[data-login="${l}"]`);
-  const lastOpened = async () => (await openedUrls(page)).at(-1)!;
+  const db = async <T>(sql: string): Promise<T[]> => ((await s.server.test.ctx.db.sequelize.query(sql)) as [T[], unknown])[0];
+  const local = (url: string) => `${s.server.base}${new URL(url).pathname}`;
+  const login = (l: string, password: string) => request(s.server.test.app).post('/api/v1/auth/login').send({ login: l, password });
+  const item = (l: string) => s.page.locator(`[data-test=accounts] li[data-login="${l}"]`);
+  const lastOpened = async () => (await openedUrls(s.page)).at(-1)!;
   const docText = async (url: string) => {
     const res = await fetch(local(url));
     expect(res.status).toBe(200);
@@ -54,59 +32,59 @@ describeBrowser('«Председатели» in Chromium (fake Excel, real serv
   };
 
   it('a territorial chair: obligations recorded and printed, an account with its login letter, a new password, an account switched off', async () => {
-    await signIn(page, server.base, 'territory');
-    await page.locator('[data-view=organisations]').waitFor();
-    await page.click('[data-test=tab-accounts]');
-    await page.locator('[data-test=accounts-summary-notice]').waitFor();
-    expect(await page.textContent('[data-test=accounts-summary-notice]')).toMatch(/Обязательство не отмечено: 1\./);
+    await signIn(s.page, s.server.base, 'territory');
+    await s.page.locator('[data-view=organisations]').waitFor();
+    await s.page.click('[data-test=tab-accounts]');
+    await s.page.locator('[data-test=accounts-summary-notice]').waitFor();
+    expect(await s.page.textContent('[data-test=accounts-summary-notice]')).toMatch(/Обязательство не отмечено: 1\./);
     // The one who needs something comes first, and says what.
-    expect(await page.locator('[data-test=accounts] li').first().getAttribute('data-login')).toBe('kindergarten');
+    expect(await s.page.locator('[data-test=accounts] li').first().getAttribute('data-login')).toBe('kindergarten');
     expect(await item('kindergarten').textContent()).toMatch(/обязательство о неразглашении не отмечено/);
     expect(await item('school').locator('[data-test=record-obligation]').count()).toBe(0);
-    expect(await page.locator('[data-test=accounts] li[data-login="territory"]').count()).toBe(0);
-    await screenshot(page, 'a-01-accounts');
+    expect(await s.page.locator('[data-test=accounts] li[data-login="territory"]').count()).toBe(0);
+    await screenshot(s.page, 'a-01-accounts');
 
     // The kindergarten chair's signed obligation came back.
-    await page.fill('[data-test=obligation-date]', '2026-11-20');
+    await s.page.fill('[data-test=obligation-date]', '2026-11-20');
     await item('kindergarten').locator('[data-test=record-obligation]').click();
-    await page.locator('[data-test=obligation-recorded]').waitFor();
-    expect(await page.textContent('[data-test=obligation-recorded]')).toMatch(/Обязательство отмечено: Фёдорова Анна Ивановна.*Подписано 20\.11\.2026/);
+    await s.page.locator('[data-test=obligation-recorded]').waitFor();
+    expect(await s.page.textContent('[data-test=obligation-recorded]')).toMatch(/Обязательство отмечено: Фёдорова Анна Ивановна.*Подписано 20\.11\.2026/);
     const [kg] = await db<{ obligation_signed_at: string; obligation_recorded_by: number }>(`SELECT obligation_signed_at, obligation_recorded_by FROM users WHERE login = 'kindergarten'`);
     expect(String(kg.obligation_signed_at).slice(0, 10)).toBe('2026-11-20');
     expect(await item('kindergarten').textContent()).toMatch(/Обязательство подписано 20\.11\.2026/);
-    expect(await page.textContent('[data-test=accounts-summary-notice]')).toMatch(/Обязательство не отмечено: 0\./);
+    expect(await s.page.textContent('[data-test=accounts-summary-notice]')).toMatch(/Обязательство не отмечено: 0\./);
 
     // The school chair's obligation, printed to sign.
     await item('school').locator('[data-test=print-obligation]').click();
-    await page.locator('[data-test=obligation-printed]').waitFor();
+    await s.page.locator('[data-test=obligation-printed]').waitFor();
     expect(await docText(await lastOpened())).toContain('Иванова Мария Сергеевна');
 
     // The letter says where to ask for help: the district has no contact yet, so the pane asks for it.
-    await page.locator('[data-test=details-contact-missing]').waitFor();
-    await page.fill('[data-test=details-contact]', '  +7 (843) 200-00-02,   rk@example.org ');
-    await page.click('[data-test=save-details]');
-    await page.locator('[data-test=details-saved]').waitFor();
-    expect(await page.locator('[data-test=details-contact-missing]').count()).toBe(0);
-    expect(await page.inputValue('[data-test=details-contact]')).toBe('+7 (843) 200-00-02, rk@example.org');
+    await s.page.locator('[data-test=details-contact-missing]').waitFor();
+    await s.page.fill('[data-test=details-contact]', '  +7 (843) 200-00-02,   rk@example.org ');
+    await s.page.click('[data-test=save-details]');
+    await s.page.locator('[data-test=details-saved]').waitFor();
+    expect(await s.page.locator('[data-test=details-contact-missing]').count()).toBe(0);
+    expect(await s.page.inputValue('[data-test=details-contact]')).toBe('+7 (843) 200-00-02, rk@example.org');
 
     // No organisation chosen yet: the form says where to choose one.
-    await page.locator('[data-test=account-choose-org]').waitFor();
-    await page.click('[data-test=choose-org-for-account]');
-    await page.locator('[data-view=organisations] [data-test=org-list] [data-test^=org-]').first().waitFor();
-    await page.locator('[data-test=org-list] li', { hasText: 'Средняя школа № 1' }).locator('[data-test=choose]').click();
-    await page.locator('[data-test=tab-accounts]').click();
-    await page.locator('[data-test=account-full-name]').waitFor();
+    await s.page.locator('[data-test=account-choose-org]').waitFor();
+    await s.page.click('[data-test=choose-org-for-account]');
+    await s.page.locator('[data-view=organisations] [data-test=org-list] [data-test^=org-]').first().waitFor();
+    await s.page.locator('[data-test=org-list] li', { hasText: 'Средняя школа № 1' }).locator('[data-test=choose]').click();
+    await s.page.locator('[data-test=tab-accounts]').click();
+    await s.page.locator('[data-test=account-full-name]').waitFor();
 
-    await page.fill('[data-test=account-full-name]', 'Ким');
-    await page.click('[data-test=create-account]');
-    expect(await page.locator('.field-error:not([hidden])').first().textContent()).toMatch(/фамилию, имя и отчество/);
+    await s.page.fill('[data-test=account-full-name]', 'Ким');
+    await s.page.click('[data-test=create-account]');
+    expect(await s.page.locator('.field-error:not([hidden])').first().textContent()).toMatch(/фамилию, имя и отчество/);
 
-    await page.fill('[data-test=account-full-name]', '  Петрова   Светлана Игоревна ');
-    await page.click('[data-test=create-account]');
-    await page.locator('[data-test=account-created]').waitFor();
-    await screenshot(page, 'a-02-account-created');
-    expect(await page.textContent('[data-test=account-created]')).toMatch(/Учётная запись создана: Петрова Светлана Игоревна \(ППО МБОУ «Средняя школа № 1»\)/);
-    const password = (await page.textContent('[data-test=one-time-password]'))!.trim();
+    await s.page.fill('[data-test=account-full-name]', '  Петрова   Светлана Игоревна ');
+    await s.page.click('[data-test=create-account]');
+    await s.page.locator('[data-test=account-created]').waitFor();
+    await screenshot(s.page, 'a-02-account-created');
+    expect(await s.page.textContent('[data-test=account-created]')).toMatch(/Учётная запись создана: Петрова Светлана Игоревна \(ППО МБОУ «Средняя школа № 1»\)/);
+    const password = (await s.page.textContent('[data-test=one-time-password]'))!.trim();
     const [created] = await db<{ login: string; must_change_password: number | boolean }>(`SELECT login, must_change_password FROM users WHERE full_name = 'Петрова Светлана Игоревна'`);
     expect(Boolean(created.must_change_password)).toBe(true);
     const letter = await docText(await lastOpened());
@@ -122,10 +100,10 @@ describeBrowser('«Председатели» in Chromium (fake Excel, real serv
 
     // A new password: asked first, then the old one stops working and the new one is in a new letter.
     await item(created.login).locator('[data-test=reset-password]').click();
-    await page.locator('[data-test=reset-confirm]').waitFor();
-    await page.click('[data-test=confirm-reset]');
-    await page.locator('[data-test=password-reset]').waitFor();
-    const second = (await page.textContent('[data-test=one-time-password]'))!.trim();
+    await s.page.locator('[data-test=reset-confirm]').waitFor();
+    await s.page.click('[data-test=confirm-reset]');
+    await s.page.locator('[data-test=password-reset]').waitFor();
+    const second = (await s.page.textContent('[data-test=one-time-password]'))!.trim();
     expect(second).not.toBe(password);
     expect(await docText(await lastOpened())).toContain(second);
     expect((await login(created.login, password)).status).toBe(401);
@@ -133,19 +111,19 @@ describeBrowser('«Председатели» in Chromium (fake Excel, real serv
 
     // Switched off: no sign-in; on again: the password works again.
     await item(created.login).locator('[data-test=deactivate]').click();
-    await page.locator('[data-test=account-active]').waitFor();
-    expect(await page.textContent('[data-test=account-active]')).toMatch(/Учётная запись отключена: Петрова Светлана Игоревна/);
+    await s.page.locator('[data-test=account-active]').waitFor();
+    expect(await s.page.textContent('[data-test=account-active]')).toMatch(/Учётная запись отключена: Петрова Светлана Игоревна/);
     expect(await item(created.login).textContent()).toMatch(/учётная запись отключена/);
     expect((await login(created.login, second)).status).toBeGreaterThanOrEqual(400);
     await item(created.login).locator('[data-test=activate]').click();
-    await page.locator('[data-test=account-active]', { hasText: 'включена' }).waitFor();
+    await s.page.locator('[data-test=account-active]', { hasText: 'включена' }).waitFor();
     expect((await login(created.login, second)).status).toBe(200);
-    await screenshot(page, 'a-03-accounts-after');
+    await screenshot(s.page, 'a-03-accounts-after');
   });
 
   it('a primary chair has no «Председатели» tab', async () => {
-    await signIn(page, server.base, 'school');
-    await page.locator('[data-test=tab-members]').waitFor();
-    expect(await page.locator('[data-test=tab-accounts]').count()).toBe(0);
+    await signIn(s.page, s.server.base, 'school');
+    await s.page.locator('[data-test=tab-members]').waitFor();
+    expect(await s.page.locator('[data-test=tab-accounts]').count()).toBe(0);
   });
 });

@@ -169,6 +169,64 @@ export function watchConsole(page: Page): ConsoleWatch {
   };
 }
 
+/** What a browser test file works with: set by the hooks of `browserSuite`. */
+export interface BrowserSuite {
+  /** The registry on a fresh SQLite file, for the whole file. */
+  readonly server: RunningServer;
+  readonly browser: Browser;
+  /** A fresh page for each test. */
+  readonly page: Page;
+  /** The page's console: after each test no error is left but the ones the test declared. */
+  readonly watch: ConsoleWatch;
+}
+
+/**
+ * The jest hooks every browser test file uses, in one place: the real server and Chromium once per
+ * file, a fresh page per test with its console watched and `preparePage` run on it (the fake Office
+ * host), and after each test the page closed and no console error left. Call it inside `describe`.
+ */
+export function browserSuite(chromium: string, opts: { viewport?: { width: number; height: number }; preparePage?: (page: Page, base: string) => Promise<void> } = {}): BrowserSuite {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  let watch: ConsoleWatch | undefined;
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser(chromium, opts.viewport);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  beforeEach(async () => {
+    page = await browser!.context.newPage();
+    watch = watchConsole(page);
+    await opts.preparePage?.(page, server!.base);
+  });
+  afterEach(async () => {
+    await page?.close();
+    expect(watch?.errors).toEqual([]);
+  });
+  const ready = <T>(v: T | undefined, what: string): T => {
+    if (v === undefined) throw new Error(`browserSuite: ${what} is only there inside a test (its hooks set it)`);
+    return v;
+  };
+  return {
+    get server() {
+      return ready(server, 'the server');
+    },
+    get browser() {
+      return ready(browser, 'the browser');
+    },
+    get page() {
+      return ready(page, 'the page');
+    },
+    get watch() {
+      return ready(watch, 'the console watch');
+    },
+  };
+}
+
 /** Serve the fake Office host (`script`) in place of Office.js; anything else off the server's origin is refused. */
 export async function routeOffice(page: Page, base: string, script = fakeOfficeScript()): Promise<void> {
   await page.route(OFFICE_JS_URL, (route) => route.fulfill({ status: 200, contentType: 'application/javascript; charset=utf-8', body: script }));

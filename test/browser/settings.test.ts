@@ -8,10 +8,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import JSZip from 'jszip';
-import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { auth } from '../support/app';
-import { ROOT, chromiumOrSkip, launchBrowser, screenshot, startServer, watchConsole, type Browser, type ConsoleWatch, type RunningServer } from './harness';
+import { browserSuite, chromiumOrSkip, ROOT, screenshot } from './harness';
 import { openedUrls, routeOfficeExtra, signIn } from './harness-extra';
 
 const chromium = chromiumOrSkip();
@@ -26,97 +25,77 @@ async function editedTemplate(edit: (xml: string) => string): Promise<Buffer> {
 }
 
 describeBrowser('«Настройки» in Chromium (fake Excel, real server)', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let page: Page;
-  let watch: ConsoleWatch;
+  const s = browserSuite(chromium!, { preparePage: routeOfficeExtra });
 
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser(chromium!);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  beforeEach(async () => {
-    page = await browser.context.newPage();
-    watch = watchConsole(page);
-    await routeOfficeExtra(page, server.base);
-  });
-  afterEach(async () => {
-    await page.close();
-    // The refused upload and the refused ИНН are answered 4xx on purpose: the browser logs those resources.
-    expect(watch.errors.filter((e) => !/status of 4(00|22) .*\/api\/v1\/(templates|settings)\//.test(e))).toEqual([]);
-  });
-
-  const local = (url: string) => `${server.base}${new URL(url).pathname}`;
+  const local = (url: string) => `${s.server.base}${new URL(url).pathname}`;
 
   it('the central administrator: the card operator, the price of a card, a template replaced', async () => {
-    await signIn(page, server.base, 'admin');
-    await page.locator('[data-test=tab-settings]').waitFor();
-    await page.click('[data-test=tab-settings]');
-    await page.locator('[data-test=operator-missing]').waitFor();
-    expect(await page.textContent('[data-test=operator-missing]')).toMatch(/Не заполнено: .*ИНН.*адрес/i);
-    expect(await page.inputValue('[data-test=operator-name]')).toMatch(/ФИНФОРТ/);
-    await screenshot(page, 's-01-settings');
+    await signIn(s.page, s.server.base, 'admin');
+    await s.page.locator('[data-test=tab-settings]').waitFor();
+    await s.page.click('[data-test=tab-settings]');
+    await s.page.locator('[data-test=operator-missing]').waitFor();
+    expect(await s.page.textContent('[data-test=operator-missing]')).toMatch(/Не заполнено: .*ИНН.*адрес/i);
+    expect(await s.page.inputValue('[data-test=operator-name]')).toMatch(/ФИНФОРТ/);
+    await screenshot(s.page, 's-01-settings');
 
     // A wrong ИНН is refused at its field; nothing is saved.
-    await page.fill('[data-test=operator-inn]', '7830002294');
-    await page.fill('[data-test=operator-address]', '190000, г. Санкт-Петербург, ул. Тестовая, д. 1');
-    await page.click('[data-test=operator-save]');
-    await page.locator('[data-test=operator-refused]').waitFor();
-    expect(await page.locator('.field-error:not([hidden])').first().textContent()).toMatch(/ИНН оператора/);
-    const admin = await server.test.token('admin');
-    expect((await request(server.test.app).get('/api/v1/settings/documents').set(auth(admin))).body.overrides).toEqual({ name: null, inn: null, address: null });
+    s.watch.expectHttpError(400, /\/api\/v1\/settings\/documents$/);
+    await s.page.fill('[data-test=operator-inn]', '7830002294');
+    await s.page.fill('[data-test=operator-address]', '190000, г. Санкт-Петербург, ул. Тестовая, д. 1');
+    await s.page.click('[data-test=operator-save]');
+    await s.page.locator('[data-test=operator-refused]').waitFor();
+    expect(await s.page.locator('.field-error:not([hidden])').first().textContent()).toMatch(/ИНН оператора/);
+    const admin = await s.server.test.token('admin');
+    expect((await request(s.server.test.app).get('/api/v1/settings/documents').set(auth(admin))).body.overrides).toEqual({ name: null, inn: null, address: null });
 
-    await page.fill('[data-test=operator-inn]', '7830002293');
-    await page.click('[data-test=operator-save]');
-    await page.locator('[data-test=operator-saved]').waitFor();
-    await page.locator('[data-test=operator-complete]').waitFor();
-    const saved = (await request(server.test.app).get('/api/v1/settings/documents').set(auth(admin))).body;
+    await s.page.fill('[data-test=operator-inn]', '7830002293');
+    await s.page.click('[data-test=operator-save]');
+    await s.page.locator('[data-test=operator-saved]').waitFor();
+    await s.page.locator('[data-test=operator-complete]').waitFor();
+    const saved = (await request(s.server.test.app).get('/api/v1/settings/documents').set(auth(admin))).body;
     expect(saved).toMatchObject({ missing: [], overrides: { inn: '7830002293', address: '190000, г. Санкт-Петербург, ул. Тестовая, д. 1', name: null } });
 
     // The price of a card for a year.
-    await page.fill('[data-test=price-year]', '2027');
-    await page.fill('[data-test=price-rub]', '25,5');
-    await page.click('[data-test=price-save]');
-    await page.locator('[data-test=price-saved]').waitFor();
-    expect(await page.textContent('[data-test=price-2027]')).toMatch(/2027: 25,50 ₽\s*задана здесь/);
-    expect(await page.textContent('[data-test=price-2021]')).toMatch(/2021: 17,00 ₽\s*из файла настроек/);
-    const prices = (await request(server.test.app).get('/api/v1/settings/card-prices').set(auth(admin))).body as { year: number; priceKopecks: number }[];
+    await s.page.fill('[data-test=price-year]', '2027');
+    await s.page.fill('[data-test=price-rub]', '25,5');
+    await s.page.click('[data-test=price-save]');
+    await s.page.locator('[data-test=price-saved]').waitFor();
+    expect(await s.page.textContent('[data-test=price-2027]')).toMatch(/2027: 25,50 ₽\s*задана здесь/);
+    expect(await s.page.textContent('[data-test=price-2021]')).toMatch(/2021: 17,00 ₽\s*из файла настроек/);
+    const prices = (await request(s.server.test.app).get('/api/v1/settings/card-prices').set(auth(admin))).body as { year: number; priceKopecks: number }[];
     expect(prices.find((p) => p.year === 2027)?.priceKopecks).toBe(2550);
 
     // A template: opened in Word through its link, then an edited version uploaded.
-    const item = page.locator('[data-test=template-consent-union]');
+    const item = s.page.locator('[data-test=template-consent-union]');
     expect(await item.textContent()).toMatch(/версия 1, поставлена с реестром/);
     expect(await item.textContent()).toContain('{{member_full_name}}');
     await item.locator('[data-test=template-open]').click();
-    await page.locator('[data-test=template-opened]').waitFor();
-    const opened = await fetch(local((await openedUrls(page)).at(-1)!));
+    await s.page.locator('[data-test=template-opened]').waitFor();
+    const opened = await fetch(local((await openedUrls(s.page)).at(-1)!));
     expect(opened.headers.get('content-type')).toBe(DOCX);
     expect(Buffer.from(await opened.arrayBuffer()).equals(fs.readFileSync(path.join(ROOT, 'templates', 'consent-union.docx')))).toBe(true);
 
     await item.locator('[data-test=template-file]').setInputFiles({ name: 'согласие.docx', mimeType: DOCX, buffer: await editedTemplate((x) => x.replace('СОГЛАСИЕ', 'СОГЛАСИЕ (РЕДАКЦИЯ 2)')) });
     await item.locator('[data-test=template-upload]').click();
-    await page.locator('[data-test=template-uploaded]').waitFor();
-    expect(await page.textContent('[data-test=template-uploaded]')).toMatch(/действует версия 2/);
-    expect(await page.locator('[data-test=template-consent-union]').textContent()).toMatch(/версия 2 от/);
+    await s.page.locator('[data-test=template-uploaded]').waitFor();
+    expect(await s.page.textContent('[data-test=template-uploaded]')).toMatch(/действует версия 2/);
+    expect(await s.page.locator('[data-test=template-consent-union]').textContent()).toMatch(/версия 2 от/);
 
     // Without a required placeholder the file is refused and version 2 stays.
-    const broken = page.locator('[data-test=template-consent-union]');
+    const broken = s.page.locator('[data-test=template-consent-union]');
     await broken.locator('[data-test=template-file]').setInputFiles({ name: 'без-ФИО.docx', mimeType: DOCX, buffer: await editedTemplate((x) => x.split('{{member_full_name}}').join('')) });
+    s.watch.expectHttpError(422, /\/api\/v1\/templates\/consent-union$/);
     await broken.locator('[data-test=template-upload]').click();
-    await page.locator('[data-test=template-refused]').waitFor();
-    expect(await page.textContent('[data-test=template-refused]')).toMatch(/member_full_name.*Действует прежняя версия 2/s);
-    await screenshot(page, 's-02-templates');
-    const list = (await request(server.test.app).get('/api/v1/templates').set(auth(admin))).body as { kind: string; version: number }[];
+    await s.page.locator('[data-test=template-refused]').waitFor();
+    expect(await s.page.textContent('[data-test=template-refused]')).toMatch(/member_full_name.*Действует прежняя версия 2/s);
+    await screenshot(s.page, 's-02-templates');
+    const list = (await request(s.server.test.app).get('/api/v1/templates').set(auth(admin))).body as { kind: string; version: number }[];
     expect(list.find((t) => t.kind === 'consent-union')?.version).toBe(2);
   });
 
   it('a territorial chair has no «Настройки» tab', async () => {
-    await signIn(page, server.base, 'territory');
-    await page.locator('[data-test=tab-accounts]').waitFor();
-    expect(await page.locator('[data-test=tab-settings]').count()).toBe(0);
+    await signIn(s.page, s.server.base, 'territory');
+    await s.page.locator('[data-test=tab-accounts]').waitFor();
+    expect(await s.page.locator('[data-test=tab-settings]').count()).toBe(0);
   });
 });

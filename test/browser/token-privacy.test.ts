@@ -12,7 +12,7 @@ import { MEMBER_COLUMNS } from '../../domain/members/columns';
 import { SESSION_TOKEN_KEY } from '../../addin/api/token-store';
 import { DEMO_LOGINS } from '../../server/services/demo-seed';
 import { inventPeople, peopleAsSheetRows } from '../../server/services/members/demo-members';
-import { browserBundle, chromiumOrSkip, fakeOfficeScript, launchBrowser, routeOffice, screenshot, startServer, watchConsole, type Browser, type ConsoleWatch, type RunningServer } from './harness';
+import { browserBundle, browserSuite, chromiumOrSkip, fakeOfficeScript, routeOffice, screenshot } from './harness';
 
 const chromium = chromiumOrSkip();
 const describeBrowser = chromium ? describe : describe.skip;
@@ -58,86 +58,65 @@ function scanWorkbook(page: Page, needle: string): Promise<{ strings: number; hi
 }
 
 describeBrowser('the session token stays out of the workbook', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let page: Page;
-  let watch: ConsoleWatch;
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser(chromium!);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  beforeEach(async () => {
-    page = await browser.context.newPage();
-    watch = watchConsole(page);
-    await routeOffice(page, server.base, `${fakeOfficeScript()}\n;\n${browserBundle('fake-office-storage.ts')}`);
-  });
-  afterEach(async () => {
-    await page.close();
-    expect(watch.errors).toEqual([]);
-  });
+  const s = browserSuite(chromium!, { preparePage: (page, base) => routeOffice(page, base, `${fakeOfficeScript()}\n;\n${browserBundle('fake-office-storage.ts')}`) });
 
   it('after signing in, checking, pushing and loading, the token is only in the pane’s sessionStorage', async () => {
     const urls: string[] = [];
-    page.on('request', (r) => urls.push(r.url()));
+    s.page.on('request', (r) => urls.push(r.url()));
     const school = DEMO_LOGINS.find((l) => l.login === 'school')!;
-    await page.goto(`${server.base}/taskpane.html`);
-    await page.locator('[data-test=sign-in-form]').waitFor();
-    await page.fill('[data-test=login]', school.login);
-    await page.fill('[data-test=password]', school.password);
-    const loginAnswer = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login') && r.status() === 200);
-    await page.click('[data-test=sign-in]');
+    await s.page.goto(`${s.server.base}/taskpane.html`);
+    await s.page.locator('[data-test=sign-in-form]').waitFor();
+    await s.page.fill('[data-test=login]', school.login);
+    await s.page.fill('[data-test=password]', school.password);
+    const loginAnswer = s.page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login') && r.status() === 200);
+    await s.page.click('[data-test=sign-in]');
     const token = ((await (await loginAnswer).json()) as { token: string }).token;
     expect(typeof token).toBe('string');
     expect(token.length).toBeGreaterThanOrEqual(20);
-    await page.locator('[data-view=members]').waitFor();
+    await s.page.locator('[data-view=members]').waitFor();
 
     // Work as a chair does: create the sheet, paste five new people, check, push, load back.
-    await page.click('[data-test=create-sheet]');
-    await page.locator('[data-test=create-result]').waitFor();
+    await s.page.click('[data-test=create-sheet]');
+    await s.page.locator('[data-test=create-result]').waitFor();
     const people = peopleAsSheetRows(inventPeople(5, { seed: 9191, snilsFrom: 700_000, year: 2026 }));
     const grid = people.map((p) => [...MEMBER_COLUMNS.map((c) => String((p as Record<string, unknown>)[c.key] ?? '')), '']);
-    await page.evaluate((rows) => (window as unknown as { __fakeHost: { pasteMemberRows(r: unknown): Promise<void> } }).__fakeHost.pasteMemberRows(rows), grid);
-    await page.click('[data-test=check]');
-    await page.locator('[data-test=check-result]').waitFor();
-    await page.click('[data-test=push]');
-    await page.locator('[data-test=push-result]').waitFor();
-    expect(await page.textContent('[data-test=push-result]')).toMatch(/Готово: реестр принял 5 строк/);
-    await page.click('[data-test=pull]');
-    await page.locator('[data-test=pull-result], [data-test=pull-confirm]').first().waitFor();
-    if (await page.isVisible('[data-test=pull-confirm]')) await page.click('[data-test=confirm-pull]');
-    await page.locator('[data-test=pull-result]').waitFor();
+    await s.page.evaluate((rows) => (window as unknown as { __fakeHost: { pasteMemberRows(r: unknown): Promise<void> } }).__fakeHost.pasteMemberRows(rows), grid);
+    await s.page.click('[data-test=check]');
+    await s.page.locator('[data-test=check-result]').waitFor();
+    await s.page.click('[data-test=push]');
+    await s.page.locator('[data-test=push-result]').waitFor();
+    expect(await s.page.textContent('[data-test=push-result]')).toMatch(/Готово: реестр принял 5 строк/);
+    await s.page.click('[data-test=pull]');
+    await s.page.locator('[data-test=pull-result], [data-test=pull-confirm]').first().waitFor();
+    if (await s.page.isVisible('[data-test=pull-confirm]')) await s.page.click('[data-test=confirm-pull]');
+    await s.page.locator('[data-test=pull-result]').waitFor();
 
     // The token is where addin/api/token-store.ts keeps it (so the search below looks for the right string)…
-    expect(await page.evaluate((k) => sessionStorage.getItem(k), SESSION_TOKEN_KEY)).toBe(token);
+    expect(await s.page.evaluate((k) => sessionStorage.getItem(k), SESSION_TOKEN_KEY)).toBe(token);
 
     // …and in no cell, sheet or table name, note, comment, format or rule of the workbook. The scan
     // sees the workbook: it finds what the pane did write (a sheet name, a loaded member's surname).
-    const scan = await scanWorkbook(page, token);
+    const scan = await scanWorkbook(s.page, token);
     expect(scan.hits).toEqual([]);
     expect(scan.strings).toBeGreaterThan(500);
-    expect((await scanWorkbook(page, 'Члены профсоюза')).hits.length).toBeGreaterThan(0);
-    expect((await scanWorkbook(page, String(people[0].surname))).hits.length).toBeGreaterThan(0);
-    const sheetNames = await page.evaluate(() => (window as unknown as { __fakeHost: { excel: { sheetNames(): string[] } } }).__fakeHost.excel.sheetNames());
+    expect((await scanWorkbook(s.page, 'Члены профсоюза')).hits.length).toBeGreaterThan(0);
+    expect((await scanWorkbook(s.page, String(people[0].surname))).hits.length).toBeGreaterThan(0);
+    const sheetNames = await s.page.evaluate(() => (window as unknown as { __fakeHost: { excel: { sheetNames(): string[] } } }).__fakeHost.excel.sheetNames());
     expect(sheetNames.some((n) => n.includes(token))).toBe(false);
 
     // Document settings, custom XML parts, workbook settings, document and custom properties,
     // OfficeRuntime.storage: never written with the token (the pane writes none of them at all).
-    const records = await page.evaluate(() => (window as unknown as { __storageRecords: { where: string; key: string; value: unknown }[] }).__storageRecords);
+    const records = await s.page.evaluate(() => (window as unknown as { __storageRecords: { where: string; key: string; value: unknown }[] }).__storageRecords);
     expect(records.filter((r) => JSON.stringify(r).includes(token))).toEqual([]);
     expect(records).toEqual([]);
-    const settingsNow = await page.evaluate(() => {
+    const settingsNow = await s.page.evaluate(() => {
       const o = (window as unknown as { Office: { context: { document: { settings: { get(n: string): unknown } } } } }).Office;
       return o.context.document.settings.get('token');
     });
     expect(settingsNow).toBeNull();
 
     // Not in the browser's lasting storage, the cookies, the page, or any URL the pane requested.
-    const elsewhere = await page.evaluate(() => ({
+    const elsewhere = await s.page.evaluate(() => ({
       local: Object.keys(localStorage).map((k) => `${k}=${localStorage.getItem(k) ?? ''}`),
       cookies: document.cookie,
       html: document.documentElement.outerHTML,
@@ -149,15 +128,15 @@ describeBrowser('the session token stays out of the workbook', () => {
     expect(elsewhere.inputs.filter((v) => v.includes(token))).toEqual([]);
     expect(urls.length).toBeGreaterThan(5);
     expect(urls.filter((u) => u.includes(token) || u.includes(encodeURIComponent(token)))).toEqual([]);
-    await screenshot(page, 't-01-token-not-in-workbook');
+    await screenshot(s.page, 't-01-token-not-in-workbook');
 
     // The checks can fail: the recorders and the scan do see a token once it is written.
-    await page.evaluate((t) => {
+    await s.page.evaluate((t) => {
       const o = (window as unknown as { Office: { context: { document: { settings: { set(n: string, v: unknown): void } } } } }).Office;
       o.context.document.settings.set('probe', t);
       (window as unknown as { __fakeHost: { excel: { sheet(n: string): { setValues(a: string, v: unknown[][]): void } } } }).__fakeHost.excel.sheet('Члены профсоюза').setValues('AZ100', [[`x${t}`]]);
     }, token);
-    expect((await page.evaluate(() => (window as unknown as { __storageRecords: unknown[] }).__storageRecords)).length).toBe(1);
-    expect((await scanWorkbook(page, token)).hits).toHaveLength(1);
+    expect((await s.page.evaluate(() => (window as unknown as { __storageRecords: unknown[] }).__storageRecords)).length).toBe(1);
+    expect((await scanWorkbook(s.page, token)).hits).toHaveLength(1);
   });
 });

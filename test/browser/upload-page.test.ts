@@ -8,10 +8,9 @@
  */
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
-import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { DEMO_LOGINS } from '../../server/services/demo-seed';
-import { chromiumOrSkip, launchBrowser, screenshot, startServer, watchConsole, type Browser, type ConsoleWatch, type RunningServer } from './harness';
+import { browserSuite, chromiumOrSkip, screenshot } from './harness';
 
 const chromium = chromiumOrSkip();
 const describeBrowser = chromium ? describe : describe.skip;
@@ -19,90 +18,70 @@ const describeBrowser = chromium ? describe : describe.skip;
 const CSV = ['Фамилия;Имя;Дата рождения;Категория;Телефон', 'Страничкина;Анна;01.02.1985;Работник;8 (912) 345-67-89', ';;;;', 'Страничкин;Борис;31.02.1980;Работник;'].join('\r\n');
 
 describeBrowser('upload page in Chromium (real server)', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let page: Page;
-  let watch: ConsoleWatch;
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser(chromium!, { width: 1000, height: 1100 });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  beforeEach(async () => {
-    page = await browser.context.newPage();
-    watch = watchConsole(page);
-  });
-  afterEach(async () => {
-    await page.close();
-    expect(watch.errors).toEqual([]);
-  });
+  const s = browserSuite(chromium!, { viewport: { width: 1000, height: 1100 } });
 
   const members = async (orgId: number) => {
-    const [[row]] = (await server.test.ctx.db.sequelize.query(`SELECT COUNT(*) AS n FROM members WHERE primary_org_id = ${orgId}`)) as [{ n: number | string }[], unknown];
+    const [[row]] = (await s.server.test.ctx.db.sequelize.query(`SELECT COUNT(*) AS n FROM members WHERE primary_org_id = ${orgId}`)) as [{ n: number | string }[], unknown];
     return Number(row.n);
   };
 
   async function signIn(login: string, password: string): Promise<void> {
-    await page.fill('#login', login);
-    await page.fill('#password', password);
-    await page.click('#sign-in-button');
+    await s.page.fill('#login', login);
+    await s.page.fill('#password', password);
+    await s.page.click('#sign-in-button');
   }
 
   async function downloaded(click: () => Promise<void>): Promise<{ name: string; body: Buffer }> {
-    const [download] = await Promise.all([page.waitForEvent('download'), click()]);
+    const [download] = await Promise.all([s.page.waitForEvent('download'), click()]);
     return { name: download.suggestedFilename(), body: fs.readFileSync((await download.path())!) };
   }
 
   it('a chair signs in, downloads the template, checks and uploads a CSV, and downloads the annotated workbook', async () => {
     const school = DEMO_LOGINS.find((l) => l.login === 'school')!;
-    const schoolId = server.test.demo.orgIds.school;
-    await page.goto(`${server.base}/`);
-    expect(new URL(page.url()).pathname).toBe('/upload.html');
-    await page.locator('#sign-in-form').waitFor();
+    const schoolId = s.server.test.demo.orgIds.school;
+    await s.page.goto(`${s.server.base}/`);
+    expect(new URL(s.page.url()).pathname).toBe('/upload.html');
+    await s.page.locator('#sign-in-form').waitFor();
 
-    watch.expectHttpError(401, /\/api\/v1\/auth\/login$/);
+    s.watch.expectHttpError(401, /\/api\/v1\/auth\/login$/);
     await signIn(school.login, 'wrong-password-1');
-    await page.getByText('Неверный логин или пароль').waitFor();
-    await screenshot(page, 'upload-01-sign-in-wrong-password');
+    await s.page.getByText('Неверный логин или пароль').waitFor();
+    await screenshot(s.page, 'upload-01-sign-in-wrong-password');
     await signIn(school.login, school.password);
-    await page.locator('#work').waitFor();
-    expect(await page.textContent('#who')).toContain('Иванова Мария Сергеевна (school)');
-    expect(await page.textContent('#org-current')).toBe('Список организации «ППО МБОУ «Средняя школа № 1»».');
-    expect(await page.isVisible('#obligation')).toBe(false);
+    await s.page.locator('#work').waitFor();
+    expect(await s.page.textContent('#who')).toContain('Иванова Мария Сергеевна (school)');
+    expect(await s.page.textContent('#org-current')).toBe('Список организации «ППО МБОУ «Средняя школа № 1»».');
+    expect(await s.page.isVisible('#obligation')).toBe(false);
 
-    const template = await downloaded(() => page.click('#download-template'));
+    const template = await downloaded(() => s.page.click('#download-template'));
     expect(template.name).toBe('Шаблон списка членов Профсоюза.xlsx');
     const twb = new ExcelJS.Workbook();
     await twb.xlsx.load(template.body as unknown as ArrayBuffer);
     expect(twb.worksheets.map((w) => w.name)).toEqual(['Члены профсоюза', 'Списки', 'Инструкция']);
 
     // A file the server cannot read is refused in the page, with what to do.
-    await page.setInputFiles('#file', { name: 'старый список.xls', mimeType: 'application/vnd.ms-excel', buffer: Buffer.from('x') });
-    await page.click('#check');
-    await page.getByText('Файл в старом формате Excel 97–2003 (.xls)').waitFor();
+    await s.page.setInputFiles('#file', { name: 'старый список.xls', mimeType: 'application/vnd.ms-excel', buffer: Buffer.from('x') });
+    await s.page.click('#check');
+    await s.page.getByText('Файл в старом формате Excel 97–2003 (.xls)').waitFor();
 
     const before = await members(schoolId);
-    await page.setInputFiles('#file', { name: 'список школы.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV, 'utf8') });
-    await page.click('#check');
-    await page.locator('#result').waitFor();
-    expect(await page.textContent('#result-title')).toBe('Проверка закончена: в 1 строке есть что исправить. В реестр ничего не записано.');
-    expect(await page.locator('#result-table tr').allTextContents()).toEqual([
+    await s.page.setInputFiles('#file', { name: 'список школы.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV, 'utf8') });
+    await s.page.click('#check');
+    await s.page.locator('#result').waitFor();
+    expect(await s.page.textContent('#result-title')).toBe('Проверка закончена: в 1 строке есть что исправить. В реестр ничего не записано.');
+    expect(await s.page.locator('#result-table tr').allTextContents()).toEqual([
       'Строк с данными2', 'Будут добавлены1', 'Будут обновлены0', 'Без изменений0', 'С ошибками (не записаны)1', 'Конфликты (не записаны)0', 'Пустые строки (пропущены)1',
     ]);
-    await screenshot(page, 'upload-02-checked');
+    await screenshot(s.page, 'upload-02-checked');
     expect(await members(schoolId)).toBe(before);
-    const checked = await downloaded(() => page.click('#result-link'));
+    const checked = await downloaded(() => s.page.click('#result-link'));
     expect(checked.name).toBe('список школы — проверка.xlsx');
 
-    await page.click('#upload');
-    await page.getByText('Список загружен, кроме 1 строки с ошибками или конфликтами.').waitFor();
-    await screenshot(page, 'upload-03-uploaded');
+    await s.page.click('#upload');
+    await s.page.getByText('Список загружен, кроме 1 строки с ошибками или конфликтами.').waitFor();
+    await screenshot(s.page, 'upload-03-uploaded');
     expect(await members(schoolId)).toBe(before + 1);
-    const result = await downloaded(() => page.click('#result-link'));
+    const result = await downloaded(() => s.page.click('#result-link'));
     expect(result.name).toBe('список школы — результат.xlsx');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(result.body as unknown as ArrayBuffer);
@@ -112,80 +91,80 @@ describeBrowser('upload page in Chromium (real server)', () => {
     expect(String(ws.getCell('H4').value)).toMatch(/^Ошибка: Дата рождения: /);
     expect(String(ws.getCell('F2').value)).toMatch(/^[0-9a-f-]{36}$/);
 
-    const exported = await downloaded(() => page.click('#download-export'));
+    const exported = await downloaded(() => s.page.click('#download-export'));
     expect(exported.name).toMatch(/^Члены Профсоюза — ППО МБОУ «Средняя школа № 1» — \d\d\.\d\d\.\d{4}\.xlsx$/);
 
-    await page.click('#sign-out');
-    await page.getByText('Вы вышли.').waitFor();
-    expect(await page.isVisible('#work')).toBe(false);
+    await s.page.click('#sign-out');
+    await s.page.getByText('Вы вышли.').waitFor();
+    expect(await s.page.isVisible('#work')).toBe(false);
   });
 
   it('a district chair drills down to a school and checks a list there', async () => {
     const territory = DEMO_LOGINS.find((l) => l.login === 'territory')!;
-    await page.goto(`${server.base}/upload.html`);
+    await s.page.goto(`${s.server.base}/upload.html`);
     await signIn(territory.login, territory.password);
-    await page.locator('#org-choose').waitFor();
-    expect(await page.textContent('#org-current')).toMatch(/^«Демонстрационная районная организация Профсоюза» \(территориальная \(местная\) организация\)\. Выберите первичную/);
-    expect(await page.isDisabled('#check')).toBe(true);
-    expect(await page.locator('#org-select option').allTextContents()).toEqual(expect.arrayContaining(['ППО МБОУ «Средняя школа № 1»', 'ППО МБДОУ «Детский сад № 5 «Солнышко»']));
-    await page.selectOption('#org-select', String(server.test.demo.orgIds.school));
-    await page.click('#org-open');
-    await page.getByText('Список будет загружен в «ППО МБОУ «Средняя школа № 1»».').waitFor();
-    expect(await page.isVisible('#org-back')).toBe(true);
-    await page.setInputFiles('#file', { name: 'list.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV, 'utf8') });
-    await page.click('#check');
-    await page.locator('#result').waitFor();
-    await screenshot(page, 'upload-04-district-checked');
-    await page.click('#org-back');
-    await page.locator('#org-choose').waitFor();
-    expect(await page.isDisabled('#upload')).toBe(true);
+    await s.page.locator('#org-choose').waitFor();
+    expect(await s.page.textContent('#org-current')).toMatch(/^«Демонстрационная районная организация Профсоюза» \(территориальная \(местная\) организация\)\. Выберите первичную/);
+    expect(await s.page.isDisabled('#check')).toBe(true);
+    expect(await s.page.locator('#org-select option').allTextContents()).toEqual(expect.arrayContaining(['ППО МБОУ «Средняя школа № 1»', 'ППО МБДОУ «Детский сад № 5 «Солнышко»']));
+    await s.page.selectOption('#org-select', String(s.server.test.demo.orgIds.school));
+    await s.page.click('#org-open');
+    await s.page.getByText('Список будет загружен в «ППО МБОУ «Средняя школа № 1»».').waitFor();
+    expect(await s.page.isVisible('#org-back')).toBe(true);
+    await s.page.setInputFiles('#file', { name: 'list.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV, 'utf8') });
+    await s.page.click('#check');
+    await s.page.locator('#result').waitFor();
+    await screenshot(s.page, 'upload-04-district-checked');
+    await s.page.click('#org-back');
+    await s.page.locator('#org-choose').waitFor();
+    expect(await s.page.isDisabled('#upload')).toBe(true);
   });
 
   it('the first sign-in with a one-time password asks for a new one; without the obligation the list stays closed', async () => {
-    const token = await server.test.token('territory');
-    const res = await request(server.test.app)
-      .post(`/api/v1/organisations/${server.test.demo.orgIds.kindergarten}/accounts`)
+    const token = await s.server.test.token('territory');
+    const res = await request(s.server.test.app)
+      .post(`/api/v1/organisations/${s.server.test.demo.orgIds.kindergarten}/accounts`)
       .set('Authorization', `Bearer ${token}`)
       .send({ fullName: 'Загрузкина Ольга Петровна' });
     expect(res.status).toBe(201);
-    await page.goto(`${server.base}/upload.html`);
+    await s.page.goto(`${s.server.base}/upload.html`);
     await signIn(res.body.account.login as string, res.body.oneTimePassword as string);
-    await page.locator('#change-password').waitFor();
-    await page.fill('#new-password', 'Весна-2027-сад');
-    await page.fill('#new-password-2', 'Весна-2027-сд');
-    await page.click('#change-password-button');
-    await page.getByText('Пароли не совпадают.').waitFor();
-    watch.expectHttpError(400, /\/api\/v1\/auth\/password$/);
-    await page.fill('#new-password', 'короткий');
-    await page.fill('#new-password-2', 'короткий');
-    await page.click('#change-password-button');
-    await page.getByText('Пароль должен быть не короче 10 символов.').waitFor();
-    await screenshot(page, 'upload-05-first-sign-in');
-    await page.fill('#new-password', 'Весна-2027-сад');
-    await page.fill('#new-password-2', 'Весна-2027-сад');
-    await page.click('#change-password-button');
-    await page.locator('#work').waitFor();
-    await page.getByText('Пароль изменён.').waitFor();
-    expect(await page.isVisible('#obligation')).toBe(true);
-    expect(await page.isDisabled('#upload')).toBe(true);
-    expect(await page.isVisible('#download-export')).toBe(false);
-    await screenshot(page, 'upload-06-obligation');
+    await s.page.locator('#change-password').waitFor();
+    await s.page.fill('#new-password', 'Весна-2027-сад');
+    await s.page.fill('#new-password-2', 'Весна-2027-сд');
+    await s.page.click('#change-password-button');
+    await s.page.getByText('Пароли не совпадают.').waitFor();
+    s.watch.expectHttpError(400, /\/api\/v1\/auth\/password$/);
+    await s.page.fill('#new-password', 'короткий');
+    await s.page.fill('#new-password-2', 'короткий');
+    await s.page.click('#change-password-button');
+    await s.page.getByText('Пароль должен быть не короче 10 символов.').waitFor();
+    await screenshot(s.page, 'upload-05-first-sign-in');
+    await s.page.fill('#new-password', 'Весна-2027-сад');
+    await s.page.fill('#new-password-2', 'Весна-2027-сад');
+    await s.page.click('#change-password-button');
+    await s.page.locator('#work').waitFor();
+    await s.page.getByText('Пароль изменён.').waitFor();
+    expect(await s.page.isVisible('#obligation')).toBe(true);
+    expect(await s.page.isDisabled('#upload')).toBe(true);
+    expect(await s.page.isVisible('#download-export')).toBe(false);
+    await screenshot(s.page, 'upload-06-obligation');
   });
 
   it('an expired session returns to the sign-in form with a message', async () => {
     const school = DEMO_LOGINS.find((l) => l.login === 'school')!;
-    await page.goto(`${server.base}/upload.html`);
+    await s.page.goto(`${s.server.base}/upload.html`);
     await signIn(school.login, school.password);
-    await page.locator('#work').waitFor();
-    server.test.clock.advanceMinutes(24 * 60);
+    await s.page.locator('#work').waitFor();
+    s.server.test.clock.advanceMinutes(24 * 60);
     try {
-      watch.expectHttpError(401, /\/members\/upload/);
-      await page.setInputFiles('#file', { name: 'list.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV, 'utf8') });
-      await page.click('#check');
-      await page.getByText('Сеанс закончился').waitFor();
-      expect(await page.isVisible('#sign-in')).toBe(true);
+      s.watch.expectHttpError(401, /\/members\/upload/);
+      await s.page.setInputFiles('#file', { name: 'list.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV, 'utf8') });
+      await s.page.click('#check');
+      await s.page.getByText('Сеанс закончился').waitFor();
+      expect(await s.page.isVisible('#sign-in')).toBe(true);
     } finally {
-      server.test.clock.advanceMinutes(-24 * 60);
+      s.server.test.clock.advanceMinutes(-24 * 60);
     }
   });
 });
