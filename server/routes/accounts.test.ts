@@ -69,6 +69,19 @@ describe.each(dbVariants())('accounts of chairs and the obligation (%s)', (varia
     const territoryUser = await t.ctx.db.models.User.findOne({ where: { login: 'territory' } });
     expect(row!.obligationRecordedBy).toBe(territoryUser!.id);
 
+    // Recorded again with the same date (a retried request, a second click): nothing changes, no second audit row.
+    const audits = () => t.ctx.db.models.AuditEntry.count({ where: { action: 'account.obligation_recorded', entityId: String(kgUser!.id) } });
+    expect(await audits()).toBe(1);
+    t.clock.advanceMinutes(10);
+    const again = await api().post(`/api/v1/accounts/${kgUser!.id}/obligation`).set(auth(territory)).send({ signedAt: '2026-11-20' });
+    expect(again.status).toBe(200);
+    expect(again.body.obligationRecordedAt).toBe(rec.body.obligationRecordedAt);
+    expect(await audits()).toBe(1);
+    // Another date is a correction: recorded, audited.
+    const corrected = await api().post(`/api/v1/accounts/${kgUser!.id}/obligation`).set(auth(territory)).send({ signedAt: '2026-11-19' });
+    expect(corrected.body.obligationSignedAt).toBe('2026-11-19');
+    expect(await audits()).toBe(2);
+
     const me = await api().get('/api/v1/me').set(auth(await t.token('kindergarten')));
     expect(me.body.obligationRecordedAt).not.toBeNull();
 

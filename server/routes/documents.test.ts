@@ -318,10 +318,12 @@ describe.each(dbVariants())('documents: consents, templates, obligations, login 
     expect((viaLink.body as Buffer).equals(edited)).toBe(true);
     expect(viaLink.headers['content-disposition']).toContain('consent-union-v2.docx');
     expect((await download(t, link.body.downloadUrl)).status).toBe(410);
-    expect((await auditRows()).filter((a) => a.action === 'template.downloaded').map((a) => JSON.parse(a.details!))).toEqual([
-      { kind: 'consent-union', version: 2 },
-      expect.objectContaining({ kind: 'template', format: 'docx', templateVersions: { 'consent-union': 2 }, template: 'consent-union', via: 'link', version: 2 }),
+    const rows = await auditRows();
+    expect(rows.filter((a) => a.action === 'template.downloaded').map((a) => JSON.parse(a.details!))).toEqual([{ kind: 'consent-union', version: 2 }]);
+    expect(rows.filter((a) => a.action === 'template.link_issued').map((a) => JSON.parse(a.details!))).toEqual([
+      expect.objectContaining({ kind: 'template', format: 'docx', templateVersions: { 'consent-union': 2 }, template: 'consent-union', version: 2 }),
     ]);
+    expect(rows.filter((a) => a.action === 'document.downloaded' && a.entityId === link.body.documentId)).toHaveLength(1);
     expect((await api().post('/api/v1/templates/consent-union/link').set(auth(school))).status).toBe(403);
 
     const res = await print(school, t.demo.orgIds.school, { memberIds: [id], format: 'docx' });

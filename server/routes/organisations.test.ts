@@ -221,6 +221,13 @@ describe.each(dbVariants())('organisations, structure and passport (%s)', (varia
     const [m] = (await t.ctx.db.sequelize.query(`SELECT org_id, primary_org_id FROM members WHERE id = '${memberId}'`))[0] as { org_id: number; primary_org_id: number }[];
     expect({ org: Number(m.org_id), primary: Number(m.primary_org_id) }).toEqual({ org: group.id, primary: schoolId });
 
+    // Someone who was registered there and left counts too: the history stays with its ППО.
+    const past = await make(schoolId, 'group', 'Бывшая профгруппа');
+    await seedMembers(t.ctx, [{ orgId: past.id, primaryOrgId: schoolId, surname: 'Выбывшая', deregisteredAt: '2026-10-01' }]);
+    const pastAway = await api().patch(`/api/v1/organisations/${past.id}`).set(auth(territory)).send({ parentId: t.demo.orgIds.kindergarten });
+    expect(pastAway.status).toBe(409);
+    expect(pastAway.body.detail).toMatch(/состоят или состояли на учёте члены Профсоюза \(1\)/);
+
     // An empty unit still moves anywhere the structure allows.
     const empty = await make(schoolId, 'subdivision', 'Пустое подразделение');
     expect((await api().patch(`/api/v1/organisations/${empty.id}`).set(auth(territory)).send({ parentId: t.demo.orgIds.kindergarten })).status).toBe(200);

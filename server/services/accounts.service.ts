@@ -137,6 +137,8 @@ export async function recordObligation(ctx: Ctx, actor: Actor, userId: number, s
   if (signedAt > ctx.now().toISOString().slice(0, 10)) {
     throw badRequest('Дата подписи не может быть в будущем.', [{ field: 'signedAt', message: 'Дата подписи не может быть в будущем.' }]);
   }
+  // The same obligation recorded again (a retried request, a second click) changes nothing.
+  if (user.obligationRecordedAt && String(user.obligationSignedAt ?? '').slice(0, 10) === signedAt) return view(ctx, user, org.name);
   await user.update({ obligationSignedAt: signedAt, obligationRecordedAt: ctx.now(), obligationRecordedBy: actor.userId });
   await recordAudit(ctx, { userId: actor.userId, orgId: org.id, action: 'account.obligation_recorded', entity: 'user', entityId: user.id, fields: ['obligationSignedAt'] });
   return view(ctx, user, org.name);

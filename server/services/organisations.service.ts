@@ -5,7 +5,9 @@ import { roleRank } from '../../domain/roles';
 import { AppError, badRequest, conflict, forbidden } from '../errors';
 import type { OrganisationRow } from '../db/models';
 import { orgInScope } from './access';
+import { selectRows } from '../db/sql';
 import { recordAudit } from './audit.service';
+import { memberTransaction } from './members/member-tx';
 import type { Actor, Ctx } from './context';
 
 export interface OrgView {
@@ -124,10 +126,17 @@ export async function updateOrganisation(
     throw forbidden('Свою организацию переносит вышестоящая организация.');
   }
   if (org.status === 'closed') throw conflict('Организация закрыта: её нельзя изменять.');
-  return ctx.db.sequelize.transaction(async (transaction) => {
+  const moving = input.parentId !== undefined && input.parentId !== org.parentId;
+  const newParent = moving ? await orgInScope(ctx, actor, input.parentId!) : null;
+  // A unit moving between primary organisations is checked for members under the member writers'
+  // lock of both (no push registers someone in it between the count and the move).
+  const primaries = newParent && isUnit(org.kind) ? await Promise.all([primaryOf(ctx, org), primaryOf(ctx, newParent)]) : null;
+  const crossing = primaries !== null && primaries[0] !== primaries[1];
+  const run = <T>(fn: (t: Transaction) => Promise<T>) =>
+    crossing ? memberTransaction(ctx, primaries.filter((id): id is number => id !== null), fn) : ctx.db.sequelize.transaction(fn);
+  return run(async (transaction) => {
     const fields: string[] = [];
-    if (input.parentId !== undefined && input.parentId !== org.parentId) {
-      const newParent = await orgInScope(ctx, actor, input.parentId);
+    if (newParent) {
       if (newParent.path.startsWith(org.path)) {
         throw badRequest('Нельзя перенести подразделение внутрь него самого.', [{ field: 'parentId', message: 'Выберите другое вышестоящее подразделение.' }]);
       }
@@ -139,7 +148,7 @@ export async function updateOrganisation(
       }
       if (newParent.status === 'closed') throw conflict('Нельзя перенести в закрытую организацию.');
       await assertNameFree(ctx, newParent.id, input.name ?? org.name, org.id, transaction);
-      if (isUnit(org.kind)) await assertMembersStay(ctx, org, newParent, transaction);
+      if (crossing) await assertNoMembers(ctx, org, transaction);
       await movePaths(ctx, org, newParent, transaction);
       fields.push('parentId');
     }
@@ -158,9 +167,9 @@ export async function updateOrganisation(
 }
 
 /** The primary organisation a node is in (itself when it is one); null above the primary level. */
-async function primaryOf(ctx: Ctx, node: OrganisationRow, transaction: Transaction): Promise<number | null> {
+async function primaryOf(ctx: Ctx, node: OrganisationRow): Promise<number | null> {
   if (isPrimary(node.kind)) return node.id;
-  const ancestors = await ctx.db.models.Organisation.findAll({ where: { id: pathIds(node.path) }, attributes: ['id', 'kind'], transaction });
+  const ancestors = await ctx.db.models.Organisation.findAll({ where: { id: pathIds(node.path) }, attributes: ['id', 'kind'] });
   return ancestors.find((a) => isPrimary(a.kind))?.id ?? null;
 }
 
@@ -169,13 +178,13 @@ async function primaryOf(ctx: Ctx, node: OrganisationRow, transaction: Transacti
  * registered in it: members belong to a primary organisation, and they change it by a transfer the
  * receiving chair accepts, never as a side effect of the structure.
  */
-async function assertMembersStay(ctx: Ctx, unit: OrganisationRow, newParent: OrganisationRow, transaction: Transaction): Promise<void> {
-  const [from, to] = await Promise.all([primaryOf(ctx, unit, transaction), primaryOf(ctx, newParent, transaction)]);
-  if (from === to) return;
+async function assertNoMembers(ctx: Ctx, unit: OrganisationRow, transaction: Transaction): Promise<void> {
   const range = subtreeRange(unit.path);
-  const [row] = await ctx.db.sequelize.query<{ n: number | string }>(
+  const [row] = await selectRows<{ n: number | string }>(
+    ctx.db,
     'SELECT COUNT(*) AS n FROM members m JOIN organisations o ON o.id = m.org_id WHERE o.path >= :from AND o.path < :to',
-    { replacements: { from: range.from, to: range.to }, transaction, type: 'SELECT' as never },
+    { from: range.from, to: range.to },
+    transaction,
   );
   const n = Number(row?.n ?? 0);
   if (n > 0) {

@@ -187,7 +187,8 @@ export async function downloadTemplate(ctx: Ctx, actor: Actor, kind: TemplateKin
 
 /**
  * A single-use link to the template in use (the task pane cannot send its token from a browser
- * window): the administrator opens it in Word, edits it and uploads it back. Audited as a download.
+ * window): the administrator opens it in Word, edits it and uploads it back. Audited as
+ * 'template.link_issued'; the download through the link is audited like every download.
  */
 export async function templateLink(ctx: Ctx, actor: Actor, kind: TemplateKind): Promise<IssuedLink> {
   const t = await activeTemplate(ctx, kind);
@@ -203,7 +204,7 @@ export async function templateLink(ctx: Ctx, actor: Actor, kind: TemplateKind): 
       contentType: DOCX_CONTENT_TYPE,
       file: t.content,
     },
-    { action: 'template.downloaded', details: { template: kind, version: t.version, via: 'link' } },
+    { action: 'template.link_issued', details: { template: kind, version: t.version } },
   );
 }
 
