@@ -30,7 +30,7 @@ const account = (over: Partial<AccountView>): AccountView => ({
 describe('what a chair still has to do for an account', () => {
   test.each<[string, Partial<AccountView>, string[]]>([
     ['nothing', {}, []],
-    ['the letter not used yet', { mustChangePassword: true }, ['ещё не входил(а): передайте письмо с логином и паролем']],
+    ['the letter not used yet', { mustChangePassword: true }, ['временный пароль ещё не сменён: передайте письмо с логином и паролем']],
     ['the obligation not recorded', { obligationRecordedAt: null, obligationSignedAt: null }, ['обязательство о неразглашении не отмечено — до отметки данные членов Профсоюза закрыты']],
     ['locked', { locked: true }, ['вход заблокирован после неверных паролей — выдайте новый пароль']],
     ['switched off: only that', { active: false, mustChangePassword: true, obligationRecordedAt: null }, ['учётная запись отключена']],

@@ -1,6 +1,7 @@
 import type { DocumentSettingsView } from '../../server/services/documents/settings.service';
 import type { TemplateView } from '../../server/services/documents/template-store';
-import { operatorChange, parseRubles, rubles } from '../ui/views/settings';
+import { rub } from '../ui/format';
+import { MAX_CARD_PRICE_RUB, operatorChange, parseRubles } from '../ui/views/settings';
 import { ApiClient, type FetchLike } from './client';
 import { DOCX_CONTENT_TYPE, saveCardOperator, templateLink, uploadTemplate, type DocumentSettings, type TemplateInfo, type TemplateUploadAnswer } from './settings';
 
@@ -56,6 +57,8 @@ describe('settings view helpers', () => {
     [' 17.5 ₽', 17.5],
     ['25 руб.', 25],
     ['0', null],
+    ['100000', MAX_CARD_PRICE_RUB],
+    ['100000,01', null],
     ['17,555', null],
     ['семнадцать', null],
     ['', null],
@@ -64,8 +67,8 @@ describe('settings view helpers', () => {
   });
 
   test('roubles are shown with kopecks', () => {
-    expect(rubles(1700).replace(/\s/g, ' ')).toBe('17,00 ₽');
-    expect(rubles(123456).replace(/\s/g, ' ')).toBe('1 234,56 ₽');
+    expect(rub(1700)).toBe('17,00 ₽');
+    expect(rub(123456).replace(/\s/g, ' ')).toBe('1 234,56 ₽');
   });
 
   test('only changed operator fields are saved; an emptied field goes back to the configuration file', () => {

@@ -11,10 +11,22 @@ export interface ActionSpec {
   test?: string;
 }
 
-export function button(dom: Dom, label: string, onClick: () => void, opts: { primary?: boolean; disabled?: boolean; test?: string; hint?: string; subtle?: boolean; action?: boolean } = {}): HTMLButtonElement {
+export function button(
+  dom: Dom,
+  label: string,
+  onClick: () => void,
+  opts: { primary?: boolean; disabled?: boolean; test?: string; hint?: string; subtle?: boolean; action?: boolean; /** What a screen reader says when the label alone is ambiguous (a button in each row of a list). */ ariaLabel?: string } = {},
+): HTMLButtonElement {
   const cls = ['btn', opts.primary ? 'btn-primary' : '', opts.subtle ? 'btn-subtle' : ''].filter(Boolean).join(' ');
   // data-action: the shell disables the button while a long operation runs.
-  const b = dom.h('button', { type: 'button', class: cls, text: label, disabled: opts.disabled, title: opts.hint, attrs: { 'data-test': opts.test, 'data-action': opts.action === false ? undefined : '' } });
+  const b = dom.h('button', {
+    type: 'button',
+    class: cls,
+    text: label,
+    disabled: opts.disabled,
+    title: opts.hint,
+    attrs: { 'data-test': opts.test, 'data-action': opts.action === false ? undefined : '', 'aria-label': opts.ariaLabel },
+  });
   b.addEventListener('click', () => {
     if (!b.disabled) onClick();
   });

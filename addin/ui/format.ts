@@ -2,3 +2,10 @@
 export function formatCount(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
 }
+
+/** «1 234,50 ₽» from kopecks. */
+export function rub(kopecks: number): string {
+  const v = (kopecks / 100).toFixed(2).replace('.', ',');
+  const [int, frac] = v.split(',');
+  return `${formatCount(Number(int))},${frac} ₽`;
+}

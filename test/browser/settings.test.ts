@@ -67,7 +67,7 @@ describeBrowser('«Настройки» in Chromium (fake Excel, real server)', 
 
     // A template: opened in Word through its link, then an edited version uploaded.
     const item = s.page.locator('[data-test=template-consent-union]');
-    expect(await item.textContent()).toMatch(/версия 1, поставлена с реестром/);
+    expect(await item.textContent()).toMatch(/версия 1, стандартная/);
     expect(await item.textContent()).toContain('{{member_full_name}}');
     await item.locator('[data-test=template-open]').click();
     await s.page.locator('[data-test=template-opened]').waitFor();
@@ -79,7 +79,7 @@ describeBrowser('«Настройки» in Chromium (fake Excel, real server)', 
     await item.locator('[data-test=template-upload]').click();
     await s.page.locator('[data-test=template-uploaded]').waitFor();
     expect(await s.page.textContent('[data-test=template-uploaded]')).toMatch(/действует версия 2/);
-    expect(await s.page.locator('[data-test=template-consent-union]').textContent()).toMatch(/версия 2 от/);
+    expect(await s.page.locator('[data-test=template-consent-union]').textContent()).toMatch(/версия 2, загружена/);
 
     // Without a required placeholder the file is refused and version 2 stays.
     const broken = s.page.locator('[data-test=template-consent-union]');

@@ -9,6 +9,7 @@
  * nowhere. Creating an account is never retried by itself: after a lost answer the list says whether
  * the account was made.
  */
+import { plural } from '../../../domain/cell';
 import { formatDateRu } from '../../../domain/dates';
 import { isUnit } from '../../../domain/organisations';
 import { roleLabel } from '../../../domain/roles';
@@ -26,7 +27,7 @@ import { isApiError } from '../../api/errors';
 import { Activity } from '../activity';
 import { button, notice, section, textField } from '../components';
 import { formatCount } from '../format';
-import { ensureStyles, openAndTell, pill } from '../ui-kit';
+import { ensureStyles, openAndTell, openLink, pill } from '../ui-kit';
 import type { ViewRender } from '../view';
 
 /** What the chair still has to do for an account, in the order of the roadmap; empty when nothing. */
@@ -34,7 +35,7 @@ export function accountToDo(a: AccountView): string[] {
   const out: string[] = [];
   if (!a.active) return ['учётная запись отключена'];
   if (a.locked) out.push('вход заблокирован после неверных паролей — выдайте новый пароль');
-  if (a.mustChangePassword) out.push('ещё не входил(а): передайте письмо с логином и паролем');
+  if (a.mustChangePassword) out.push('временный пароль ещё не сменён: передайте письмо с логином и паролем');
   if (!a.obligationRecordedAt) out.push('обязательство о неразглашении не отмечено — до отметки данные членов Профсоюза закрыты');
   return out;
 }
@@ -49,7 +50,16 @@ export function sortAccounts(accounts: readonly AccountView[]): AccountView[] {
   );
 }
 
-const accountsWord = (n: number) => `${formatCount(n)} ${n % 10 === 1 && n % 100 !== 11 ? 'учётная запись' : n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 10 || n % 100 >= 20) ? 'учётные записи' : 'учётных записей'}`;
+const accountsWord = (n: number) => `${formatCount(n)} ${plural(n, ['учётная запись', 'учётные записи', 'учётных записей'])}`;
+
+/**
+ * The answer to a request that creates or changes credentials may be lost after the server acted
+ * (no answer, a gateway error, a 500 after the account was written): such a request is never sent
+ * again by itself. A 503 and a 429 come before the server does anything.
+ */
+function answerMayBeLost(e: unknown): boolean {
+  return isApiError(e) && e.retryable && e.status !== 503 && e.kind !== 'rate_limited';
+}
 
 export const render: ViewRender = (root, app) => {
   const d = app.dom;
@@ -65,7 +75,8 @@ export const render: ViewRender = (root, app) => {
   const signedAt = textField(d, 'Дата подписи обязательства', { type: 'date', value: app.today(), test: 'obligation-date', hint: 'Для кнопки «Обязательство получено»: дата на подписанном обязательстве' });
 
   const show = (accounts: readonly AccountView[]) => {
-    const others = sortAccounts(accounts.filter((a) => a.id !== me.id));
+    // Accounts of one's own level are managed from above (the central administrator manages all).
+    const others = sortAccounts(accounts.filter((a) => a.id !== me.id && (me.role === 'central_admin' || a.orgId !== me.orgId)));
     const noObligation = others.filter((a) => a.active && !a.obligationRecordedAt).length;
     const notSignedIn = others.filter((a) => a.active && a.mustChangePassword).length;
     d.set(
@@ -75,7 +86,7 @@ export const render: ViewRender = (root, app) => {
         noObligation || notSignedIn ? 'info' : 'success',
         others.length ? `${accountsWord(others.length)} в организациях ниже` : 'Учётных записей ниже пока нет',
         others.length
-          ? `Обязательство не отмечено: ${formatCount(noObligation)}. Ещё не входили: ${formatCount(notSignedIn)}.`
+          ? `Обязательство не отмечено: ${formatCount(noObligation)}. Временный пароль не сменён: ${formatCount(notSignedIn)}.`
           : 'Выберите организацию на вкладке «Выбор организации» и создайте учётную запись её председателю.',
         [],
         'accounts-summary-notice',
@@ -91,7 +102,7 @@ export const render: ViewRender = (root, app) => {
             ? pill(d, 'late', todo.length === 1 ? 'нужно действие' : `нужно действий: ${todo.length}`)
             : pill(d, 'done', 'всё готово');
         const obligation = a.obligationRecordedAt
-          ? `Обязательство подписано ${a.obligationSignedAt ? formatDateRu(a.obligationSignedAt) : '—'}, отмечено ${formatDateRu(a.obligationRecordedAt.slice(0, 10))}.`
+          ? `Обязательство подписано ${a.obligationSignedAt ? formatDateRu(a.obligationSignedAt) : '—'}, отмечено ${new Date(a.obligationRecordedAt).toLocaleDateString('ru-RU')}.`
           : null;
         return d.h(
           'li',
@@ -108,10 +119,10 @@ export const render: ViewRender = (root, app) => {
           d.h(
             'div',
             { class: 'list-actions' },
-            a.active && !a.obligationRecordedAt ? button(d, 'Обязательство получено', () => onObligation(a), { test: 'record-obligation' }) : null,
-            a.active ? button(d, 'Обязательство для подписи', () => onPrintObligation(a), { subtle: true, test: 'print-obligation' }) : null,
-            a.active ? button(d, 'Новый пароль и письмо', () => askReset(a), { subtle: true, test: 'reset-password' }) : null,
-            button(d, a.active ? 'Отключить' : 'Включить', () => onActive(a), { subtle: true, test: a.active ? 'deactivate' : 'activate' }),
+            a.active && !a.obligationRecordedAt ? button(d, 'Обязательство получено', () => onObligation(a), { test: 'record-obligation', ariaLabel: `Обязательство получено: ${a.fullName}` }) : null,
+            a.active ? button(d, 'Обязательство для подписи', () => onPrintObligation(a), { subtle: true, test: 'print-obligation', ariaLabel: `Обязательство для подписи: ${a.fullName}` }) : null,
+            a.active ? button(d, 'Новый пароль и письмо', () => askReset(a), { subtle: true, test: 'reset-password', ariaLabel: `Новый пароль и письмо: ${a.fullName}` }) : null,
+            button(d, a.active ? 'Отключить' : 'Включить', () => onActive(a), { subtle: true, test: a.active ? 'deactivate' : 'activate', ariaLabel: `${a.active ? 'Отключить' : 'Включить'}: ${a.fullName}` }),
           ),
         );
       }),
@@ -162,7 +173,18 @@ export const render: ViewRender = (root, app) => {
     });
 
   const letterResult = (c: CredentialsWithLetter, title: string, test: string) => {
-    const opened = openAndTell(d, c, 'Письмо с логином и паролем', 'Новый пароль и письмо', 'letter-opened');
+    // The letter's link is opened here; if the browser blocks the window, the same link is opened by a
+    // click (a new password would be another reset).
+    const opened = openLink(d.doc, c.downloadUrl)
+      ? notice(d, 'success', 'Письмо с логином и паролем открыто в браузере', 'Сохраните или распечатайте его из браузера и передайте председателю.', [], 'letter-opened')
+      : notice(
+          d,
+          'warning',
+          'Браузер не открыл письмо',
+          `Нажмите «Открыть письмо»: ссылка одноразовая и действует до ${new Date(c.expiresAt).toLocaleTimeString('ru-RU', { hour: '2-digit', minute: '2-digit' })}.`,
+          [{ label: 'Открыть письмо', primary: true, onClick: () => void openLink(d.doc, c.downloadUrl), test: 'open-letter' }],
+          'letter-blocked',
+        );
     return d.h(
       'div',
       {},
@@ -203,9 +225,16 @@ export const render: ViewRender = (root, app) => {
     void activity.run('Новый пароль', async (r) => {
       r.indeterminate('Готовим письмо…');
       d.set(out);
-      const c = await resetPasswordWithLetter(app.api, a.id);
-      await reload();
+      let c: CredentialsWithLetter;
+      try {
+        c = await resetPasswordWithLetter(app.api, a.id);
+      } catch (e) {
+        if (!answerMayBeLost(e)) throw e;
+        d.set(out, notice(d, 'warning', 'Ответ сервера не получен', `Новый пароль для «${a.fullName}» мог быть уже выдан, но письмо не пришло. Если председатель не может войти со старым паролем, нажмите «Новый пароль и письмо» ещё раз.`, [], 'reset-lost'));
+        return;
+      }
       d.set(out, letterResult(c, `Новый пароль выдан: ${a.fullName}`, 'password-reset'));
+      await reload().catch(() => undefined);
     });
 
   const onActive = (a: AccountView) =>
@@ -249,6 +278,7 @@ export const render: ViewRender = (root, app) => {
   };
   const onSaveDetails = () =>
     void detailsActivity.run('Сохранение реквизитов', async (r) => {
+      for (const f of [unionName, legalAddress, helpContact]) f.setError(null);
       r.indeterminate('Сохраняем…');
       const value = (f: typeof unionName) => f.value().replace(/\s+/g, ' ').trim() || null;
       try {
@@ -298,7 +328,7 @@ export const render: ViewRender = (root, app) => {
       try {
         c = await createAccountWithLetter(app.api, orgId, { fullName: name, ...(contact.value().trim() ? { contact: contact.value().trim() } : {}) });
       } catch (e) {
-        if (isApiError(e) && (e.kind === 'network' || e.kind === 'timeout')) {
+        if (answerMayBeLost(e)) {
           // The account may have been made before the answer was lost: the list tells, and a second click would make another.
           await reload().catch(() => undefined);
           d.set(
@@ -327,8 +357,8 @@ export const render: ViewRender = (root, app) => {
       }
       fullName.input.value = '';
       contact.input.value = '';
-      await reload();
       d.set(createOut, letterResult(c, `Учётная запись создана: ${c.account.fullName} (${orgName})`, 'account-created'));
+      await reload().catch(() => undefined);
     });
 
   const createPart = target

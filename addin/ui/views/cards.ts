@@ -32,19 +32,13 @@ import { newIdempotencyKey } from '../../api/ids';
 import { writeBudgetSheet, BUDGET_SHEET_NAME } from '../../excel/budget-sheet';
 import { Activity } from '../activity';
 import { button, notice, section, selectField, textField } from '../components';
-import { formatCount } from '../format';
+import { formatCount, rub } from '../format';
 import { memberLabel, NOTHING_SELECTED, readSelection, writeBack, type Selection } from '../member-actions';
 import { ensureStyles, openAndTell, peopleList } from '../ui-kit';
 import type { Shell, ViewRender } from '../view';
 import { deliverySection, ordersSection } from './card-orders';
 import { membersWord } from './consents';
 
-/** «1 234,50 ₽» */
-export function rub(kopecks: number): string {
-  const v = (kopecks / 100).toFixed(2).replace('.', ',');
-  const [int, frac] = v.split(',');
-  return `${formatCount(Number(int))},${frac} ₽`;
-}
 
 export function cardsWord(n: number): string {
   return `${formatCount(n)} ${plural(n, ['билет', 'билета', 'билетов'])}`;
@@ -296,7 +290,7 @@ export const render: ViewRender = (root, app) => {
             const link = await cardBatchFileLink(app.api, b.id, file);
             d.set(batchOut, openAndTell(d, link, `${b.number}, ${label.toLowerCase()}`, label, 'batch-file'));
           }),
-        { test: `batch-${file.replace('.', '-')}` },
+        { test: `batch-${file.replace('.', '-')}`, ariaLabel: `${label}: партия ${b.number}` },
       );
     const showBatches = (batches: CardBatch[]) =>
       d.set(
@@ -306,7 +300,7 @@ export const render: ViewRender = (root, app) => {
             'li',
             { class: 'list-item', attrs: { 'data-test': `batch-${b.id}` } },
             d.h('div', { class: 'list-main' }, d.h('strong', { text: b.number }), d.h('span', { class: 'muted small', text: `${new Date(b.createdAt).toLocaleDateString('ru-RU')}: заявок ${formatCount(b.ordersCount)}, ${cardsWord(b.cardCount)}, ${rub(b.costKopecks)}` })),
-            d.h('div', { class: 'list-actions' }, fileButton(b, 'application.docx', 'Заявка'), fileButton(b, 'register.xlsx', 'Реестр'), fileButton(b, 'register.csv', 'Реестр .csv')),
+            d.h('div', { class: 'list-actions' }, fileButton(b, 'application.docx', 'Заявка'), fileButton(b, 'register.xlsx', 'Реестр .xlsx'), fileButton(b, 'register.csv', 'Реестр .csv')),
           ),
         ),
       );
@@ -340,7 +334,7 @@ export const render: ViewRender = (root, app) => {
       section(
         d,
         'Заявки и партии',
-        'Поданные первичными организациями заявки собираются в партию для оператора ЭПБ; к партии — заявка (.docx) и реестр членов Профсоюза (.xlsx).',
+        'Поданные первичными организациями заявки собираются в партию для оператора ЭПБ; к партии — заявка (.docx) и реестр членов Профсоюза (.xlsx или .csv).',
         d.h('div', { class: 'actions' }, button(d, 'Показать заявки и партии', loadOrders, { test: 'load-orders' })),
         batchActivityEl,
         batchOut,

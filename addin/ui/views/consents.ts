@@ -182,7 +182,7 @@ export const render: ViewRender = (root, app) => {
     { value: 'clear', label: 'очистить (не собрано)' },
   ];
   const selects = CONSENT_LABELS.map((k) => ({ kind: k.kind, field: selectField(d, k.short, stateOptions, { value: 'given', test: `tick-${k.kind}` }) }));
-  const date = textField(d, 'Дата подписи', { type: 'date', value: app.today(), test: 'tick-date', hint: 'Дата собрания или дата на подписанных согласиях' });
+  const date = textField(d, 'Дата подписи (для «Отозвано» — дата отзыва)', { type: 'date', value: app.today(), test: 'tick-date', hint: 'Дата собрания или дата на подписанных согласиях; для отзыва — дата заявления об отзыве' });
   const tickActivityEl = d.h('div', { attrs: { 'data-test': 'tick-activity' } });
   const tickActivity = new Activity(app, tickActivityEl);
   const tickOut = d.h('div', { class: 'results', attrs: { 'data-test': 'tick-results', 'aria-live': 'polite' } });
@@ -194,7 +194,7 @@ export const render: ViewRender = (root, app) => {
       const dateValue = date.value().trim();
       const needsDate = Object.values(choices).some((c) => c !== 'keep' && c !== 'clear');
       if (needsDate && !/^\d{4}-\d{2}-\d{2}$/.test(dateValue)) {
-        date.setError('Укажите дату подписи согласий.');
+        date.setError('Укажите дату подписи согласий (для «Отозвано» — дату отзыва).');
         return;
       }
       date.setError(null);

@@ -10,20 +10,19 @@ import { getCardPrices, setCardPrice, type CardPrice } from '../../api/cards';
 import { getDocumentSettings, listTemplates, saveCardOperator, templateLink, uploadTemplate, type CardOperatorDetails, type DocumentSettings, type TemplateInfo } from '../../api/settings';
 import { Activity } from '../activity';
 import { button, notice, section, textField, type FieldHandle } from '../components';
+import { rub } from '../format';
 import { ensureStyles, openAndTell, pill } from '../ui-kit';
 import type { ViewRender } from '../view';
 
-/** «17,00 ₽» */
-export function rubles(kopecks: number): string {
-  return `${(kopecks / 100).toLocaleString('ru-RU', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ₽`;
-}
+/** The highest card price the server takes, in roubles. */
+export const MAX_CARD_PRICE_RUB = 100_000;
 
-/** A price typed by a person («17», «17,50», «17.5 ₽») in roubles, or null when it is not one. */
+/** A price typed by a person («17», «17,50», «17.5 ₽») in roubles, or null when it is not one the server takes. */
 export function parseRubles(text: string): number | null {
   const t = text.replace(/\s|₽|руб\.?/gi, '').replace(',', '.');
   if (!/^\d{1,6}(\.\d{1,2})?$/.test(t)) return null;
   const v = Number(t);
-  return v > 0 ? v : null;
+  return v > 0 && v <= MAX_CARD_PRICE_RUB ? v : null;
 }
 
 /** The operator's details to save: what differs from what the documents use now; an emptied field goes back to the configuration file. */
@@ -67,7 +66,13 @@ export const render: ViewRender = (root, app) => {
   };
   const onSaveOperator = () =>
     void opActivity.run('Реквизиты оператора', async (r) => {
-      if (!settings) settings = await getDocumentSettings(app.api);
+      if (!settings) {
+        // The current details never arrived: show them first, so that nothing is cleared unseen.
+        r.indeterminate('Загрузка реквизитов…');
+        showOperator(await getDocumentSettings(app.api), false);
+        d.append(opOut, [notice(d, 'info', 'Проверьте реквизиты', 'Это реквизиты, которые действуют сейчас. Исправьте их и нажмите «Сохранить реквизиты оператора» ещё раз.', [], 'operator-reloaded')]);
+        return;
+      }
       const typed = { name: fields.name.value(), inn: fields.inn.value(), address: fields.address.value() };
       const change = operatorChange(settings.cardOperator, typed);
       if (!Object.keys(change).length) {
@@ -102,21 +107,21 @@ export const render: ViewRender = (root, app) => {
           d.h(
             'li',
             { class: 'list-item', attrs: { 'data-test': `price-${p.year}` } },
-            d.h('div', { class: 'list-main' }, d.h('strong', { text: `${p.year}: ${rubles(p.priceKopecks)}` }), d.h('span', { class: 'muted small', text: p.source === 'override' ? 'задана здесь' : 'из файла настроек (config/documents.json)' })),
+            d.h('div', { class: 'list-main' }, d.h('strong', { text: `${p.year}: ${rub(p.priceKopecks)}` }), d.h('span', { class: 'muted small', text: p.source === 'override' ? 'задана здесь' : 'из файла настроек' })),
           ),
         ),
     );
   const onSavePrice = () =>
     void priceActivity.run('Цена билета', async (r) => {
       const y = Number(year.value());
-      const rub = parseRubles(price.value());
+      const typedRub = parseRubles(price.value());
       year.setError(Number.isInteger(y) && y >= 2000 && y <= 2100 ? null : 'Год от 2000 до 2100.');
-      price.setError(rub === null ? 'Укажите цену в рублях, например 17 или 17,50.' : null);
-      if (rub === null || !Number.isInteger(y) || y < 2000 || y > 2100) return;
+      price.setError(typedRub === null ? `Укажите цену в рублях, например 17 или 17,50 (не больше ${MAX_CARD_PRICE_RUB.toLocaleString('ru-RU')} ₽).` : null);
+      if (typedRub === null || !Number.isInteger(y) || y < 2000 || y > 2100) return;
       r.indeterminate('Сохраняем…');
-      showPrices(await setCardPrice(app.api, y, rub));
+      showPrices(await setCardPrice(app.api, y, typedRub));
       price.input.value = '';
-      d.set(priceOut, notice(d, 'success', `Цена на ${y} год: ${rubles(Math.round(rub * 100))}`, 'Бюджет ЭПБ и новые партии считаются по ней.', [], 'price-saved'));
+      d.set(priceOut, notice(d, 'success', `Цена на ${y} год: ${rub(Math.round(typedRub * 100))}`, 'Бюджет ЭПБ и новые партии считаются по ней.', [], 'price-saved'));
     });
 
   // ================================================================ templates
@@ -128,7 +133,7 @@ export const render: ViewRender = (root, app) => {
     d.set(
       tplList,
       templates.map((t) => {
-        const file = d.h('input', { type: 'file', attrs: { accept: '.docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'data-test': 'template-file', 'aria-label': `Новая версия: ${t.title}` } }) as HTMLInputElement;
+        const file = d.h('input', { type: 'file', attrs: { accept: '.docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'data-test': 'template-file', 'aria-label': `Новая версия: ${t.title}` } });
         return d.h(
           'li',
           { class: 'list-item', attrs: { 'data-test': `template-${t.kind}` } },
@@ -136,7 +141,7 @@ export const render: ViewRender = (root, app) => {
             'div',
             { class: 'list-main' },
             d.h('strong', { text: t.title }),
-            t.shipped ? pill(d, 'done', `версия ${t.version}, поставлена с реестром`) : pill(d, 'next', `версия ${t.version} от ${new Date(t.uploadedAt).toLocaleDateString('ru-RU')}`),
+            t.shipped ? pill(d, 'done', `версия ${t.version}, стандартная`) : pill(d, 'next', `версия ${t.version}, загружена ${new Date(t.uploadedAt).toLocaleDateString('ru-RU')}`),
             d.h('span', { class: 'muted small', text: `Обязательные поля: ${t.required.map((p) => `{{${p}}}`).join(', ')}` }),
             t.optional.length ? d.h('span', { class: 'muted small', text: `Необязательные: ${t.optional.map((p) => `{{${p}}}`).join(', ')}` }) : null,
             file,
@@ -144,8 +149,8 @@ export const render: ViewRender = (root, app) => {
           d.h(
             'div',
             { class: 'list-actions' },
-            button(d, 'Открыть в Word', () => onOpen(t), { subtle: true, test: 'template-open' }),
-            button(d, 'Загрузить новую версию', () => onUpload(t, file), { test: 'template-upload' }),
+            button(d, 'Скачать для Word', () => onOpen(t), { subtle: true, test: 'template-open', ariaLabel: `Скачать для Word: ${t.title}` }),
+            button(d, 'Загрузить новую версию', () => onUpload(t, file), { test: 'template-upload', ariaLabel: `Загрузить новую версию: ${t.title}` }),
           ),
         );
       }),
@@ -154,7 +159,7 @@ export const render: ViewRender = (root, app) => {
     void tplActivity.run('Шаблон', async (r) => {
       r.indeterminate('Готовим файл…');
       const link = await templateLink(app.api, t.kind);
-      d.set(tplOut, openAndTell(d, link, `Шаблон «${t.title}», версия ${t.version}`, 'Открыть в Word', 'template-opened'));
+      d.set(tplOut, openAndTell(d, link, `Шаблон «${t.title}», версия ${t.version}`, 'Скачать для Word', 'template-opened'));
     });
   const onUpload = (t: TemplateInfo, input: HTMLInputElement) =>
     void tplActivity.run('Загрузка шаблона', async (r) => {
@@ -174,7 +179,7 @@ export const render: ViewRender = (root, app) => {
             : notice(d, 'info', `Шаблон «${a.title}» не изменился`, `Этот файл уже действует как версия ${a.version}.`, [], 'template-same'),
         );
       } catch (e) {
-        if (isApiError(e) && (e.kind === 'validation' || e.kind === 'too_large' || e.status === 415)) {
+        if (isApiError(e) && (e.kind === 'validation' || e.kind === 'too_large')) {
           d.set(tplOut, notice(d, 'error', `Шаблон «${t.title}» не принят`, `${e.message} Действует прежняя версия ${t.version}.`, [], 'template-refused'));
           return;
         }
@@ -209,18 +214,26 @@ export const render: ViewRender = (root, app) => {
     section(
       d,
       'Шаблоны документов',
-      'Откройте шаблон в Word, измените текст, сохраните и загрузите как новую версию. Поля в двойных фигурных скобках ({{…}}) оставьте как есть: без обязательных полей шаблон не принимается.',
+      'Скачайте шаблон, измените текст в Word, сохраните и загрузите как новую версию. Поля в двойных фигурных скобках ({{…}}) оставьте как есть: без обязательных полей шаблон не принимается.',
       tplActivityEl,
       tplOut,
       tplList,
     ),
   ]);
 
-  void opActivity.run('Настройки', async (r) => {
-    r.indeterminate('Загрузка настроек…');
-    const [s, prices, templates] = await Promise.all([getDocumentSettings(app.api), getCardPrices(app.api), listTemplates(app.api)]);
-    showOperator(s, false);
-    showPrices(prices);
-    showTemplates(templates);
-  });
+  // Each part loads on its own: one failing (with «Повторить» at it) leaves the others usable.
+  void (async () => {
+    await opActivity.run('Реквизиты оператора', async (r) => {
+      r.indeterminate('Загрузка реквизитов…');
+      showOperator(await getDocumentSettings(app.api), false);
+    });
+    await priceActivity.run('Цены билета', async (r) => {
+      r.indeterminate('Загрузка цен…');
+      showPrices(await getCardPrices(app.api));
+    });
+    await tplActivity.run('Шаблоны', async (r) => {
+      r.indeterminate('Загрузка шаблонов…');
+      showTemplates(await listTemplates(app.api));
+    });
+  })();
 };

@@ -1,6 +1,7 @@
 /** The small rules of the «Согласия», «ЭПБ» and «Ход внедрения» views, without the DOM. */
 import type { Me, OrgView } from '../../api/types';
-import { budgetOrgId, eligibilityLines, isManager, reasonsText, rub } from './cards';
+import { rub } from '../format';
+import { budgetOrgId, eligibilityLines, isManager, reasonsText } from './cards';
 import { consentChange, membersWord } from './consents';
 import { orgSummary, percentText, ruDate, stepFigureText, stepStatus } from './progress';
 
