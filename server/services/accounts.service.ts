@@ -10,7 +10,7 @@ import { badRequest, conflict, forbidden } from '../errors';
 import { managedUser, orgInScope, subtreeWhere } from './access';
 import { recordAudit } from './audit.service';
 import { revokeAllTokens } from './auth.service';
-import type { Actor, Ctx } from './context';
+import { latestTodayIso, type Actor, type Ctx } from './context';
 import { generateOneTimePassword, hashPassword } from './passwords';
 import type { UserRow } from '../db/models';
 
@@ -134,7 +134,7 @@ export async function setAccountActive(ctx: Ctx, actor: Actor, userId: number, a
 /** Record that the chair's signed obligation not to disclose personal data was received. */
 export async function recordObligation(ctx: Ctx, actor: Actor, userId: number, signedAt: string): Promise<AccountView> {
   const { user, org } = await managedUser(ctx, actor, userId);
-  if (signedAt > ctx.now().toISOString().slice(0, 10)) {
+  if (signedAt > latestTodayIso(ctx)) {
     throw badRequest('Дата подписи не может быть в будущем.', [{ field: 'signedAt', message: 'Дата подписи не может быть в будущем.' }]);
   }
   // The same obligation recorded again (a retried request, a second click) changes nothing.

@@ -116,7 +116,7 @@ export async function writeCardStatuses(ctx: Ctx, tx: Transaction, requests: rea
       continue;
     }
     const at = req.at ?? o.now;
-    const problem = cardChangeProblem(ctx.config.cardTransitions, state, req.to, req.via, at);
+    const problem = cardChangeProblem(ctx.config.cardTransitions, state, req.to, req.via, req.at ?? null);
     if (problem) {
       results.push({ memberId: req.memberId, outcome: 'refused', from, to: req.to, message: problem });
       continue;

@@ -12,7 +12,7 @@ import { isBlankCell, normalizeSpaces } from '../../../domain/cell';
 import { checkSnils } from '../../../domain/snils';
 import type { OrganisationRow } from '../../db/models';
 import { recordAudit } from '../audit.service';
-import { todayIso, type Actor, type Ctx } from '../context';
+import { latestTodayIso, type Actor, type Ctx } from '../context';
 import { groups, inList, rows } from '../members/sql-literals';
 import { writeCardStatuses, type CardStatusRequest } from './card-status-writes';
 import { readDeliveryFile, type DeliveryFile } from './delivery-file';
@@ -110,7 +110,7 @@ async function findMembers(ctx: Ctx, org: OrganisationRow, ids: readonly string[
 
 export async function importDeliveryList(ctx: Ctx, actor: Actor, org: OrganisationRow, file: Buffer, opts: { dryRun: boolean }): Promise<DeliveryImportResult> {
   const parsedFile = await readDeliveryFile(file);
-  const today = todayIso(ctx);
+  const today = latestTodayIso(ctx);
   const results: DeliveryRowResult[] = [];
   const valid: Parsed[] = [];
   for (const r of parsedFile.rows) {

@@ -7,7 +7,7 @@ import { parseDate } from '../../../domain/dates';
 import type { OrganisationRow } from '../../db/models';
 import { AppError } from '../../errors';
 import { recordAudit } from '../audit.service';
-import { todayIso, type Actor, type Ctx } from '../context';
+import { latestTodayIso, type Actor, type Ctx } from '../context';
 import { isoTimestamp, rows } from '../members/sql-literals';
 import { writeCardStatuses } from './card-status-writes';
 import { cardTransaction, membersInSubtree, subtreeCondition } from './scope';
@@ -76,7 +76,7 @@ export interface IssueResult {
 
 /** POST …/cards/issue: «Получен организацией» → «Выдан» for the selected members (all in the subtree, else 404). */
 export async function issueCards(ctx: Ctx, actor: Actor, org: OrganisationRow, input: { memberIds: string[]; date?: string | null }): Promise<IssueResult> {
-  const today = todayIso(ctx);
+  const today = latestTodayIso(ctx);
   let at = ctx.now();
   if (input.date) {
     const d = parseDate(input.date, { label: 'Дата выдачи', notAfter: today });

@@ -105,12 +105,14 @@ export function dateOrderProblem(current: CardStateForCheck, to: CardStatus, at:
 }
 
 /**
- * null when the member's card may go to `to` through `via` on date `at` under the configured table;
- * otherwise the Russian reason. An unchanged status is always allowed.
+ * null when the member's card may go to `to` through `via` under the configured table and, when the
+ * change carries a date the person typed (`at`), that date is not before the current status's;
+ * otherwise the Russian reason. A change dated «now» (`at` null) is never out of order. An unchanged
+ * status is always allowed.
  */
-export function cardChangeProblem(table: readonly CardTransition[], current: CardStateForCheck, to: CardStatus, via: CardChangeVia, at: Date): string | null {
+export function cardChangeProblem(table: readonly CardTransition[], current: CardStateForCheck, to: CardStatus, via: CardChangeVia, at: Date | null): string | null {
   if ((current.cardStatus ?? 'not_ordered') === to) return null;
-  return cardTransitionProblem(current.cardStatus, to, via, table) ?? dateOrderProblem(current, to, at);
+  return cardTransitionProblem(current.cardStatus, to, via, table) ?? (at ? dateOrderProblem(current, to, at) : null);
 }
 
 export { cardStatusLabel };

@@ -8,7 +8,7 @@ import { isInSubtree } from '../../../domain/organisations';
 import { badRequest, conflict } from '../../errors';
 import { cardChangeProblem } from '../cards/transitions';
 import { orgInScope } from '../access';
-import { todayIso, type Actor, type Ctx } from '../context';
+import { latestTodayIso, type Actor, type Ctx } from '../context';
 import { MEMBER_NOT_FOUND, isMemberId, memberInScope } from './member-access';
 import { memberSelectList, recordFromRow, type MemberRecord } from './member-record';
 import { memberTransaction } from './member-tx';
@@ -26,7 +26,7 @@ export interface DeregisterInput {
 }
 
 function checkPastDate(ctx: Ctx, value: string, field: string, label: string): string {
-  const r = parseDate(value, { label, notAfter: todayIso(ctx) });
+  const r = parseDate(value, { label, notAfter: latestTodayIso(ctx) });
   if (!r.ok) throw badRequest(r.message, [{ field, message: r.message }]);
   return r.value;
 }
@@ -156,7 +156,7 @@ export async function applyMembersAction(ctx: Ctx, actor: Actor, orgId: number, 
           after[CONSENT_FIELDS[c.kind].date] = c.date;
         }
       } else {
-        const problem = cardChangeProblem(ctx.config.cardTransitions, rec, input.status, 'sheet', cardAt ? new Date(cardAt) : ctx.now());
+        const problem = cardChangeProblem(ctx.config.cardTransitions, rec, input.status, 'sheet', cardAt ? new Date(cardAt) : null);
         if (problem) {
           results.push({ memberId: id, outcome: 'error', message: problem });
           continue;

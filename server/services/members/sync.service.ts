@@ -42,7 +42,7 @@ import {
 import { isPrimary } from '../../../domain/organisations';
 import { AppError, badRequest, conflict } from '../../errors';
 import { orgInScope, requireObligation } from '../access';
-import { todayIso, type Actor, type Ctx } from '../context';
+import { latestTodayIso, type Actor, type Ctx } from '../context';
 import { findAnswer, replay, requestHash, saveAnswer } from './idempotency';
 import { isMemberId } from './member-access';
 import { STORED_FIELD_KEYS, memberSelectList, recordFromRow, recordToData, type MemberRecord } from './member-record';
@@ -409,7 +409,7 @@ function planRows(ctx: Ctx, prepared: PreparedRow[], c: Candidates, units: UnitI
     }
 
     // Card status from the sheet follows the card lifecycle.
-    const cardProblem = cardChangeProblem(ctx.config.cardTransitions, target ?? NO_CARD, merged.data.cardStatus ?? 'not_ordered', 'sheet', ctx.now());
+    const cardProblem = cardChangeProblem(ctx.config.cardTransitions, target ?? NO_CARD, merged.data.cardStatus ?? 'not_ordered', 'sheet', null);
     if (cardProblem) {
       results[p.pos] = { row: p.row, outcome: 'error', errors: [rowError(p.row, 'cardStatus', cardProblem)] };
       continue;
@@ -498,7 +498,7 @@ async function syncChunk(ctx: Ctx, actor: Actor, orgId: number, request: SyncReq
     if (stored) return replay<SyncResponse>(stored, scope, hash);
   }
 
-  const today = todayIso(ctx);
+  const today = latestTodayIso(ctx);
   let t = profileTimer('validate');
   const units = await loadUnits(ctx, org);
   const pulled = await readPulled(ctx, org.id, request, units);

@@ -23,7 +23,7 @@ import { SYNC_CHUNK_MAX_ROWS, type SyncOutcome, type SyncRowIn, type SyncRowResu
 import { AppError, badRequest } from '../../errors';
 import type { FileResult } from '../../http/route';
 import { requireObligation } from '../access';
-import { todayIso, type Actor, type Ctx } from '../context';
+import { latestTodayIso, type Actor, type Ctx } from '../context';
 import { primaryInScope, syncMembers } from '../members/sync.service';
 import { addSummarySheet, annotateSheet, ensureAnswerColumns } from './annotate';
 import { CSV_SEPARATOR_LABELS, CsvError, decodeCsv, detectSeparator, parseCsv, type CsvEncoding, type CsvSeparator } from './csv';
@@ -353,7 +353,7 @@ export async function uploadMembers(ctx: Ctx, actor: Actor, orgId: number, body:
     throw new AppError(422, 'upload_no_rows', `На листе «${ws.name}» под названиями столбцов (строка ${map.row}) нет ни одной заполненной строки. Впишите членов Профсоюза — по одному в строке — и загрузите файл снова.`);
   }
 
-  const today = todayIso(ctx);
+  const today = latestTodayIso(ctx);
   const results = new Map<number, SyncRowResult>();
   for (const src of rows) if (src.problems.length) results.set(src.row, localError(src, today));
   const toSend = rows.filter((r) => !results.has(r.row));
