@@ -76,6 +76,9 @@ describeBrowser('«Председатели» in Chromium (fake Excel, real serv
     await s.page.locator('[data-test=org-list] li', { hasText: 'Средняя школа № 1' }).locator('[data-test=choose]').click();
     await s.page.locator('[data-test=tab-accounts]').click();
     await s.page.locator('[data-test=account-full-name]').waitFor();
+    // With the school chosen, the list is the school's.
+    await s.page.locator('[data-test=accounts-summary-notice]', { hasText: 'ППО МБОУ «Средняя школа № 1» и ниже' }).waitFor();
+    expect(await s.page.locator('[data-test=accounts] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-login')))).toEqual(['school']);
 
     await s.page.fill('[data-test=account-full-name]', 'Ким');
     await s.page.click('[data-test=create-account]');

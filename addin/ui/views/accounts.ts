@@ -61,10 +61,16 @@ function answerMayBeLost(e: unknown): boolean {
   return isApiError(e) && e.retryable && e.status !== 503 && e.kind !== 'rate_limited';
 }
 
+/** Accounts drawn at once: a region has about a thousand, the whole union tens of thousands. */
+export const ACCOUNTS_SHOWN = 200;
+
 export const render: ViewRender = (root, app) => {
   const d = app.dom;
   ensureStyles(d.doc, root);
   const me = app.me!;
+  // The list covers the organisation chosen on «Выбор организации» (and below), else one's own.
+  const scope = app.org && !isUnit(app.org.kind) ? app.org : null;
+  const scopeId = scope?.id ?? me.orgId;
 
   // ================================================================ the list
   const listActivityEl = d.h('div', { attrs: { 'data-test': 'accounts-activity' } });
@@ -84,17 +90,19 @@ export const render: ViewRender = (root, app) => {
       notice(
         d,
         noObligation || notSignedIn ? 'info' : 'success',
-        others.length ? `${accountsWord(others.length)} в организациях ниже` : 'Учётных записей ниже пока нет',
+        others.length ? `${accountsWord(others.length)}${scope ? ` — ${scope.name} и ниже` : ' в организациях ниже'}` : 'Учётных записей ниже пока нет',
         others.length
-          ? `Обязательство не отмечено: ${formatCount(noObligation)}. Временный пароль не сменён: ${formatCount(notSignedIn)}.`
+          ? `Обязательство не отмечено: ${formatCount(noObligation)}. Временный пароль не сменён: ${formatCount(notSignedIn)}.` +
+              (others.length > ACCOUNTS_SHOWN ? ` Показаны первые ${formatCount(ACCOUNTS_SHOWN)} — те, где нужно действие, впереди; чтобы увидеть другие, выберите организацию на вкладке «Выбор организации».` : '')
           : 'Выберите организацию на вкладке «Выбор организации» и создайте учётную запись её председателю.',
         [],
         'accounts-summary-notice',
       ),
     );
+    const shown = others.slice(0, ACCOUNTS_SHOWN);
     d.set(
       list,
-      others.map((a) => {
+      shown.map((a) => {
         const todo = accountToDo(a);
         const state = !a.active
           ? pill(d, 'later', 'отключена')
@@ -129,7 +137,7 @@ export const render: ViewRender = (root, app) => {
     );
   };
 
-  const reload = async () => show(await listAccounts(app.api, me.orgId));
+  const reload = async () => show(await listAccounts(app.api, scopeId));
   const onLoad = () =>
     void activity.run('Учётные записи', async (r) => {
       r.indeterminate('Загрузка списка…');
