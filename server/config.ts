@@ -1,7 +1,9 @@
 /** Server configuration from environment variables, with safe defaults for a single-school install. */
 import path from 'node:path';
 import type { CardTransition } from '../domain/cards';
+import type { Option } from '../domain/members/codes';
 import { DEFAULT_CARD_TRANSITIONS_PATH, loadCardTransitions } from './services/cards/transitions';
+import { DEFAULT_DEREGISTRATION_REASONS_PATH, loadDeregistrationReasons } from './services/members/reasons';
 
 export interface Config {
   port: number;
@@ -37,6 +39,8 @@ export interface Config {
   trustProxy: boolean;
   /** The allowed card (ЭПБ) status changes: config/card-transitions.json or CARD_TRANSITIONS_FILE. */
   cardTransitions: readonly CardTransition[];
+  /** Reasons of deregistration: the defaults and config/deregistration-reasons.json's extra ones (DEREGISTRATION_REASONS_FILE). */
+  deregistrationReasons: readonly Option<string>[];
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -84,6 +88,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     distDir: path.resolve(env.DIST_DIR ?? path.join(root, 'dist')),
     trustProxy: bool(env.TRUST_PROXY, false),
     cardTransitions: overrides.cardTransitions ?? loadCardTransitions(env.CARD_TRANSITIONS_FILE ? path.resolve(env.CARD_TRANSITIONS_FILE) : DEFAULT_CARD_TRANSITIONS_PATH),
+    deregistrationReasons:
+      overrides.deregistrationReasons ?? loadDeregistrationReasons(env.DEREGISTRATION_REASONS_FILE ? path.resolve(env.DEREGISTRATION_REASONS_FILE) : DEFAULT_DEREGISTRATION_REASONS_PATH),
     ...overrides,
   };
   return config;

@@ -1,14 +1,62 @@
-/** The configurable list of deregistration reasons (снятие с учёта). */
+/**
+ * The configurable list of deregistration reasons (снятие с учёта): the defaults of
+ * domain/members/codes plus the extra reasons of config/deregistration-reasons.json (or the file named
+ * by DEREGISTRATION_REASONS_FILE), read once into Config.deregistrationReasons at start. The defaults
+ * cannot be removed: members already deregistered carry their codes.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
 import { DEREGISTRATION_REASONS, type Option } from '../../../domain/members/codes';
 import type { Ctx } from '../context';
 
-/**
- * The reasons this server accepts. Today the default list of domain/members/codes; a configured
- * extension (environment or settings) plugs in here, and every caller already reads the list
- * through this function.
- */
-export function getDeregistrationReasons(_ctx: Ctx): readonly Option<string>[] {
-  return DEREGISTRATION_REASONS;
+export const DEFAULT_DEREGISTRATION_REASONS_PATH = path.resolve(__dirname, '..', '..', '..', 'config', 'deregistration-reasons.json');
+
+const FileSchema = z
+  .object({
+    $comment: z.string().optional(),
+    extra: z.array(
+      z
+        .object({
+          code: z.string().regex(/^[a-z][a-z0-9_]{1,31}$/, 'code: latin lower-case letters, digits and _, 2–32 characters, starting with a letter'),
+          label: z.string().trim().min(2).max(120),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+/** The defaults and the file's extra reasons; a broken file stops the start with its name. */
+export function parseDeregistrationReasons(json: unknown, source = 'deregistration reasons'): readonly Option<string>[] {
+  const parsed = FileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new Error(`${source} is invalid: ${issues}`);
+  }
+  const out: Option<string>[] = DEREGISTRATION_REASONS.map((r) => ({ code: r.code, label: r.label }));
+  const problems: string[] = [];
+  parsed.data.extra.forEach((r, i) => {
+    if (out.some((x) => x.code === r.code)) problems.push(`extra.${i}: the code "${r.code}" is already in the list`);
+    else if (out.some((x) => x.label.toLowerCase() === r.label.toLowerCase())) problems.push(`extra.${i}: the label "${r.label}" is already in the list`);
+    else out.push({ code: r.code, label: r.label });
+  });
+  if (problems.length) throw new Error(`${source} is invalid: ${problems.join('; ')}`);
+  return Object.freeze(out.map((r) => Object.freeze(r)));
+}
+
+export function loadDeregistrationReasons(file = DEFAULT_DEREGISTRATION_REASONS_PATH): readonly Option<string>[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`cannot read the deregistration reasons from ${file}: ${(e as Error).message}`);
+  }
+  return parseDeregistrationReasons(json, file);
+}
+
+/** The reasons this server accepts (GET /deregistration-reasons, deregistration). */
+export function getDeregistrationReasons(ctx: Ctx): readonly Option<string>[] {
+  return ctx.config.deregistrationReasons;
 }
 
 export function deregistrationReasonLabel(ctx: Ctx, code: string | null): string | null {
