@@ -7,6 +7,7 @@ import { MEMBER_SHEET_NAME } from '../../domain/members/columns';
 import type { ConsentKind, ConsentState } from '../../domain/members/codes';
 import { SYNC_CHUNK_MAX_ROWS } from '../../domain/members/sync-contract';
 import type { ApiClient } from '../api/client';
+import { isApiError } from '../api/errors';
 import { pullAllMembers } from '../api/pull';
 import type { ExcelCapabilities } from '../excel/capabilities';
 import { readMemberRows, readSelectedRowNumbers } from '../excel/member-sheet';
@@ -147,4 +148,43 @@ export async function writeBack(deps: ActionDeps, orgId: number, ids: readonly s
   const members = await fetchMembers(deps.api, orgId, ids, r);
   r.indeterminate('Запись на лист…');
   return deps.excel((ctx) => refreshMemberRows(ctx, members, { resultText: () => resultText })).catch(noSheet);
+}
+
+// ------------------------------------------------------------------ deregistration
+
+export interface DeregisterInput {
+  /** ISO date of deregistration. */
+  date: string;
+  /** A code of GET /deregistration-reasons. */
+  reason: string;
+  comment?: string;
+}
+
+export interface DeregisterResult {
+  memberId: string;
+  /** 'done' now; 'already' — deregistered before (a repeated click or a retried answer); 'error' — with the server's message. */
+  outcome: 'done' | 'already' | 'error';
+  message?: string;
+}
+
+/**
+ * POST /members/:id/deregister for each member, one after another (the register checks each one and
+ * blocks its card). A member deregistered already answers 409 «уже снят с учёта»: counted as
+ * 'already', so pressing the button again after a lost answer does no harm. A failure that concerns
+ * the whole pane (no connection, session expired) stops the run and is thrown.
+ */
+export async function deregisterMembers(api: ApiClient, ids: readonly string[], input: DeregisterInput, r?: Reporter): Promise<DeregisterResult[]> {
+  const out: DeregisterResult[] = [];
+  for (const id of ids) {
+    r?.progress(out.length, ids.length, `Снято с учёта ${formatCount(out.length)} из ${formatCount(ids.length)}`);
+    try {
+      await api.request(`/members/${encodeURIComponent(id)}/deregister`, { method: 'POST', body: { date: input.date, reason: input.reason, ...(input.comment ? { comment: input.comment } : {}) }, timeoutMs: 30_000 });
+      out.push({ memberId: id, outcome: 'done' });
+    } catch (e) {
+      if (!isApiError(e) || e.retryable || e.kind === 'session_expired' || e.kind === 'obligation_required' || e.kind === 'password_change_required') throw e;
+      out.push(e.kind === 'conflict' && /уже снят/i.test(e.message) ? { memberId: id, outcome: 'already', message: e.message } : { memberId: id, outcome: 'error', message: e.message });
+    }
+  }
+  r?.progress(ids.length, ids.length, `Снято с учёта ${formatCount(ids.length)} из ${formatCount(ids.length)}`);
+  return out;
 }

@@ -224,6 +224,7 @@ export const membersView: ViewDef = {
 
     // ---------------------------------------------------------------- layout
     const pending = app.memory.get(pushKey(org.id)) as PushRun | undefined;
+    const deregisterSlot = d.h('div', { attrs: { 'data-test': 'deregister-slot' } });
     d.append(root, [
       section(
         d,
@@ -251,7 +252,15 @@ export const membersView: ViewDef = {
       ),
       activityEl,
       results,
+      deregisterSlot,
     ]);
+    // «Снять с учёта» comes in its own file after the view (it carries the selected-rows machinery the
+    // first load of the pane does not need).
+    if (pd) {
+      void import(/* webpackChunkName: "view-deregister" */ './deregister')
+        .then((m) => d.set(deregisterSlot, m.deregisterSection(app, org.id)))
+        .catch(() => d.set(deregisterSlot, notice(d, 'warning', null, 'Раздел «Снять с учёта» не загрузился: проверьте связь и откройте вкладку «Члены» снова.', [], 'deregister-load-failed')));
+    }
     refreshRevert();
     if (pending?.started) {
       d.set(
