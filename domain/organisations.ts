@@ -38,8 +38,11 @@ export function isUnit(kind: OrgKind): boolean {
 }
 
 /** Primary organisations: where members are kept, with a passport. */
+/** The kinds of a primary union organisation (ППО), with or without the rights of a territorial one. */
+export const PRIMARY_KINDS: readonly OrgKind[] = ['primary', 'primary_territorial'];
+
 export function isPrimary(kind: OrgKind): boolean {
-  return kind === 'primary' || kind === 'primary_territorial';
+  return PRIMARY_KINDS.includes(kind);
 }
 
 export function childPath(parentPath: string, id: number): string {

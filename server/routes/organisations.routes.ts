@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ALL_ROLES, MANAGER_ROLES, defineRoute, orgIdParams, type AnyRoute } from '../http/route';
 import * as accounts from '../services/accounts.service';
 import * as orgs from '../services/organisations.service';
+import { findPrimaryOrganisations } from '../services/organisations-search.service';
 import * as passports from '../services/passport.service';
 import { accountResponse } from './auth.schema';
 import {
@@ -9,6 +10,8 @@ import {
   childrenQuery,
   createAccountBody,
   createOrgBody,
+  findQuery,
+  foundOrganisations,
   obligationBody,
   orgView,
   passportBody,
@@ -20,6 +23,12 @@ import {
 const credentials = z.object({ account: accountResponse, oneTimePassword: z.string() });
 
 export const organisationRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'get', path: '/primary-organisations', summary: 'Найти первичную организацию по названию (для перевода члена Профсоюза)', tag: 'organisations',
+    access: { kind: 'signedIn' }, query: findQuery,
+    response: { status: 200, description: 'До 20 организаций: название и вышестоящие', schema: foundOrganisations },
+    handler: ({ ctx, query }) => findPrimaryOrganisations(ctx, query.q),
+  }),
   defineRoute({
     method: 'get', path: '/organisations/:orgId', summary: 'Организация', tag: 'organisations',
     access: { kind: 'org', roles: ALL_ROLES, personalData: false }, params: orgIdParams,

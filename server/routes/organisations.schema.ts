@@ -24,6 +24,8 @@ export const updateOrgBody = z
   .strictObject({ name: orgName.optional(), parentId: z.number().int().positive().optional() })
   .refine((b) => b.name !== undefined || b.parentId !== undefined, { message: 'Укажите новое название (name) или новое вышестоящее подразделение (parentId)' });
 export const childrenQuery = z.strictObject({ includeClosed: z.enum(['0', '1']).optional() });
+export const findQuery = z.strictObject({ q: z.string().max(200, 'Не длиннее 200 знаков') });
+export const foundOrganisations = z.array(z.object({ id: z.number(), name: z.string(), above: z.array(z.string()) }));
 
 const passportValue = z.union([z.string().max(1000), z.number(), z.null()]);
 const passportShape = Object.fromEntries(PASSPORT_FIELDS.map((f) => [f.key, passportValue.optional()])) as Record<

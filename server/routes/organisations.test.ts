@@ -232,4 +232,29 @@ describe.each(dbVariants())('organisations, structure and passport (%s)', (varia
     const empty = await make(schoolId, 'subdivision', 'Пустое подразделение');
     expect((await api().patch(`/api/v1/organisations/${empty.id}`).set(auth(territory)).send({ parentId: t.demo.orgIds.kindergarten })).status).toBe(200);
   });
+  test('a primary organisation found by name anywhere in the union (for a transfer): case and ё do not matter, units and closed ones are not found', async () => {
+    const admin = await t.token('admin');
+    const make = async (parentId: number, kind: string, name: string) => {
+      const res = await api().post(`/api/v1/organisations/${parentId}/children`).set(auth(admin)).send({ kind, name });
+      expect(res.status).toBe(201);
+      return res.body as { id: number };
+    };
+    const district = await make(t.demo.orgIds.region, 'territorial', 'Заречная районная организация Профсоюза');
+    const gym = await make(district.id, 'primary', 'ППО МБОУ «Гимназия № 2 имени Ф. Ёлкина»');
+    await make(gym.id, 'group', 'Профгруппа гимназии № 2');
+    const closed = await make(district.id, 'primary', 'ППО гимназии № 2 (закрыта)');
+    expect((await api().post(`/api/v1/organisations/${closed.id}/close`).set(auth(admin))).status).toBe(200);
+
+    const find = (q: string) => api().get('/api/v1/primary-organisations').query({ q }).set(auth(school));
+    const found = await find('ГИМНАЗИЯ 2 елкина');
+    expect(found.status).toBe(200);
+    expect(found.body).toEqual([
+      { id: gym.id, name: 'ППО МБОУ «Гимназия № 2 имени Ф. Ёлкина»', above: ['Заречная районная организация Профсоюза', 'Демонстрационная региональная организация Профсоюза', 'Общероссийский Профсоюз образования'] },
+    ]);
+    expect((await find('школа')).body.map((o: { id: number }) => o.id)).toEqual([t.demo.orgIds.school]);
+    expect((await find('нет такой организации')).body).toEqual([]);
+    const short = await find(' ш ');
+    expect(short.status).toBe(400);
+    expect(short.body.errors).toEqual([{ field: 'q', message: 'Не меньше трёх знаков' }]);
+  });
 });

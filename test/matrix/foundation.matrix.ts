@@ -49,6 +49,7 @@ export const foundationMatrix: MatrixArea = {
   entries: [
     { route: 'GET /health', roles: everyone, own: () => ({ path: '/health' }) },
     { route: 'GET /openapi.json', roles: everyone, own: () => ({ path: '/openapi.json' }) },
+    { route: 'GET /primary-organisations', roles: everyone, own: () => ({ path: '/primary-organisations?q=школа' }) },
     { route: 'POST /auth/login', roles: everyone, own: () => ({ path: '/auth/login', body: { login: 'school', password: 'demo-school-2026' } }) },
     {
       route: 'POST /auth/password', roles: everyone,
