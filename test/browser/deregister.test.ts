@@ -54,7 +54,7 @@ describeBrowser('«Снять с учёта» in Chromium (fake Excel, real serv
     await s.page.fill('[data-test=deregister-comment]', 'Приказ № 15-к');
     await s.page.click('[data-test=deregister]');
     await s.page.locator('[data-test=deregister-confirm]').waitFor();
-    expect(await s.page.textContent('[data-test=deregister-confirm]')).toMatch(/Снять с учёта 2 члена Профсоюза\?.*Уходова Дарья Павловна, Выпускников Степан Ильич\. Причина: Окончание обучения, дата 20\.11\.2026/s);
+    expect(await s.page.textContent('[data-test=deregister-confirm]')).toMatch(/Снять с учёта: 2 члена Профсоюза\?.*Уходова Дарья Павловна, Выпускников Степан Ильич\. Причина: Окончание обучения, дата 20\.11\.2026/s);
     await screenshot(s.page, 'd-01-deregister-confirm');
     expect(await db(`SELECT id FROM members WHERE deregistered_at IS NOT NULL`)).toEqual([]);
 

@@ -88,7 +88,7 @@ export function deregisterSection(app: Shell, orgId: number): HTMLElement {
         notice(
           d,
           'warning',
-          `Снять с учёта ${membersWord(sel.members.length)}?`,
+          `Снять с учёта: ${membersWord(sel.members.length)}?`,
           `${names}. Причина: ${label}, дата ${formatDateRu(day)}. Их карты ЭПБ будут заблокированы; вернуть на учёт можно только новой постановкой.`,
           [
             { label: `Снять с учёта (${formatCount(sel.members.length)})`, primary: true, onClick: () => run(sel, input), test: 'confirm-deregister' },

@@ -225,6 +225,7 @@ export const membersView: ViewDef = {
     // ---------------------------------------------------------------- layout
     const pending = app.memory.get(pushKey(org.id)) as PushRun | undefined;
     const deregisterSlot = d.h('div', { attrs: { 'data-test': 'deregister-slot' } });
+    const transferSlot = d.h('div', { attrs: { 'data-test': 'transfer-slot' } });
     d.append(root, [
       section(
         d,
@@ -253,13 +254,17 @@ export const membersView: ViewDef = {
       activityEl,
       results,
       deregisterSlot,
+      transferSlot,
     ]);
-    // «Снять с учёта» comes in its own file after the view (it carries the selected-rows machinery the
-    // first load of the pane does not need).
+    // «Снять с учёта» and «Перевод в другую ППО» come in their own file after the view (they carry the
+    // selected-rows machinery the first load of the pane does not need).
     if (pd) {
-      void import(/* webpackChunkName: "view-deregister" */ './deregister')
-        .then((m) => d.set(deregisterSlot, m.deregisterSection(app, org.id)))
-        .catch(() => d.set(deregisterSlot, notice(d, 'warning', null, 'Раздел «Снять с учёта» не загрузился: проверьте связь и откройте вкладку «Члены» снова.', [], 'deregister-load-failed')));
+      void Promise.all([import(/* webpackChunkName: "view-register-moves" */ './deregister'), import(/* webpackChunkName: "view-register-moves" */ './transfers')])
+        .then(([dereg, transfers]) => {
+          d.set(deregisterSlot, dereg.deregisterSection(app, org.id));
+          d.set(transferSlot, transfers.transfersSection(app, org.id));
+        })
+        .catch(() => d.set(deregisterSlot, notice(d, 'warning', null, 'Разделы «Снять с учёта» и «Перевод в другую ППО» не загрузились: проверьте связь и откройте вкладку «Члены» снова.', [], 'register-moves-load-failed')));
     }
     refreshRevert();
     if (pending?.started) {
