@@ -366,7 +366,7 @@ describe.each(dbVariants())('spreadsheets (%s)', (variant) => {
     expect(again.summary).toMatchObject({ rows: 4, unchanged: 2, error: 2, created: 0, updated: 0 });
   });
 
-  test('CSV in Windows-1251 with «,» and quoted commas; and UTF-8 without BOM with «,»', async () => {
+  test('CSV in Windows-1251 with «,» and quoted commas; UTF-8 without BOM with «,»; Windows-1251 with «;»', async () => {
     const orgId = await freshOrg();
     const lines = [
       'ФИО,Дата рождения,Категория,Должность,Телефон',
@@ -393,6 +393,17 @@ describe.each(dbVariants())('spreadsheets (%s)', (variant) => {
     const res2 = await upload(orgId2, utf, 'text/csv');
     expect(res2.summary).toMatchObject({ rows: 2, created: 2 });
     expect(summaryLines(await openBook(res2.body)).get('Файл')).toMatch(/кодировка UTF-8, разделитель — запятая/);
+
+    // Windows-1251 with «;» (Excel's own CSV in a Russian Windows): commas inside a cell are just text.
+    const orgId3 = await freshOrg();
+    const semi = ['Фамилия;Имя;Отчество;Дата рождения;Категория;Должность', 'Щёголева;Алёна;Юрьевна;15.05.1985;Работник;Учитель физики, 0,5 ставки', 'Эйдельман;Яков;;01.01.1960;Работник;'].join('\r\n');
+    const res3 = await upload(orgId3, iconv.encode(semi, 'win1251'), 'text/csv');
+    expect(res3.summary).toMatchObject({ format: 'csv', rows: 2, created: 2, error: 0 });
+    expect(summaryLines(await openBook(res3.body)).get('Файл')).toMatch(/кодировка Windows-1251, разделитель — точка с запятой/);
+    expect((await membersOf(orgId3)).map((m) => [m.surname, m.name, m.patronymic, m.position])).toEqual([
+      ['Щёголева', 'Алёна', 'Юрьевна', 'Учитель физики, 0,5 ставки'],
+      ['Эйдельман', 'Яков', null, null],
+    ]);
   });
 
   // ------------------------------------------------------------------------------ template and export
