@@ -32,12 +32,11 @@ import { newIdempotencyKey } from '../../api/ids';
 import { writeBudgetSheet, BUDGET_SHEET_NAME } from '../../excel/budget-sheet';
 import { Activity } from '../activity';
 import { button, notice, section, selectField, textField } from '../components';
-import { formatCount, rub } from '../format';
+import { formatCount, membersWord, rub } from '../format';
 import { memberLabel, NOTHING_SELECTED, readSelection, writeBack, type Selection } from '../member-actions';
 import { ensureStyles, openAndTell, peopleList } from '../ui-kit';
 import type { Shell, ViewRender } from '../view';
 import { deliverySection, ordersSection } from './card-orders';
-import { membersWord } from './consents';
 
 
 export function cardsWord(n: number): string {

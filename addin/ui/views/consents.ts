@@ -11,7 +11,7 @@ import { printConsents, printObligation, type NotPrintableMember } from '../../a
 import { isApiError } from '../../api/errors';
 import { Activity } from '../activity';
 import { button, notice, section, selectField, textField } from '../components';
-import { formatCount } from '../format';
+import { formatCount, membersWord } from '../format';
 import { memberLabel, NOTHING_SELECTED, readSelection, tickConsents, writeBack, type ConsentChange, type Selection } from '../member-actions';
 import { checkbox, ensureStyles, openAndTell, peopleList, radios } from '../ui-kit';
 import type { Shell, ViewRender } from '../view';
@@ -37,10 +37,6 @@ export function consentChange(choices: Partial<Record<ConsentKind, TickChoice>>,
   return Object.keys(out).length ? out : null;
 }
 
-/** «3 члена Профсоюза» */
-export function membersWord(n: number): string {
-  return `${formatCount(n)} ${plural(n, ['член', 'члена', 'членов'])} Профсоюза`;
-}
 
 /** The obligation card: shown while the chair's own obligation is not recorded. */
 export function obligationCard(app: Shell, test = 'obligation'): HTMLElement | null {

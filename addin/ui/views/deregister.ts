@@ -5,12 +5,11 @@
  * deregisters anybody — this is the one way. Afterwards the rows say so in «Результат» and get the
  * register's card status and version; the chair may delete them from the sheet.
  */
-import { plural } from '../../../domain/cell';
 import { formatDateRu } from '../../../domain/dates';
 import { DEREGISTRATION_REASONS, type Option } from '../../../domain/members/codes';
 import { Activity } from '../activity';
 import { button, notice, section, selectField, textField } from '../components';
-import { formatCount } from '../format';
+import { formatCount, membersWord } from '../format';
 import { deregisterMembers, memberLabel, NOTHING_SELECTED, readSelection, writeBack, type ActionDeps, type Selection } from '../member-actions';
 import { peopleList } from '../ui-kit';
 import type { Shell } from '../view';
@@ -19,9 +18,6 @@ import type { Shell } from '../view';
 export function deregisteredText(date: string, reasonLabel: string): string {
   return `Снят(а) с учёта ${formatDateRu(date)}: ${reasonLabel} — строку можно удалить с листа`;
 }
-
-/** «3 члена Профсоюза» (the «Согласия» view has the same words; it is loaded on its own, this one is not). */
-const membersWord = (n: number) => `${formatCount(n)} ${plural(n, ['член', 'члена', 'членов'])} Профсоюза`;
 
 export function deregisterSection(app: Shell, orgId: number): HTMLElement {
   const d = app.dom;

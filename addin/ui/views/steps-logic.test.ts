@@ -2,7 +2,8 @@
 import type { Me, OrgView } from '../../api/types';
 import { rub } from '../format';
 import { budgetOrgId, eligibilityLines, isManager, reasonsText } from './cards';
-import { consentChange, membersWord } from './consents';
+import { membersWord } from '../format';
+import { consentChange } from './consents';
 import { orgSummary, percentText, ruDate, stepFigureText, stepStatus } from './progress';
 
 describe('consents', () => {

@@ -4,18 +4,16 @@
  * receiving chair accepts. «Переводы» lists what waits: incoming ones are accepted or rejected,
  * outgoing ones may be cancelled. A member missing from the sheet is never transferred by that.
  */
-import { plural } from '../../../domain/cell';
 import { formatDateRu } from '../../../domain/dates';
 import { isApiError } from '../../api/errors';
 import { decideTransfer, findPrimaryOrganisations, listTransfers, requestTransfer, type FoundOrganisation, type TransferView } from '../../api/transfers';
 import { Activity } from '../activity';
 import { button, notice, section, textField } from '../components';
-import { formatCount } from '../format';
+import { formatCount, membersWord } from '../format';
 import { memberLabel, NOTHING_SELECTED, readSelection, writeBack, type ActionDeps, type Selection } from '../member-actions';
 import { peopleList } from '../ui-kit';
 import type { Shell } from '../view';
 
-const membersWord = (n: number) => `${formatCount(n)} ${plural(n, ['член', 'члена', 'членов'])} Профсоюза`;
 const personOf = (t: TransferView) => [t.member.surname, t.member.name, t.member.patronymic].filter(Boolean).join(' ');
 
 /** «Оформлен перевод в «ППО …» — ждёт решения этой ППО» */
