@@ -308,7 +308,10 @@ describe.each(dbVariants())('members API (%s)', (variant) => {
     const req1 = await request(t.app).post(`/api/v1/members/${m1}/transfers`).set(auth(schoolToken)).send({ toOrgId: kindergarten });
     expect(req1.status).toBe(201);
     expect(req1.body).toMatchObject({ memberId: m1, status: 'pending', from: { id: school }, to: { id: kindergarten, name: 'ППО МБДОУ «Детский сад № 5 «Солнышко»' } });
-    expect((await request(t.app).post(`/api/v1/members/${m1}/transfers`).set(auth(schoolToken)).send({ toOrgId: kindergarten })).status).toBe(409);
+    const again = await request(t.app).post(`/api/v1/members/${m1}/transfers`).set(auth(schoolToken)).send({ toOrgId: kindergarten });
+    expect(again.status).toBe(409);
+    // The answer says which transfer waits and where to: a pane retrying a lost answer knows it was made.
+    expect(again.body).toMatchObject({ transferId: req1.body.id, toOrgId: kindergarten });
 
     const outgoing = await request(t.app).get(`/api/v1/organisations/${school}/transfers?direction=outgoing`).set(auth(schoolToken));
     expect(outgoing.body.map((x: { id: string }) => x.id)).toEqual([req1.body.id]);

@@ -55,6 +55,15 @@ describeBrowser('«Перевод в другую ППО» in Chromium (fake Exc
     expect(await db(`SELECT member_id, status FROM member_transfers`)).toEqual([{ member_id: movingId, status: 'pending' }]);
     expect(await db(`SELECT primary_org_id FROM members WHERE id = '${movingId}'`)).toEqual([{ primary_org_id: school }]);
 
+    // Again for the same row (a second click, or «Повторить» after a lost answer): it is waiting, as wanted.
+    s.watch.expectHttpError(409, new RegExp(`/members/${movingId}/transfers$`));
+    await s.page.click('[data-test=transfer]');
+    await s.page.click('[data-test=confirm-transfer]');
+    await s.page.locator('[data-test=transfer-requested]').waitFor();
+    expect(await s.page.textContent('[data-test=transfer-requested]')).toMatch(/Перевод оформлен: 1 член Профсоюза/);
+    expect(await s.page.locator('[data-test=transfer-errors]').count()).toBe(0);
+    expect(await db(`SELECT member_id, status FROM member_transfers`)).toEqual([{ member_id: movingId, status: 'pending' }]);
+
     await s.page.click('[data-test=transfer-lists-load]');
     await s.page.locator('[data-test=transfers-outgoing]').waitFor();
     expect(await s.page.textContent('[data-test=transfer-lists-summary]')).toMatch(/входящих 0, исходящих 1/);

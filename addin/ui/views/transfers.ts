@@ -72,7 +72,9 @@ export function transfersSection(app: Shell, orgId: number): HTMLElement {
           done.push(m.id);
         } catch (e) {
           if (!isApiError(e) || e.retryable || e.kind === 'session_expired') throw e;
-          failed.push({ id: m.id, message: e.message });
+          // Asked already (a second click, or «Повторить» after a lost answer): it is waiting, as wanted.
+          if (e.kind === 'conflict' && e.extra.transferId && e.extra.toOrgId === to.id) done.push(m.id);
+          else failed.push({ id: m.id, message: e.message });
         }
       }
       if (done.length) await writeBack(deps, orgId, done, transferRequestedText(to.name), r);

@@ -81,8 +81,10 @@ export async function requestTransfer(ctx: Ctx, actor: Actor, memberId: string, 
   await memberTransaction(ctx, [rec.primaryOrgId], async (tx) => {
     const cur = await memberInScope(ctx, actor, memberId, tx);
     if (cur.deregisteredAt) throw conflict('Член Профсоюза снят с учёта: перевести его нельзя.');
-    const [pending] = await rows<{ id: string }>(ctx.db, `SELECT id FROM member_transfers WHERE member_id = ${lit(cur.id)} AND status = 'pending'`, tx);
-    if (pending) throw conflict('Перевод этого члена Профсоюза уже оформлен и ждёт решения принимающей организации.', { transferId: pending.id });
+    const [pending] = await rows<{ id: string; to_org_id: number }>(ctx.db, `SELECT id, to_org_id FROM member_transfers WHERE member_id = ${lit(cur.id)} AND status = 'pending'`, tx);
+    if (pending) {
+      throw conflict('Перевод этого члена Профсоюза уже оформлен и ждёт решения принимающей организации.', { transferId: pending.id, toOrgId: Number(pending.to_org_id) });
+    }
     await exec(
       ctx.db,
       `INSERT INTO member_transfers (id, member_id, from_org_id, to_org_id, requested_by, requested_at, status) VALUES (${lit(id)}, ${lit(cur.id)}, ${lit(cur.primaryOrgId)}, ${lit(to.id)}, ${lit(actor.userId)}, ${timestampLit(ctx.db, ctx.now())}, 'pending')`,
