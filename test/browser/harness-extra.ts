@@ -47,8 +47,11 @@ export const colOf = (key: string): number => {
   return i;
 };
 
-export async function pasteRows(page: Page, rows: (string | number)[][]): Promise<void> {
-  await page.evaluate((r) => (window as unknown as { __fakeHost: { pasteMemberRows(x: unknown): Promise<void> } }).__fakeHost.pasteMemberRows(r), rows);
+export async function pasteRows(page: Page, rows: (string | number)[][], textCells: { row: number; col: number; value: string }[] = []): Promise<void> {
+  await page.evaluate(
+    ({ r, t }) => (window as unknown as { __fakeHost: { pasteMemberRows(x: unknown, y: unknown): Promise<void> } }).__fakeHost.pasteMemberRows(r, t),
+    { r: rows, t: textCells },
+  );
 }
 
 /** URLs the pane opened with Office.context.ui.openBrowserWindow. */

@@ -5,12 +5,12 @@
  * sheet and the database must all agree. Any console error in the page fails the test.
  * Screenshots of each step: artifacts/screenshots/*.png.
  */
-import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { MEMBER_COLUMNS, RESULT_HEADER } from '../../domain/members/columns';
 import { DEMO_LOGINS } from '../../server/services/demo-seed';
 import { inventPeople, peopleAsSheetRows } from '../../server/services/members/demo-members';
 import { browserSuite, chromiumOrSkip, OFFICE_JS_URL, routeOffice, screenshot, type RunningServer } from './harness';
+import { eventually, fake, pasteRows, signIn as signInAs } from './harness-extra';
 
 const chromium = chromiumOrSkip();
 const describeBrowser = chromium ? describe : describe.skip;
@@ -75,24 +75,11 @@ const EXPECTED_ISSUES: [number, string][] = [
   [9, 'СНИЛС'],
 ];
 
-async function fake<T>(page: Page, fn: string): Promise<T> {
-  return page.evaluate(`(() => { const h = window.__fakeHost; const x = h.excel; return (${fn}); })()`) as Promise<T>;
-}
-
 async function memberIds(server: RunningServer): Promise<Set<string>> {
   const [rows] = (await server.test.ctx.db.sequelize.query(`SELECT id FROM members WHERE primary_org_id = ${server.test.demo.orgIds.school}`)) as [{ id: string }[], unknown];
   return new Set(rows.map((r) => String(r.id)));
 }
 
-/** Polls until `ok` holds (the pane reacts asynchronously), then returns the last value. */
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, tries = 50): Promise<T> {
-  let v = await read();
-  for (let i = 0; i < tries && !ok(v); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    v = await read();
-  }
-  return v;
-}
 
 describeBrowser('task pane in Chromium (fake Excel, real server)', () => {
   const s = browserSuite(chromium!, { preparePage: (page, base) => routeOffice(page, base) });
@@ -103,7 +90,7 @@ describeBrowser('task pane in Chromium (fake Excel, real server)', () => {
     await s.page.locator('[data-view=members]').waitFor();
     await s.page.click('[data-test=create-sheet]');
     await s.page.locator('[data-test=create-result]').waitFor();
-    await s.page.evaluate(({ rows, text }) => (window as unknown as { __fakeHost: { pasteMemberRows(r: unknown, t: unknown): Promise<void> } }).__fakeHost.pasteMemberRows(rows, text), { rows: MESSY.slice(0, 3), text: TEXT_CELLS.slice(0, 1) });
+    await pasteRows(s.page, MESSY.slice(0, 3), TEXT_CELLS.slice(0, 1));
   };
 
   it('a chair signs in, checks a messy list, pushes it, and the sheet and the database agree', async () => {
@@ -132,7 +119,7 @@ describeBrowser('task pane in Chromium (fake Excel, real server)', () => {
     await screenshot(s.page, '03-sheet-created');
 
     // Paste the messy list and check it.
-    await s.page.evaluate(({ rows, text }) => (window as unknown as { __fakeHost: { pasteMemberRows(r: unknown, t: unknown): Promise<void> } }).__fakeHost.pasteMemberRows(rows, text), { rows: MESSY, text: TEXT_CELLS });
+    await pasteRows(s.page, MESSY, TEXT_CELLS);
     await s.page.click('[data-test=check]');
     await s.page.locator('[data-test=check-result]').waitFor();
     const checkTitle = await s.page.textContent('[data-test=check-result]');
@@ -250,13 +237,31 @@ describeBrowser('task pane in Chromium (fake Excel, real server)', () => {
     expect(await s.page.textContent('[data-test=pull-result]')).toContain(`Загружено из реестра: ${membersBefore.size} член`);
   });
 
-  async function signIn(login: string): Promise<void> {
-    const l = DEMO_LOGINS.find((x) => x.login === login)!;
-    await s.page.goto(`${s.server.base}/taskpane.html`);
-    await s.page.locator('[data-test=sign-in-form]').waitFor();
-    await s.page.fill('[data-test=login]', l.login);
-    await s.page.fill('[data-test=password]', l.password);
-    await s.page.click('[data-test=sign-in]');
+  const signIn = (login: string) => signInAs(s.page, s.server.base, login);
+
+  /** The school's chair with `n` invented people pasted on a new member sheet; the register before. */
+  async function sheetWithInventedPeople(n: number, seed: number, snilsFrom: number): Promise<{ before: Set<string>; batchesBefore: number }> {
+    const people = peopleAsSheetRows(inventPeople(n, { seed, snilsFrom, year: 2026 }));
+    const grid = people.map((p) => [...MEMBER_COLUMNS.map((c) => String((p as Record<string, unknown>)[c.key] ?? '')), '']);
+    await signIn('school');
+    await s.page.locator('[data-view=members]').waitFor();
+    await s.page.click('[data-test=create-sheet]');
+    await s.page.locator('[data-test=create-result]').waitFor();
+    await pasteRows(s.page, grid);
+    return { before: await memberIds(s.server), batchesBefore: await schoolBatches() };
+  }
+
+  async function schoolBatches(): Promise<number> {
+    const [[{ n }]] = (await s.server.test.ctx.db.sequelize.query(`SELECT COUNT(*) AS n FROM member_batches WHERE org_id = ${s.server.test.demo.orgIds.school}`)) as [{ n: number }[], unknown];
+    return Number(n);
+  }
+
+  /** СНИЛС registered twice in the school (the count of such numbers). */
+  async function duplicateSnils(): Promise<number> {
+    const [[dup]] = (await s.server.test.ctx.db.sequelize.query(
+      `SELECT COUNT(*) AS n FROM (SELECT snils FROM members WHERE primary_org_id = ${s.server.test.demo.orgIds.school} AND snils IS NOT NULL GROUP BY snils HAVING COUNT(*) > 1) d`,
+    )) as [{ n: number }[], unknown];
+    return Number(dup.n);
   }
 
   it('without a connection the sign-in says so and offers «Повторить», which then signs in', async () => {
@@ -418,15 +423,7 @@ describeBrowser('task pane in Chromium (fake Excel, real server)', () => {
   });
 
   it('a server error on a push: a clear message with «Повторить»; the retry finishes the push and nobody is added twice', async () => {
-    const people = peopleAsSheetRows(inventPeople(3, { seed: 5151, snilsFrom: 500_000, year: 2026 }));
-    const grid = people.map((p) => [...MEMBER_COLUMNS.map((c) => String((p as Record<string, unknown>)[c.key] ?? '')), '']);
-    await signIn('school');
-    await s.page.locator('[data-view=members]').waitFor();
-    await s.page.click('[data-test=create-sheet]');
-    await s.page.locator('[data-test=create-result]').waitFor();
-    await s.page.evaluate((rows) => (window as unknown as { __fakeHost: { pasteMemberRows(r: unknown): Promise<void> } }).__fakeHost.pasteMemberRows(rows), grid);
-    const before = await memberIds(s.server);
-    const [[{ n: batchesBefore }]] = (await s.server.test.ctx.db.sequelize.query(`SELECT COUNT(*) AS n FROM member_batches WHERE org_id = ${s.server.test.demo.orgIds.school}`)) as [{ n: number }[], unknown];
+    const { before, batchesBefore } = await sheetWithInventedPeople(3, 5151, 500_000);
 
     // The first push request reaches the server, which does the work; the pane gets a 500 in the
     // server's own problem+json (server/http/problem.ts) instead of the answer — the worst case for
@@ -476,12 +473,8 @@ describeBrowser('task pane in Chromium (fake Excel, real server)', () => {
     // The database: the three people once each, in one batch; the sheet carries their ids.
     const after = await memberIds(s.server);
     expect(after.size - before.size).toBe(3);
-    const [[{ n: batchesAfter }]] = (await s.server.test.ctx.db.sequelize.query(`SELECT COUNT(*) AS n FROM member_batches WHERE org_id = ${s.server.test.demo.orgIds.school}`)) as [{ n: number }[], unknown];
-    expect(Number(batchesAfter) - Number(batchesBefore)).toBe(1);
-    const [[dup]] = (await s.server.test.ctx.db.sequelize.query(
-      `SELECT COUNT(*) AS n FROM (SELECT snils FROM members WHERE primary_org_id = ${s.server.test.demo.orgIds.school} AND snils IS NOT NULL GROUP BY snils HAVING COUNT(*) > 1) d`,
-    )) as [{ n: number }[], unknown];
-    expect(Number(dup.n)).toBe(0);
+    expect((await schoolBatches()) - batchesBefore).toBe(1);
+    expect(await duplicateSnils()).toBe(0);
     const body = await fake<(string | number)[][]>(s.page, `x.table('${TABLE}').bodyValues()`);
     expect(body.map((r) => r[RESULT_COL])).toEqual(['Добавлен', 'Добавлен', 'Добавлен']);
     const ids = body.map((r) => String(r[col('id')]));
@@ -492,15 +485,7 @@ describeBrowser('task pane in Chromium (fake Excel, real server)', () => {
 
   it('a long list goes in chunks with a moving bar; a chunk whose answer is lost is retried with the same key and nothing is doubled', async () => {
     const N = 2_500;
-    const people = peopleAsSheetRows(inventPeople(N, { seed: 4242, snilsFrom: 300_000, year: 2026 }));
-    const grid = people.map((p) => [...MEMBER_COLUMNS.map((c) => String((p as Record<string, unknown>)[c.key] ?? '')), '']);
-    await signIn('school');
-    await s.page.locator('[data-view=members]').waitFor();
-    await s.page.click('[data-test=create-sheet]');
-    await s.page.locator('[data-test=create-result]').waitFor();
-    await s.page.evaluate((rows) => (window as unknown as { __fakeHost: { pasteMemberRows(r: unknown): Promise<void> } }).__fakeHost.pasteMemberRows(rows), grid);
-    const before = await memberIds(s.server);
-    const [[{ n: batchesBefore }]] = (await s.server.test.ctx.db.sequelize.query(`SELECT COUNT(*) AS n FROM member_batches WHERE org_id = ${s.server.test.demo.orgIds.school}`)) as [{ n: number }[], unknown];
+    const { before, batchesBefore } = await sheetWithInventedPeople(N, 4242, 300_000);
 
     // Request 1: the server does the work, the answer is lost (connection reset). Request 2: the
     // client's automatic retry of the same chunk. Request 3: the next chunk, held until the
@@ -543,12 +528,8 @@ describeBrowser('task pane in Chromium (fake Excel, real server)', () => {
     // The database: exactly N new members, no СНИЛС twice, two batches (one per chunk).
     const after = await memberIds(s.server);
     expect(after.size - before.size).toBe(N);
-    const [[dup]] = (await s.server.test.ctx.db.sequelize.query(
-      `SELECT COUNT(*) AS n FROM (SELECT snils FROM members WHERE primary_org_id = ${s.server.test.demo.orgIds.school} AND snils IS NOT NULL GROUP BY snils HAVING COUNT(*) > 1) d`,
-    )) as [{ n: number }[], unknown];
-    expect(Number(dup.n)).toBe(0);
-    const [[{ n: batchesAfter }]] = (await s.server.test.ctx.db.sequelize.query(`SELECT COUNT(*) AS n FROM member_batches WHERE org_id = ${s.server.test.demo.orgIds.school}`)) as [{ n: number }[], unknown];
-    expect(Number(batchesAfter) - Number(batchesBefore)).toBe(2);
+    expect(await duplicateSnils()).toBe(0);
+    expect((await schoolBatches()) - batchesBefore).toBe(2);
     const ids = await fake<string[]>(s.page, `x.table('${TABLE}').bodyValues().map((r) => String(r[${col('id')}]))`);
     expect(new Set(ids).size).toBe(N);
     expect(ids.every((id) => after.has(id) && !before.has(id))).toBe(true);
