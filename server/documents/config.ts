@@ -2,9 +2,9 @@
  * config/documents.json: operators' details and the variable parts of the consents' texts.
  * They are configuration, not code: an administrator edits the file, the templates stay as they are.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseConfig, readConfigJson } from '../config-file';
 import { innChecksumOk } from '../../domain/inn';
 import type { ConsentKind } from '../../domain/members/codes';
 import { DocumentsConfigError } from './errors';
@@ -42,13 +42,8 @@ export type ConsentTexts = z.infer<typeof ConsentTexts>;
 export const DEFAULT_DOCUMENTS_CONFIG_PATH = path.resolve(__dirname, '..', '..', 'config', 'documents.json');
 
 /** Validates a parsed config object; throws with every problem listed (for the administrator). */
-export function parseDocumentsConfig(json: unknown): DocumentsConfig {
-  const r = DocumentsConfigSchema.safeParse(json);
-  if (!r.success) {
-    const issues = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`config/documents.json is invalid: ${issues}`);
-  }
-  return r.data;
+export function parseDocumentsConfig(json: unknown, source = 'config/documents.json'): DocumentsConfig {
+  return parseConfig(DocumentsConfigSchema, json, source);
 }
 
 let cached: { file: string; config: DocumentsConfig } | null = null;
@@ -56,7 +51,7 @@ let cached: { file: string; config: DocumentsConfig } | null = null;
 /** Reads and validates the config file (DOCUMENTS_CONFIG overrides the path); cached per path. */
 export function loadDocumentsConfig(file = process.env.DOCUMENTS_CONFIG ?? DEFAULT_DOCUMENTS_CONFIG_PATH): DocumentsConfig {
   if (cached && cached.file === file) return cached.config;
-  const config = parseDocumentsConfig(JSON.parse(fs.readFileSync(file, 'utf8')));
+  const config = parseDocumentsConfig(readConfigJson(file, 'documents configuration'), file);
   cached = { file, config };
   return config;
 }

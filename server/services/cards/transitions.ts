@@ -9,9 +9,9 @@
  * operator's register give them meaning. Which moves between them are allowed, and through which
  * channel, is what a region may change.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseConfig, readConfigJson } from '../../config-file';
 import { cardStatusLabel, cardTransitionProblem, type CardChangeVia, type CardTransition } from '../../../domain/cards';
 import { formatDateRu } from '../../../domain/dates';
 import { CARD_STATUSES, type CardStatus } from '../../../domain/members/codes';
@@ -50,14 +50,10 @@ const FileSchema = z
  * forbids them would make deregistration fail.
  */
 export function parseCardTransitions(json: unknown, source = 'card transitions'): readonly CardTransition[] {
-  const parsed = FileSchema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new Error(`${source} is invalid: ${issues}`);
-  }
+  const data = parseConfig(FileSchema, json, source);
   const problems: string[] = [];
   const seen = new Set<string>();
-  parsed.data.transitions.forEach((t, i) => {
+  data.transitions.forEach((t, i) => {
     if (t.from === t.to) problems.push(`transitions.${i}: from and to are both "${t.from}"`);
     const pair = `${t.from}→${t.to}`;
     if (seen.has(pair)) problems.push(`transitions.${i}: ${pair} is listed twice`);
@@ -65,23 +61,17 @@ export function parseCardTransitions(json: unknown, source = 'card transitions')
     if (new Set(t.via).size !== t.via.length) problems.push(`transitions.${i}: a channel is listed twice in via`);
   });
   const allows = (from: CardStatus, to: CardStatus, via: CardChangeVia) =>
-    parsed.data.transitions.some((t) => t.from === from && t.to === to && t.via.includes(via));
+    data.transitions.some((t) => t.from === from && t.to === to && t.via.includes(via));
   for (const from of CARD_STATUS_CODES) {
     if (from !== 'blocked' && !allows(from, 'blocked', 'system')) problems.push(`${from}→blocked via system is required (deregistration blocks the card)`);
   }
   if (!allows('blocked', 'not_ordered', 'system')) problems.push('blocked→not_ordered via system is required (re-registration)');
   if (problems.length) throw new Error(`${source} is invalid: ${problems.join('; ')}`);
-  return Object.freeze(parsed.data.transitions.map((t) => Object.freeze({ from: t.from, to: t.to, via: Object.freeze([...t.via]) })));
+  return Object.freeze(data.transitions.map((t) => Object.freeze({ from: t.from, to: t.to, via: Object.freeze([...t.via]) })));
 }
 
 export function loadCardTransitions(file = DEFAULT_CARD_TRANSITIONS_PATH): readonly CardTransition[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new Error(`cannot read the card transitions from ${file}: ${(e as Error).message}`);
-  }
-  return parseCardTransitions(json, file);
+  return parseCardTransitions(readConfigJson(file, 'card transitions'), file);
 }
 
 /** What a card status check needs to know about the member. */

@@ -4,9 +4,9 @@
  * by DEREGISTRATION_REASONS_FILE), read once into Config.deregistrationReasons at start. The defaults
  * cannot be removed: members already deregistered carry their codes.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseConfig, readConfigJson } from '../../config-file';
 import { DEREGISTRATION_REASONS, type Option } from '../../../domain/members/codes';
 import type { Ctx } from '../context';
 
@@ -28,14 +28,10 @@ const FileSchema = z
 
 /** The defaults and the file's extra reasons; a broken file stops the start with its name. */
 export function parseDeregistrationReasons(json: unknown, source = 'deregistration reasons'): readonly Option<string>[] {
-  const parsed = FileSchema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new Error(`${source} is invalid: ${issues}`);
-  }
+  const data = parseConfig(FileSchema, json, source);
   const out: Option<string>[] = DEREGISTRATION_REASONS.map((r) => ({ code: r.code, label: r.label }));
   const problems: string[] = [];
-  parsed.data.extra.forEach((r, i) => {
+  data.extra.forEach((r, i) => {
     if (out.some((x) => x.code === r.code)) problems.push(`extra.${i}: the code "${r.code}" is already in the list`);
     else if (out.some((x) => x.label.toLowerCase() === r.label.toLowerCase())) problems.push(`extra.${i}: the label "${r.label}" is already in the list`);
     else out.push({ code: r.code, label: r.label });
@@ -45,13 +41,7 @@ export function parseDeregistrationReasons(json: unknown, source = 'deregistrati
 }
 
 export function loadDeregistrationReasons(file = DEFAULT_DEREGISTRATION_REASONS_PATH): readonly Option<string>[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new Error(`cannot read the deregistration reasons from ${file}: ${(e as Error).message}`);
-  }
-  return parseDeregistrationReasons(json, file);
+  return parseDeregistrationReasons(readConfigJson(file, 'deregistration reasons'), file);
 }
 
 /** The reasons this server accepts (GET /deregistration-reasons, deregistration). */
