@@ -136,13 +136,23 @@ export function openLink(doc: Document, url: string): boolean {
 }
 
 /**
- * Opens the link and says what happened: «Файл открыт…» or, when the browser refused to open a
- * window, what to do (a link opens once, so the chair asks for a new one with the same button).
+ * Opens the link and says what happened: «Файл открыт…», or, when the browser refused to open a
+ * window, an «Открыть файл» button that opens the same link (still unused) by the chair's own click.
+ * `again` names the button that makes a new file if this one is lost; null where pressing it again
+ * would do more than print (a login letter: a new password).
  */
-export function openAndTell(dom: Dom, link: DocumentLink, what: string, again: string, test: string): HTMLElement {
+export function openAndTell(dom: Dom, link: DocumentLink, what: string, again: string | null, test: string): HTMLElement {
   const opened = openLink(dom.doc, link.downloadUrl);
   const until = new Date(link.expiresAt).toLocaleTimeString('ru-RU', { hour: '2-digit', minute: '2-digit' });
+  const lost = again ? `; если файл не скачался — нажмите «${again}» ещё раз` : '';
   return opened
-    ? notice(dom, 'success', `${what}: файл открыт в браузере`, `Сохраните или распечатайте его из браузера. Ссылка одноразовая и действует до ${until}; если файл не скачался — нажмите «${again}» ещё раз.`, [], test)
-    : notice(dom, 'warning', `${what}: браузер не открыл окно`, `Разрешите всплывающие окна для этой надстройки и нажмите «${again}» ещё раз — будет выдана новая ссылка.`, [], test);
+    ? notice(dom, 'success', `${what}: файл открыт в браузере`, `Сохраните или распечатайте его из браузера. Ссылка одноразовая и действует до ${until}${lost}.`, [], test)
+    : notice(
+        dom,
+        'warning',
+        `${what}: браузер не открыл окно`,
+        `Нажмите «Открыть файл»: ссылка одноразовая и действует до ${until}. Если окно снова не откроется, разрешите всплывающие окна для этой надстройки.`,
+        [{ label: 'Открыть файл', primary: true, onClick: () => void openLink(dom.doc, link.downloadUrl), test: `${test}-open` }],
+        test,
+      );
 }

@@ -107,12 +107,35 @@ describeBrowser('«Председатели» in Chromium (fake Excel, real serv
     expect(first.body.mustChangePassword).toBe(true);
 
     // A new password: asked first, then the old one stops working and the new one is in a new letter.
+    // This time the browser refuses the window: the same (unused) link opens from the chair's click,
+    // with no advice to press «Новый пароль и письмо» again (that would issue another password).
+    await s.page.evaluate(() => {
+      const w = window as unknown as { Office: { context: { ui: { openBrowserWindow(u: string): void } } }; __unblock?: () => void };
+      const ui = w.Office.context.ui;
+      const record = ui.openBrowserWindow;
+      const open = window.open;
+      ui.openBrowserWindow = () => {
+        throw new Error('blocked');
+      };
+      window.open = () => null;
+      w.__unblock = () => {
+        ui.openBrowserWindow = record;
+        window.open = open;
+      };
+    });
+    const openedBefore = (await openedUrls(s.page)).length;
     await item(created.login).locator('[data-test=reset-password]').click();
     await s.page.locator('[data-test=reset-confirm]').waitFor();
     await s.page.click('[data-test=confirm-reset]');
     await s.page.locator('[data-test=password-reset]').waitFor();
     const second = (await s.page.textContent('[data-test=one-time-password]'))!.trim();
     expect(second).not.toBe(password);
+    expect(await s.page.textContent('[data-test=letter-opened]')).toMatch(/браузер не открыл окно.*Нажмите «Открыть файл»/s);
+    expect(await s.page.textContent('[data-test=letter-opened]')).not.toMatch(/Новый пароль и письмо/);
+    expect(await openedUrls(s.page)).toHaveLength(openedBefore);
+    await s.page.evaluate(() => (window as unknown as { __unblock(): void }).__unblock());
+    await s.page.click('[data-test=letter-opened-open]');
+    expect(await openedUrls(s.page)).toHaveLength(openedBefore + 1);
     expect(await docText(await lastOpened())).toContain(second);
     expect((await login(created.login, password)).status).toBe(401);
     expect((await login(created.login, second)).status).toBe(200);

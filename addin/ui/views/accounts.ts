@@ -27,7 +27,7 @@ import { isApiError } from '../../api/errors';
 import { Activity } from '../activity';
 import { button, notice, section, textField } from '../components';
 import { formatCount } from '../format';
-import { ensureStyles, openAndTell, openLink, pill } from '../ui-kit';
+import { ensureStyles, openAndTell, pill } from '../ui-kit';
 import type { ViewRender } from '../view';
 
 /** What the chair still has to do for an account, in the order of the roadmap; empty when nothing. */
@@ -181,18 +181,8 @@ export const render: ViewRender = (root, app) => {
     });
 
   const letterResult = (c: CredentialsWithLetter, title: string, test: string) => {
-    // The letter's link is opened here; if the browser blocks the window, the same link is opened by a
-    // click (a new password would be another reset).
-    const opened = openLink(d.doc, c.downloadUrl)
-      ? notice(d, 'success', 'Письмо с логином и паролем открыто в браузере', 'Сохраните или распечатайте его из браузера и передайте председателю.', [], 'letter-opened')
-      : notice(
-          d,
-          'warning',
-          'Браузер не открыл письмо',
-          `Нажмите «Открыть письмо»: ссылка одноразовая и действует до ${new Date(c.expiresAt).toLocaleTimeString('ru-RU', { hour: '2-digit', minute: '2-digit' })}.`,
-          [{ label: 'Открыть письмо', primary: true, onClick: () => void openLink(d.doc, c.downloadUrl), test: 'open-letter' }],
-          'letter-blocked',
-        );
+    // No «press again» advice: another press would issue another password.
+    const opened = openAndTell(d, c, 'Письмо с логином и паролем', null, 'letter-opened');
     return d.h(
       'div',
       {},
