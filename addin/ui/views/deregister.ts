@@ -68,8 +68,9 @@ export function deregisterSection(app: Shell, orgId: number): HTMLElement {
   const onAsk = () =>
     void activity.run('Снятие с учёта', async (r) => {
       const day = date.value().trim();
-      date.setError(/^\d{4}-\d{2}-\d{2}$/.test(day) ? null : 'Укажите дату снятия с учёта.');
-      if (date.input.getAttribute('aria-invalid')) return;
+      const dateProblem = !/^\d{4}-\d{2}-\d{2}$/.test(day) ? 'Укажите дату снятия с учёта.' : day > app.today() ? 'Дата снятия с учёта ещё не наступила — проверьте её.' : null;
+      date.setError(dateProblem);
+      if (dateProblem) return;
       r.indeterminate('Читаем выделенные строки…');
       const sel = await readSelection(deps);
       if (!sel.members.length) {
