@@ -7,8 +7,9 @@ import { MEMBER_SHEET_NAME } from '../../domain/members/columns';
 import type { ConsentKind, ConsentState } from '../../domain/members/codes';
 import { SYNC_CHUNK_MAX_ROWS } from '../../domain/members/sync-contract';
 import type { ApiClient } from '../api/client';
-import { isApiError } from '../api/errors';
+import { isApiError, type ApiError } from '../api/errors';
 import { pullAllMembers } from '../api/pull';
+import { requestTransfer } from '../api/transfers';
 import type { ExcelCapabilities } from '../excel/capabilities';
 import { readMemberRows, readSelectedRowNumbers } from '../excel/member-sheet';
 import { cellText, SheetError } from '../excel/sheet-utils';
@@ -160,31 +161,61 @@ export interface DeregisterInput {
   comment?: string;
 }
 
-export interface DeregisterResult {
+export interface MemberCallResult {
   memberId: string;
-  /** 'done' now; 'already' — deregistered before (a repeated click or a retried answer); 'error' — with the server's message. */
+  /** 'done' now; 'already' — done before (a repeated click or a retried answer); 'error' — with the server's message. */
   outcome: 'done' | 'already' | 'error';
   message?: string;
 }
 
 /**
- * POST /members/:id/deregister for each member, one after another (the register checks each one and
- * blocks its card). A member deregistered already answers 409 «уже снят с учёта»: counted as
- * 'already', so pressing the button again after a lost answer does no harm. A failure that concerns
- * the whole pane (no connection, session expired) stops the run and is thrown.
+ * One request per member, one after another, for actions the register takes member by member
+ * (deregistration, a transfer). A refusal that only concerns that member is its result; `already`
+ * recognises the answer meaning «done before», so pressing the button again after a lost answer does
+ * no harm. A failure that concerns the whole pane (no connection, session expired) stops the run and
+ * is thrown, for «Повторить».
  */
-export async function deregisterMembers(api: ApiClient, ids: readonly string[], input: DeregisterInput, r?: Reporter): Promise<DeregisterResult[]> {
-  const out: DeregisterResult[] = [];
+export async function eachMember(
+  ids: readonly string[],
+  call: (memberId: string) => Promise<unknown>,
+  already: (e: ApiError) => boolean,
+  progressText: (done: number, total: number) => string,
+  r?: Reporter,
+): Promise<MemberCallResult[]> {
+  const out: MemberCallResult[] = [];
   for (const id of ids) {
-    r?.progress(out.length, ids.length, `Снято с учёта ${formatCount(out.length)} из ${formatCount(ids.length)}`);
+    r?.progress(out.length, ids.length, progressText(out.length, ids.length));
     try {
-      await api.request(`/members/${encodeURIComponent(id)}/deregister`, { method: 'POST', body: { date: input.date, reason: input.reason, ...(input.comment ? { comment: input.comment } : {}) }, timeoutMs: 30_000 });
+      await call(id);
       out.push({ memberId: id, outcome: 'done' });
     } catch (e) {
       if (!isApiError(e) || e.retryable || e.kind === 'session_expired' || e.kind === 'obligation_required' || e.kind === 'password_change_required') throw e;
-      out.push(e.kind === 'conflict' && /уже снят/i.test(e.message) ? { memberId: id, outcome: 'already', message: e.message } : { memberId: id, outcome: 'error', message: e.message });
+      out.push({ memberId: id, outcome: already(e) ? 'already' : 'error', message: e.message });
     }
   }
-  r?.progress(ids.length, ids.length, `Снято с учёта ${formatCount(ids.length)} из ${formatCount(ids.length)}`);
+  r?.progress(ids.length, ids.length, progressText(ids.length, ids.length));
   return out;
+}
+
+/** POST /members/:id/deregister for each member; one deregistered already (409 with deregisteredAt) is 'already'. */
+export function deregisterMembers(api: ApiClient, ids: readonly string[], input: DeregisterInput, r?: Reporter): Promise<MemberCallResult[]> {
+  const body = { date: input.date, reason: input.reason, ...(input.comment ? { comment: input.comment } : {}) };
+  return eachMember(
+    ids,
+    (id) => api.request(`/members/${encodeURIComponent(id)}/deregister`, { method: 'POST', body, timeoutMs: 30_000 }),
+    (e) => e.kind === 'conflict' && Boolean(e.extra.deregisteredAt),
+    (done, total) => `Снято с учёта ${formatCount(done)} из ${formatCount(total)}`,
+    r,
+  );
+}
+
+/** A transfer to `toOrgId` for each member; one already waiting for the same organisation (409 naming it) is 'already'. */
+export function requestTransfers(api: ApiClient, ids: readonly string[], toOrgId: number, r?: Reporter): Promise<MemberCallResult[]> {
+  return eachMember(
+    ids,
+    (id) => requestTransfer(api, id, toOrgId),
+    (e) => e.kind === 'conflict' && Boolean(e.extra.transferId) && e.extra.toOrgId === toOrgId,
+    (done, total) => `Оформлено ${formatCount(done)} из ${formatCount(total)}`,
+    r,
+  );
 }

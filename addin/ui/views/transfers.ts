@@ -6,11 +6,11 @@
  */
 import { formatDateRu } from '../../../domain/dates';
 import { isApiError } from '../../api/errors';
-import { decideTransfer, findPrimaryOrganisations, listTransfers, requestTransfer, type FoundOrganisation, type TransferView } from '../../api/transfers';
+import { decideTransfer, findPrimaryOrganisations, listTransfers, type FoundOrganisation, type TransferView } from '../../api/transfers';
 import { Activity } from '../activity';
 import { button, notice, section, textField } from '../components';
 import { formatCount, membersWord } from '../format';
-import { memberLabel, NOTHING_SELECTED, readSelection, writeBack, type ActionDeps, type Selection } from '../member-actions';
+import { memberLabel, NOTHING_SELECTED, readSelection, requestTransfers, writeBack, type ActionDeps, type Selection } from '../member-actions';
 import { peopleList } from '../ui-kit';
 import type { Shell } from '../view';
 
@@ -63,20 +63,10 @@ export function transfersSection(app: Shell, orgId: number): HTMLElement {
   const run = (sel: Selection, to: FoundOrganisation) =>
     void activity.run('Перевод', async (r) => {
       d.set(out);
-      const done: string[] = [];
-      const failed: { id: string; message: string }[] = [];
-      for (const m of sel.members) {
-        r.progress(done.length + failed.length, sel.members.length, `Оформлено ${formatCount(done.length)} из ${formatCount(sel.members.length)}`);
-        try {
-          await requestTransfer(app.api, m.id, to.id);
-          done.push(m.id);
-        } catch (e) {
-          if (!isApiError(e) || e.retryable || e.kind === 'session_expired') throw e;
-          // Asked already (a second click, or «Повторить» after a lost answer): it is waiting, as wanted.
-          if (e.kind === 'conflict' && e.extra.transferId && e.extra.toOrgId === to.id) done.push(m.id);
-          else failed.push({ id: m.id, message: e.message });
-        }
-      }
+      const results = await requestTransfers(app.api, sel.members.map((m) => m.id), to.id, r);
+      // Asked already (a second click, or «Повторить» after a lost answer): it is waiting, as wanted.
+      const done = results.filter((x) => x.outcome !== 'error').map((x) => x.memberId);
+      const failed = results.filter((x) => x.outcome === 'error').map((x) => ({ id: x.memberId, message: x.message ?? 'ошибка' }));
       if (done.length) await writeBack(deps, orgId, done, transferRequestedText(to.name), r);
       d.set(
         out,
@@ -123,6 +113,23 @@ export function transfersSection(app: Shell, orgId: number): HTMLElement {
 
   // ---------------------------------------------------------------- waiting transfers
   const listOut = d.h('div', { attrs: { 'data-test': 'transfer-lists' } });
+  /** One list of waiting transfers (null when empty): who, where from or to, the buttons. */
+  const transferList = (test: string, list: readonly TransferView[], line: (t: TransferView) => [string, string, HTMLElement[]]) =>
+    list.length
+      ? d.h(
+          'ul',
+          { class: 'list', attrs: { 'data-test': test } },
+          list.map((t) => {
+            const [who, where, actions] = line(t);
+            return d.h(
+              'li',
+              { class: 'list-item', attrs: { 'data-test': `transfer-${t.id}` } },
+              d.h('div', { class: 'list-main' }, d.h('strong', { text: who }), d.h('span', { class: 'muted small', text: where })),
+              d.h('div', { class: 'list-actions' }, ...actions),
+            );
+          }),
+        )
+      : null;
   const showLists = (incoming: readonly TransferView[], outgoing: readonly TransferView[]) =>
     d.set(
       listOut,
@@ -134,39 +141,19 @@ export function transfersSection(app: Shell, orgId: number): HTMLElement {
         [],
         'transfer-lists-summary',
       ),
-      incoming.length
-        ? d.h(
-            'ul',
-            { class: 'list', attrs: { 'data-test': 'transfers-incoming' } },
-            incoming.map((t) =>
-              d.h(
-                'li',
-                { class: 'list-item', attrs: { 'data-test': `transfer-${t.id}` } },
-                d.h('div', { class: 'list-main' }, d.h('strong', { text: `${personOf(t)}, ${formatDateRu(t.member.birthDate)}` }), d.h('span', { class: 'muted small', text: `Из «${t.from.name}»` })),
-                d.h(
-                  'div',
-                  { class: 'list-actions' },
-                  button(d, 'Принять', () => decide(t, 'accept'), { primary: true, test: 'accept-transfer', ariaLabel: `Принять перевод: ${personOf(t)}` }),
-                  button(d, 'Отклонить', () => decide(t, 'reject'), { subtle: true, test: 'reject-transfer', ariaLabel: `Отклонить перевод: ${personOf(t)}` }),
-                ),
-              ),
-            ),
-          )
-        : null,
-      outgoing.length
-        ? d.h(
-            'ul',
-            { class: 'list', attrs: { 'data-test': 'transfers-outgoing' } },
-            outgoing.map((t) =>
-              d.h(
-                'li',
-                { class: 'list-item', attrs: { 'data-test': `transfer-${t.id}` } },
-                d.h('div', { class: 'list-main' }, d.h('strong', { text: personOf(t) }), d.h('span', { class: 'muted small', text: `В «${t.to.name}», ждёт решения` })),
-                d.h('div', { class: 'list-actions' }, button(d, 'Отменить', () => decide(t, 'cancel'), { subtle: true, test: 'cancel-transfer', ariaLabel: `Отменить перевод: ${personOf(t)}` })),
-              ),
-            ),
-          )
-        : null,
+      transferList('transfers-incoming', incoming, (t) => [
+        `${personOf(t)}, ${formatDateRu(t.member.birthDate)}`,
+        `Из «${t.from.name}»`,
+        [
+          button(d, 'Принять', () => decide(t, 'accept'), { primary: true, test: 'accept-transfer', ariaLabel: `Принять перевод: ${personOf(t)}` }),
+          button(d, 'Отклонить', () => decide(t, 'reject'), { subtle: true, test: 'reject-transfer', ariaLabel: `Отклонить перевод: ${personOf(t)}` }),
+        ],
+      ]),
+      transferList('transfers-outgoing', outgoing, (t) => [
+        personOf(t),
+        `В «${t.to.name}», ждёт решения`,
+        [button(d, 'Отменить', () => decide(t, 'cancel'), { subtle: true, test: 'cancel-transfer', ariaLabel: `Отменить перевод: ${personOf(t)}` })],
+      ]),
     );
   const reloadLists = async () => showLists(await listTransfers(app.api, orgId, 'incoming'), await listTransfers(app.api, orgId, 'outgoing'));
   const onLists = () =>

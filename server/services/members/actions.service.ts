@@ -47,7 +47,7 @@ export async function deregisterMember(ctx: Ctx, actor: Actor, memberId: string,
   const comment = input.comment?.replace(/\s+/g, ' ').trim() || null;
   await memberTransaction(ctx, [found.primaryOrgId], async (tx) => {
     const rec = await memberInScope(ctx, actor, memberId, tx);
-    if (rec.deregisteredAt) throw conflict(`Член Профсоюза уже снят с учёта ${formatDateRu(rec.deregisteredAt)}.`);
+    if (rec.deregisteredAt) throw conflict(`Член Профсоюза уже снят с учёта ${formatDateRu(rec.deregisteredAt)}.`, { deregisteredAt: rec.deregisteredAt });
     const after: MemberRecord = { ...rec, deregisteredAt: date, deregistrationReason: input.reason, deregistrationComment: comment, cardStatus: 'blocked' };
     if (rec.cardStatus === 'blocked') after.cardStatusAt = rec.cardStatusAt;
     const res = await writeMembers(ctx, tx, [{ op: 'update', before: rec, after }], {
