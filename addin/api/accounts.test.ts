@@ -2,8 +2,8 @@ import type { AccountView as ServerAccount } from '../../server/services/account
 import type { OrganisationDetailsView as ServerDetails } from '../../server/services/documents/settings.service';
 import { accountToDo, sortAccounts } from '../ui/views/accounts';
 import { listAccounts, recordObligation, setAccountActive, type AccountView } from './accounts';
-import { ApiClient, type FetchLike } from './client';
 import { saveOrganisationDetails, type OrganisationDetailsView } from './documents';
+import { json, lost, recordingClient } from './test-client';
 
 /** Compile-time: the server's answers are what the client declares. */
 export const fits = {
@@ -51,27 +51,13 @@ describe('what a chair still has to do for an account', () => {
 });
 
 describe('accounts API client', () => {
-  const calls: { url: string; method: string; body: unknown }[] = [];
-  const answers: (() => Response)[] = [];
-  const fetch: FetchLike = async (url, init) => {
-    calls.push({ url, method: String(init.method), body: init.body ? JSON.parse(String(init.body)) : undefined });
-    return (answers.shift() ?? (() => new Response('{}', { status: 200, headers: { 'Content-Type': 'application/json' } })))();
-  };
-  const c = new ApiClient({ fetch, retry: { retries: 2, delayMs: () => 0 }, sleep: async () => undefined });
-  const lost = () => {
-    throw new TypeError('Failed to fetch');
-  };
-  beforeEach(() => {
-    calls.length = 0;
-    answers.length = 0;
-  });
-
   test('paths, methods and bodies', async () => {
+    const { c, calls } = recordingClient();
     await listAccounts(c, 3);
     await recordObligation(c, 9, '2026-11-20');
     await setAccountActive(c, 9, false);
     await saveOrganisationDetails(c, 3, { contact: '+78432000002', legalAddress: null });
-    expect(calls).toEqual([
+    expect(calls.map(({ url, method, body }) => ({ url, method, body }))).toEqual([
       { url: '/api/v1/organisations/3/accounts', method: 'GET', body: undefined },
       { url: '/api/v1/accounts/9/obligation', method: 'POST', body: { signedAt: '2026-11-20' } },
       { url: '/api/v1/accounts/9/active', method: 'POST', body: { active: false } },
@@ -80,9 +66,9 @@ describe('accounts API client', () => {
   });
 
   test('recording the obligation and switching an account are asked again after a lost answer (the same request gives the same result)', async () => {
-    answers.push(lost);
+    const ok = json(200, {});
+    const { c, calls } = recordingClient([lost, ok, lost, ok]);
     await recordObligation(c, 9, '2026-11-20');
-    answers.push(lost);
     await setAccountActive(c, 9, true);
     expect(calls.map((x) => x.url)).toEqual(['/api/v1/accounts/9/obligation', '/api/v1/accounts/9/obligation', '/api/v1/accounts/9/active', '/api/v1/accounts/9/active']);
   });

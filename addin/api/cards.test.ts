@@ -30,7 +30,7 @@ import {
   type OrderCardsAnswer,
   type ToIssueAnswer,
 } from './cards';
-import { ApiClient, type FetchLike } from './client';
+import { json, lost, recordingClient as client } from './test-client';
 
 /** Compile-time: the server's answers are what the client declares, and the budget goes to the sheet as is. */
 export const fits = {
@@ -45,26 +45,6 @@ export const fits = {
   sheet: (v: CardBudget): BudgetSheetData => v,
 };
 
-interface Call {
-  url: string;
-  method: string;
-  body: unknown;
-  headers: Record<string, string>;
-}
-
-function client(answers: (() => Response)[]) {
-  const calls: Call[] = [];
-  const fetch: FetchLike = async (url, init) => {
-    calls.push({ url, method: String(init.method), body: init.body ? JSON.parse(String(init.body)) : undefined, headers: { ...(init.headers as Record<string, string>) } });
-    return answers[Math.min(calls.length - 1, answers.length - 1)]();
-  };
-  return { c: new ApiClient({ fetch, retry: { retries: 2, delayMs: () => 0 }, sleep: async () => undefined }), calls };
-}
-
-const json = (status: number, body: unknown) => () => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
-const lost = () => {
-  throw new TypeError('Failed to fetch');
-};
 const ID = '0b9d2c1e-5a1f-4c3e-9b7d-2f6e8a1c3d4e';
 
 describe('cards API client', () => {

@@ -1,25 +1,7 @@
-import { ApiClient, type FetchLike } from './client';
+import { json, recordingClient as client } from './test-client';
 import { createAccountWithLetter, linkUsable, printConsents, printObligation, resetPasswordWithLetter } from './documents';
 import { ApiError } from './errors';
 
-interface Call {
-  url: string;
-  method: string;
-  body: unknown;
-  headers: Record<string, string>;
-}
-
-function client(answers: (() => Response)[]) {
-  const calls: Call[] = [];
-  const fetch: FetchLike = async (url, init) => {
-    calls.push({ url, method: String(init.method), body: init.body ? JSON.parse(String(init.body)) : undefined, headers: { ...(init.headers as Record<string, string>) } });
-    return answers[Math.min(calls.length - 1, answers.length - 1)]();
-  };
-  const c = new ApiClient({ fetch, retry: { retries: 2, delayMs: () => 0 }, sleep: async () => undefined });
-  return { c, calls };
-}
-
-const json = (status: number, body: unknown) => () => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 const LINK = { documentId: 'd1', downloadUrl: 'https://registry.example.org/api/v1/downloads/abc', expiresAt: '2026-11-26T09:05:00.000Z' };
 
 describe('documents API client', () => {

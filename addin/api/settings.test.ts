@@ -2,7 +2,7 @@ import type { DocumentSettingsView } from '../../server/services/documents/setti
 import type { TemplateView } from '../../server/services/documents/template-store';
 import { rub } from '../ui/format';
 import { MAX_CARD_PRICE_RUB, operatorChange, parseRubles } from '../ui/views/settings';
-import { ApiClient, type FetchLike } from './client';
+import { json, lost, recordingClient } from './test-client';
 import { DOCX_CONTENT_TYPE, saveCardOperator, templateLink, uploadTemplate, type DocumentSettings, type TemplateInfo, type TemplateUploadAnswer } from './settings';
 
 /** Compile-time: the server's answers are what the client declares. */
@@ -13,23 +13,9 @@ export const fits = {
 };
 
 describe('settings API client', () => {
-  const calls: { url: string; method: string; headers: Record<string, string>; body: unknown }[] = [];
-  const answers: (() => Response)[] = [];
-  const fetch: FetchLike = async (url, init) => {
-    calls.push({ url, method: String(init.method), headers: { ...(init.headers as Record<string, string>) }, body: init.body });
-    return (answers.shift() ?? (() => new Response('{}', { status: 200, headers: { 'Content-Type': 'application/json' } })))();
-  };
-  const c = new ApiClient({ fetch, retry: { retries: 2, delayMs: () => 0 }, sleep: async () => undefined });
-  beforeEach(() => {
-    calls.length = 0;
-    answers.length = 0;
-  });
-
   test('a template goes as the .docx itself, not as JSON; a lost answer is sent again (the same file stores nothing new)', async () => {
     const bytes = new Uint8Array([0x50, 0x4b, 3, 4, 1, 2, 3]);
-    answers.push(() => {
-      throw new TypeError('Failed to fetch');
-    });
+    const { c, calls } = recordingClient([lost, json(200, {})]);
     await uploadTemplate(c, 'consent-union', bytes.buffer);
     expect(calls).toHaveLength(2);
     for (const call of calls) {
@@ -41,10 +27,11 @@ describe('settings API client', () => {
   });
 
   test('the operator details go as JSON under cardOperator; a template link is a POST', async () => {
+    const { c, calls } = recordingClient();
     await saveCardOperator(c, { inn: '7830002293', address: null });
     await templateLink(c, 'obligation');
     expect(calls.map((x) => [x.method, x.url, x.headers['Content-Type'], x.body])).toEqual([
-      ['PUT', '/api/v1/settings/documents', 'application/json', JSON.stringify({ cardOperator: { inn: '7830002293', address: null } })],
+      ['PUT', '/api/v1/settings/documents', 'application/json', { cardOperator: { inn: '7830002293', address: null } }],
       ['POST', '/api/v1/templates/obligation/link', undefined, undefined],
     ]);
   });

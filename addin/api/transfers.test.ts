@@ -1,6 +1,6 @@
 import type { FoundOrganisation as ServerFound } from '../../server/services/organisations-search.service';
 import type { TransferView as ServerTransfer } from '../../server/services/members/transfers.service';
-import { ApiClient, type FetchLike } from './client';
+import { json, lost, recordingClient } from './test-client';
 import { decideTransfer, findPrimaryOrganisations, listTransfers, requestTransfer, type FoundOrganisation, type TransferView } from './transfers';
 
 /** Compile-time: the server's answers are what the client declares. */
@@ -10,25 +10,14 @@ export const fits = {
 };
 
 describe('transfers API client', () => {
-  const calls: { url: string; method: string; body: unknown }[] = [];
-  const answers: (() => Response)[] = [];
-  const fetch: FetchLike = async (url, init) => {
-    calls.push({ url, method: String(init.method), body: init.body ? JSON.parse(String(init.body)) : undefined });
-    return (answers.shift() ?? (() => new Response('[]', { status: 200, headers: { 'Content-Type': 'application/json' } })))();
-  };
-  const c = new ApiClient({ fetch, retry: { retries: 2, delayMs: () => 0 }, sleep: async () => undefined });
-  beforeEach(() => {
-    calls.length = 0;
-    answers.length = 0;
-  });
-
   test('paths, methods and bodies', async () => {
+    const { c, calls } = recordingClient();
     await findPrimaryOrganisations(c, 'гимназия 2');
     await requestTransfer(c, 'm-1', 7);
     await listTransfers(c, 3, 'incoming');
     await decideTransfer(c, 't-1', 'accept');
     await decideTransfer(c, 't-1', 'cancel');
-    expect(calls).toEqual([
+    expect(calls.map(({ url, method, body }) => ({ url, method, body }))).toEqual([
       { url: `/api/v1/primary-organisations?q=${encodeURIComponent('гимназия 2')}`, method: 'GET', body: undefined },
       { url: '/api/v1/members/m-1/transfers', method: 'POST', body: { toOrgId: 7 } },
       { url: '/api/v1/organisations/3/transfers?direction=incoming', method: 'GET', body: undefined },
@@ -38,9 +27,7 @@ describe('transfers API client', () => {
   });
 
   test('asking for a transfer is not resent after a lost answer (a second one would be refused as waiting already)', async () => {
-    answers.push(() => {
-      throw new TypeError('Failed to fetch');
-    });
+    const { c, calls } = recordingClient([lost, json(200, {})]);
     await expect(requestTransfer(c, 'm-1', 7)).rejects.toMatchObject({ kind: 'network' });
     expect(calls).toHaveLength(1);
   });
