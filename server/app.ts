@@ -8,7 +8,8 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import packageJson from '../package.json';
-import type { Config } from './config';
+import { servesHttps, type Config } from './config';
+import { heapRoute } from './http/debug-heap';
 import type { Db } from './db';
 import { buildOpenApi } from './http/openapi';
 import { problemMiddleware, sendProblem } from './http/problem';
@@ -109,6 +110,7 @@ export function createApp(deps: AppDeps): RegistryApp {
   api.use((req: Request, res: Response) => sendProblem(res, 404, 'not_found', `Нет такого адреса API: ${req.method} ${req.baseUrl}${req.path.replace(/\/[^/]*\d[^/]*/g, '/…')}`));
   app.use('/api/v1', api);
 
+  if (config.debugHeap) app.get('/_debug/heap', heapRoute);
   serveAddin(app, config);
   app.use((_req: Request, res: Response) => sendProblem(res, 404, 'not_found', 'Страница не найдена.'));
   app.use(problemMiddleware(log));
@@ -121,6 +123,8 @@ export function createApp(deps: AppDeps): RegistryApp {
 /** The add-in's built files and its manifest, with the server's public origin written into it. */
 function serveAddin(app: Express, config: Config): void {
   app.get('/manifest.xml', (_req, res, next) => {
+    // Office loads add-ins only over https: an http:// manifest would be refused without a word.
+    if (!servesHttps(config)) return void res.status(MANIFEST_NEEDS_HTTPS_STATUS).set('Cache-Control', 'no-store').type('html').send(manifestNeedsHttpsPage(config));
     const file = fs.existsSync(path.join(config.distDir, 'manifest.xml'))
       ? path.join(config.distDir, 'manifest.xml')
       : path.resolve(__dirname, '../manifest.xml');
@@ -142,6 +146,35 @@ function serveAddin(app: Express, config: Config): void {
       },
     }),
   );
+}
+
+/**
+ * 503 «Service Unavailable»: the manifest exists, but this server cannot serve a working one until
+ * its operator sets up HTTPS (a server-side condition, not a fault of the request; no Retry-After,
+ * since waiting does not help).
+ */
+export const MANIFEST_NEEDS_HTTPS_STATUS = 503;
+
+function manifestNeedsHttpsPage(config: Config): string {
+  const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!doctype html>
+<html lang="ru"><head><meta charset="utf-8"><title>Манифест надстройки: нужен HTTPS</title></head>
+<body style="font-family: sans-serif; max-width: 46em; margin: 2em auto; line-height: 1.5">
+<h1>Манифест надстройки не выдаётся: сервер работает без HTTPS</h1>
+<p>Excel загружает надстройки только по защищённому адресу <b>https://</b>. Этот сервер открыт по адресу
+<code>${esc(config.publicOrigin)}</code>, и манифест с таким адресом Excel отверг бы без объяснений.</p>
+<h2>Как включить HTTPS</h2>
+<ul>
+<li><b>Проба на одном компьютере:</b> остановите сервер и запустите <code>npm run start:https</code> — сервер
+создаст сертификат для <code>localhost</code> (средствами office-addin-dev-certs или openssl) и откроется по
+адресу <code>https://localhost:3000</code>; манифест — <code>https://localhost:3000/manifest.xml</code>.</li>
+<li><b>Рабочий сервер:</b> настоящий сертификат на обратном прокси nginx (готовые файлы — в папке
+<code>deploy/</code>, см. раздел README «Рабочий сервер») и <code>PUBLIC_ORIGIN=https://имя-сервера</code>,
+либо сертификат прямо в сервере: <code>TLS_CERT_FILE</code> и <code>TLS_KEY_FILE</code>.</li>
+</ul>
+<p>Список членов Профсоюза можно загрузить и без надстройки: <a href="/upload.html">страница загрузки</a>.</p>
+</body></html>
+`;
 }
 
 /** Method, route pattern, status and duration only: URLs can carry ids, bodies carry personal data. */

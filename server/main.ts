@@ -1,11 +1,20 @@
-/** `npm start`: open (and migrate) the database, seed the demo on first start, serve the API and the add-in. */
+/**
+ * The server process: open (and migrate) the database, seed the demo on first start, serve the API
+ * and the add-in. Run as one process — `node --import tsx server/main.ts` (systemd, deploy/) or
+ * `npm start` / `npm run serve`, which exec into that same process, so a signal to npm reaches it.
+ *
+ * SIGTERM / SIGINT: stop taking connections, let the requests in flight (a push is one transaction
+ * per chunk) finish and answer, close the database, exit 0. After SHUTDOWN_TIMEOUT_SECONDS the
+ * remaining connections are cut and the exit code is 1 (a cut push is rolled back whole; the add-in
+ * resends it with the same key).
+ */
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { createApp } from './app';
+import { banner } from './banner';
 import { loadConfig } from './config';
 import { openDatabase } from './db';
-import { sqlitePath } from './db/connection';
 import { createLogger } from './logger';
 import { seedDemo } from './services/demo-seed';
 import { startHousekeeping } from './services/housekeeping';
@@ -22,29 +31,45 @@ async function main(): Promise<void> {
     config.tlsCertFile && config.tlsKeyFile
       ? https.createServer({ cert: fs.readFileSync(config.tlsCertFile), key: fs.readFileSync(config.tlsKeyFile) }, app)
       : http.createServer(app);
+  // Longer than nginx's keepalive_timeout towards the upstream (deploy/nginx), so nginx closes first.
   server.keepAliveTimeout = 65_000;
   server.requestTimeout = 10 * 60_000;
-  await new Promise<void>((resolve) => server.listen(config.port, resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    if (config.host) server.listen(config.port, config.host, resolve);
+    else server.listen(config.port, resolve);
+  });
 
-  const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `SQLite ${sqlitePath(config)}`;
-  console.log(`\nЕдиный реестр Профсоюза запущен: ${config.publicOrigin}`);
-  console.log(`  База данных: ${where}`);
-  console.log(`  Манифест надстройки Excel: ${config.publicOrigin}/manifest.xml`);
-  console.log(`  Загрузка списка без Excel: ${config.publicOrigin}/upload.html`);
-  console.log(`  API: ${config.publicOrigin}/api/v1 (описание: ${config.publicOrigin}/api/v1/openapi.json)`);
-  if (demo?.seeded) {
-    console.log('\nДемонстрационные учётные записи (только для демонстрационной базы):');
-    for (const l of demo.logins) {
-      console.log(`  ${l.login.padEnd(13)} пароль ${l.password.padEnd(24)} ${l.organisation}${l.obligationRecorded ? '' : ' (обязательство ещё не отмечено)'}`);
-    }
-  }
-  console.log('');
+  console.log(banner(config, demo));
 
+  let stopping = false;
   const stop = (signal: string) => {
-    log.info({ signal }, 'shutting down');
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: no new connections, waiting for requests in flight');
     stopHousekeeping();
-    server.close(() => void db.close().then(() => process.exit(0)));
-    setTimeout(() => process.exit(0), 10_000).unref();
+    // Idle keep-alive connections close now and whenever a request in flight has been answered.
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    const timeout = setTimeout(() => {
+      log.warn({ signal }, 'shutdown timeout: cutting the remaining connections');
+      server.closeAllConnections();
+      void db.close().finally(() => process.exit(1));
+    }, config.shutdownTimeoutSeconds * 1000);
+    server.close(() => {
+      clearInterval(idle);
+      clearTimeout(timeout);
+      db.close().then(
+        () => {
+          log.info({ signal }, 'stopped');
+          process.exit(0);
+        },
+        (err: Error) => {
+          log.error({ err: err.message }, 'database close failed');
+          process.exit(1);
+        },
+      );
+    });
+    server.closeIdleConnections();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

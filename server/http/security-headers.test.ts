@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../../test/support/app';
+import { MANIFEST_NEEDS_HTTPS_STATUS } from '../app';
 
 describe('security headers and CORS', () => {
   let t: TestApp;
@@ -34,10 +35,30 @@ describe('security headers and CORS', () => {
     expect(otherGet.headers['access-control-allow-origin']).toBeUndefined();
   });
 
-  test('the manifest is served with the public origin written in', async () => {
+  test('without HTTPS the manifest is never served: a Russian page says how to set HTTPS up (Office refuses http:// add-ins silently)', async () => {
+    expect(t.ctx.config.publicOrigin).toMatch(/^http:\/\//);
+    const res = await request(t.app).get('/manifest.xml');
+    expect(res.status).toBe(MANIFEST_NEEDS_HTTPS_STATUS);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.text).not.toMatch(/<OfficeApp|http:\/\/localhost:\d+\/taskpane/);
+    expect(res.text).toContain('Excel загружает надстройки только по защищённому адресу');
+    expect(res.text).toContain('npm run start:https');
+    expect(res.text).toContain('PUBLIC_ORIGIN=https://');
+  });
+});
+
+describe('the manifest with an https public origin', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp('sqlite', { publicOrigin: 'https://reestr.example.ru' });
+  });
+  afterAll(() => t.close());
+
+  test('is served with the public origin written in, and only https addresses in it', async () => {
     const res = await request(t.app).get('/manifest.xml');
     expect(res.status).toBe(200);
-    expect(res.text).toContain(t.ctx.config.publicOrigin);
+    expect(res.text).toContain('https://reestr.example.ru/');
     expect(res.text).not.toContain('https://localhost:3000');
+    expect(res.text).not.toMatch(/http:\/\/(?!schemas\.|www\.w3\.org)/);
   });
 });

@@ -4,6 +4,7 @@ import { AppError, badRequest, forbidden, unauthorized } from '../errors';
 import { returning } from '../db/sql';
 import { recordAudit } from './audit.service';
 import type { Actor, Ctx } from './context';
+import { DEMO_LOGINS } from './demo-seed';
 import { generateToken, hashPassword, passwordProblem, sha256, verifyPassword } from './passwords';
 
 export interface LoginResult {
@@ -15,9 +16,22 @@ export interface LoginResult {
 
 const BAD_CREDENTIALS = 'Неверный логин или пароль. Проверьте раскладку клавиатуры и Caps Lock.';
 
+/**
+ * The demo logins' passwords are printed in the README and the start-up banner. A server set up for
+ * real use (PUBLIC_ORIGIN, TLS or DATABASE_URL) refuses them, whatever the password, before anything
+ * is looked up: the names are public, so answering this says nothing about the accounts.
+ */
+export const DEMO_LOGINS_REFUSED =
+  'Демонстрационные учётные записи на этом сервере отключены: он настроен для настоящей работы (задан PUBLIC_ORIGIN, HTTPS или DATABASE_URL). ' +
+  'Войдите под своей учётной записью; первого администратора создаёт команда «npm run create-admin» на сервере.';
+
 export async function login(ctx: Ctx, loginName: string, password: string): Promise<LoginResult> {
   const { User, AuthToken } = ctx.db.models;
-  const user = await User.findOne({ where: { login: loginName.trim().toLowerCase() } });
+  const normalised = loginName.trim().toLowerCase();
+  if (ctx.config.demoLoginsRefused && DEMO_LOGINS.some((l) => l.login === normalised)) {
+    throw new AppError(403, 'demo_login_refused', DEMO_LOGINS_REFUSED);
+  }
+  const user = await User.findOne({ where: { login: normalised } });
   const now = ctx.now();
   if (!user || !user.active) {
     // Spend the same time as a real check so that timing does not tell which logins exist.

@@ -6,7 +6,8 @@
  *   await s.kill('SIGKILL');
  *   const again = await s.restart();            // same env, same port, same data
  *
- * Defaults: PORT a free port on 127.0.0.1, DEMO=1, SCRYPT_COST=1024, NODE_ENV=production, LOG_FILE
+ * Defaults: PORT a free port on 127.0.0.1, DEMO=1 and ALLOW_DEMO_LOGINS=1 (test databases hold invented
+ * people only; on PostgreSQL the demo logins would otherwise be refused), SCRYPT_COST=1024, NODE_ENV=production, LOG_FILE
  * under artifacts/test-logs/ (read by the privacy check after `npm test`). Every child is killed when
  * the parent process exits, so an aborted test leaves no server behind.
  */
@@ -76,6 +77,7 @@ export async function startServerProcess(env: Record<string, string>, opts: Star
   const fullEnv: Record<string, string> = {
     NODE_ENV: 'production',
     DEMO: '1',
+    ALLOW_DEMO_LOGINS: '1',
     SCRYPT_COST: '1024',
     LOG_LEVEL: 'info',
     LOG_FILE: testLogFile('server'),
