@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- name ...]`: every benchmark, each in its own process (memory figures stay its
  * own), one after another. Each prints its figures as ratios against a baseline measured in the same
- * run. Names: documents, members, progress, load, faults (default: all).
+ * run. Names: documents, members, progress, load, faults (default: all of these), and soak (10 minutes,
+ * only when named: `npm run bench -- soak`).
  *
  *   npm run bench                       # everything at the default sizes
  *   npm run bench -- members progress   # some
@@ -11,16 +12,17 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const BENCHES: Record<string, { file: string; args: () => string[] }> = {
+const BENCHES: Record<string, { file: string; args: () => string[]; onlyWhenNamed?: boolean }> = {
   documents: { file: 'documents.bench.ts', args: () => [] },
   members: { file: 'members.bench.ts', args: () => [] },
   progress: { file: 'progress.bench.ts', args: () => ['--sizes', process.env.PROGRESS_SIZES ?? '100000,1000000'] },
   load: { file: 'load.ts', args: () => [] },
   faults: { file: 'faults.ts', args: () => [] },
+  soak: { file: 'soak.ts', args: () => [], onlyWhenNamed: true },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const names = wanted.length ? wanted : Object.keys(BENCHES);
+const names = wanted.length ? wanted : Object.keys(BENCHES).filter((n) => !BENCHES[n].onlyWhenNamed);
 const unknown = names.filter((n) => !BENCHES[n]);
 if (unknown.length) {
   console.error(`Unknown benchmark: ${unknown.join(', ')}. Known: ${Object.keys(BENCHES).join(', ')}`);
