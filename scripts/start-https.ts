@@ -18,10 +18,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-interface DevCerts {
-  generateCertificates(caCertificatePath: string, localhostCertificatePath: string, localhostKeyPath: string, daysUntilCertificateExpires?: number, domains?: string[]): Promise<void>;
-}
-
 export const DEV_CERTS_DIR = path.join(os.homedir(), '.office-addin-dev-certs');
 
 function usable(cert: string, key: string): boolean {
@@ -40,8 +36,8 @@ export async function localhostCertificate(dir = DEV_CERTS_DIR): Promise<{ cert:
   const ca = path.join(dir, 'ca.crt');
   if (usable(cert, key)) return { cert, key, ca: fs.existsSync(ca) ? ca : null, made: false };
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const devCerts = (await import('office-addin-dev-certs')) as DevCerts;
-  await devCerts.generateCertificates(ca, cert, key, 30, ['localhost', '127.0.0.1']);
+  const { generateCertificates } = await import('office-addin-dev-certs');
+  await generateCertificates(ca, cert, key, 30, ['localhost', '127.0.0.1']);
   fs.chmodSync(key, 0o600);
   return { cert, key, ca, made: true };
 }
