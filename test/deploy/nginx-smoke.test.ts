@@ -18,6 +18,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -259,6 +260,25 @@ function waitPort(port: number, timeoutMs: number): Promise<void> {
     expect((await c1.request('GET', '/_debug/heap', null)).status).toBe(404);
     const health = await c1.request('GET', '/api/v1/health', null);
     expect(health.json).toEqual({ status: 'ok', database: 'postgres' });
+  });
+
+  test('a body over nginx\'s client_max_body_size (21m) is refused by nginx at the headers, before any server sees it', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = https.request(`${base}/api/v1/organisations/1/members/upload`, {
+        method: 'POST',
+        ca,
+        headers: { 'Content-Type': 'text/csv', 'Content-Length': String(22 * 1024 * 1024) },
+      }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      req.on('error', reject);
+      req.write('фамилия;имя\n');
+    });
+    expect(status).toBe(413);
+    const seen = logs.map((l) => (fs.existsSync(l) ? fs.readFileSync(l, 'utf8') : '')).join('');
+    expect(seen).not.toMatch(/members\/upload/);
   });
 
   test('the demo logins printed in the README do not open this server', async () => {
