@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- name ...]`: every benchmark, each in its own process (memory figures stay its
  * own), one after another. Each prints its figures as ratios against a baseline measured in the same
- * run. Names: documents, members, progress, load, faults (default: all).
+ * run. Names: documents, members, progress, load, faults, hostile (default: all).
  *
  *   npm run bench                       # everything at the default sizes
  *   npm run bench -- members progress   # some
@@ -17,6 +17,7 @@ const BENCHES: Record<string, { file: string; args: () => string[] }> = {
   progress: { file: 'progress.bench.ts', args: () => ['--sizes', process.env.PROGRESS_SIZES ?? '100000,1000000'] },
   load: { file: 'load.ts', args: () => [] },
   faults: { file: 'faults.ts', args: () => [] },
+  hostile: { file: 'hostile-uploads.ts', args: () => [] },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -14,6 +14,7 @@ import JSZip from 'jszip';
 import { AppError } from '../../errors';
 import { guardZip, ZipRejected, type ZipLimits } from '../documents/zip-guard';
 import { formatFileSize } from '../../../domain/text';
+import type { CsvLimits } from './csv';
 
 /** A register of 30,000 members unpacks to about 50 MB of XML. */
 export const XLSX_ZIP_LIMITS: ZipLimits = {
@@ -27,13 +28,26 @@ export const XLSX_ZIP_LIMITS: ZipLimits = {
 export const XLSX_MAX_ROW_ELEMENTS = 60_000;
 /** Cells over all sheets (exceljs keeps ~400 bytes per cell in memory). */
 export const XLSX_MAX_CELLS = 1_000_000;
+/** Columns in one row of a table (Excel's own limit: XFD = 16,384). */
+export const TABLE_MAX_COLUMNS = 16_384;
+/** Characters in one cell (Excel's own limit, «Excel specifications and limits»: 32,767). */
+export const TABLE_MAX_CELL_CHARS = 32_767;
+
+/** The caps a CSV table is read under (server/services/spreadsheets/csv.ts checks them while reading). */
+export const CSV_TABLE_LIMITS: CsvLimits = {
+  maxRecords: XLSX_MAX_ROW_ELEMENTS,
+  maxColumns: TABLE_MAX_COLUMNS,
+  maxCells: XLSX_MAX_CELLS,
+  maxCellChars: TABLE_MAX_CELL_CHARS,
+};
+
 /** Data validation is kept this many rows below the last used row (room to type new members). */
 export const VALIDATION_SPARE_ROWS = 1000;
 const VALIDATION_MAX_CELLS_PER_RANGE = 200_000;
 const VALIDATION_MAX_CELLS_PER_SHEET = 500_000;
 const MERGE_MAX_CELLS = 10_000;
 const MERGE_MAX_CELLS_PER_SHEET = 100_000;
-const MAX_COL = 16_384;
+const MAX_COL = TABLE_MAX_COLUMNS;
 const MAX_ROW = 1_048_576;
 
 export const xlsxBroken = () =>
