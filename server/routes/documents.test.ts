@@ -127,6 +127,31 @@ describe.each(dbVariants())('documents: consents, templates, obligations, login 
     }
   });
 
+  test('text-direction controls typed into a member row never reach a printed consent (issue 15, hole 12)', async () => {
+    await ready();
+    // U+202E reverses what follows on screen and on paper; LRM/RLM, isolates and ALM hide in copied text.
+    const values = {
+      surname: 'Зер\u200fкалова', name: '\u2066Анна\u2069', patronymic: 'Петровна\u061c', birthDate: '14.03.1985', category: 'Работник',
+      address: '420000, г. Демонстрационный, ул. \u202eяавоноС\u202c, д. 7\u200e',
+      idDocument: 'паспорт \u202a9204\u202b 123456\u202d',
+    };
+    const sync = await api()
+      .post(`/api/v1/organisations/${t.demo.orgIds.school}/members/sync`)
+      .set(auth(school))
+      .send({ idempotencyKey: '5d0c7c43-8a8e-4c2e-9b3e-6d2f4f0b1a01', rows: [{ row: 2, values }] });
+    expect(sync.status).toBe(200);
+    expect(sync.body.rows[0]).toMatchObject({ outcome: 'created' });
+    const memberId = sync.body.rows[0].id as string;
+    const res = await print(school, t.demo.orgIds.school, { memberIds: [memberId], format: 'docx' });
+    expect(res.status).toBe(201);
+    const xml = await documentXml((await download(t, res.body.downloadUrl)).body as Buffer);
+    expect(xml).not.toMatch(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+    const text = extractText(xml).replace(/\s+/g, ' ');
+    expect(text).toContain('Я, Зеркалова Анна Петровна,');
+    expect(text).toContain('420000, г. Демонстрационный, ул. яавоноС, д. 7');
+    expect(text).toContain('паспорт 9204 123456');
+  });
+
   test('a .zip with one .docx per member; «all without signed consents» prints only the consents not collected yet', async () => {
     await ready();
     const unit = await api().post(`/api/v1/organisations/${t.demo.orgIds.school}/children`).set(auth(school)).send({ kind: 'group', name: 'Профгруппа учителей начальных классов' });
