@@ -31,6 +31,13 @@ export interface FileResult {
   fileName: string;
 }
 
+/** What HEAD answers for a file: its headers, without the file and without what a GET does (use a single-use link, audit). */
+export interface FileHead {
+  contentType: string;
+  fileName: string;
+  sizeBytes: number;
+}
+
 export interface HandlerInput<P, Q, B> {
   ctx: Ctx;
   actor: Actor;
@@ -60,6 +67,11 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   /** The handler writes the response itself (streams). */
   streams?: boolean;
   handler(input: HandlerInput<P, Q, B>): Promise<unknown>;
+  /**
+   * GET routes whose GET changes something (a single-use download link): what HEAD answers instead.
+   * Without it express answers HEAD by running the GET handler and dropping the body.
+   */
+  head?(input: HandlerInput<P, Q, B>): Promise<FileHead>;
 }
 
 export type AnyRoute = RouteSpec<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -116,7 +128,19 @@ export function mount(router: Router, ctx: Ctx, route: AnyRoute): void {
         requireRole(actor, route.access.roles);
         if (route.access.personalData) requireObligation(actor);
       }
-      const result = await route.handler({ ctx, actor: actor as Actor, params, query, body, org: org as OrganisationRow, req, res });
+      const input = { ctx, actor: actor as Actor, params, query, body, org: org as OrganisationRow, req, res };
+      if (req.method === 'HEAD' && route.head) {
+        const head = await route.head(input);
+        res.status(route.response.status).set({
+          'Content-Type': head.contentType,
+          'Content-Disposition': attachmentHeader(head.fileName),
+          'Content-Length': String(head.sizeBytes),
+          'Cache-Control': 'no-store',
+        });
+        res.end();
+        return;
+      }
+      const result = await route.handler(input);
       if (route.streams) return;
       if (isFileResult(result)) {
         res.status(route.response.status).set({

@@ -287,6 +287,33 @@ describe.each(dbVariants())('documents: consents, templates, obligations, login 
     expect(primaryDetails.status).toBe(400);
   });
 
+  test('HEAD on a single-use link answers the headers and leaves the link unused and unaudited; only GET takes it (issue 15, hole 10)', async () => {
+    const res = await api().post('/api/v1/me/documents/obligation').set(auth(school));
+    expect(res.status).toBe(201);
+    const path = downloadPath(res.body.downloadUrl);
+    const downloads = async () => (await auditRows()).filter((a) => a.action === 'document.downloaded' && a.entityId === res.body.documentId).length;
+    // A mail or chat link scanner looks twice.
+    for (let i = 0; i < 2; i++) {
+      const head = await api().head(path);
+      expect(head.status).toBe(200);
+      expect(head.headers['content-type']).toBe(DOCX);
+      expect(head.headers['content-disposition']).toMatch(/^attachment;/);
+      expect(head.headers['cache-control']).toBe('no-store');
+      expect(Number(head.headers['content-length'])).toBeGreaterThan(1000);
+      expect(head.body).toEqual({});
+    }
+    expect(await downloads()).toBe(0);
+    expect((await printed().findByPk(res.body.documentId))!.downloadedAt).toBeNull();
+    // The chair's GET still gets the file, and that is the one recorded download.
+    const file = await download(t, res.body.downloadUrl);
+    expect(file.status).toBe(200);
+    expect(file.body.length).toBe(Number((await printed().findByPk(res.body.documentId))!.sizeBytes));
+    expect(await downloads()).toBe(1);
+    // After it, HEAD says what GET would: used; an unknown link is 404.
+    expect((await api().head(path)).status).toBe(410);
+    expect((await api().head('/api/v1/downloads/' + 'A'.repeat(43))).status).toBe(404);
+  });
+
   test('the link expires: 410 after the time, and the stored file is deleted', async () => {
     const res = await api().post('/api/v1/me/documents/obligation').set(auth(school));
     expect(res.status).toBe(201);
