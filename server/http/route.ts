@@ -66,6 +66,11 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   rawBody?: { contentTypes: string[] };
   /** The handler writes the response itself (streams). */
   streams?: boolean;
+  /**
+   * Only for answers that are explicitly public (no personal data, no credentials): the Cache-Control
+   * they may carry. Every other API answer is `no-store` (server/app.ts).
+   */
+  cacheControl?: string;
   handler(input: HandlerInput<P, Q, B>): Promise<unknown>;
   /**
    * GET routes whose GET changes something (a single-use download link): what HEAD answers instead.
@@ -152,6 +157,8 @@ export function mount(router: Router, ctx: Ctx, route: AnyRoute): void {
       } else if (route.response.status === 204 || result === undefined) {
         res.status(204).end();
       } else {
+        // Only a successful answer of an explicitly public route may be kept; its errors stay no-store.
+        if (route.cacheControl) res.setHeader('Cache-Control', route.cacheControl);
         res.status(route.response.status).json(result);
       }
     } catch (err) {
