@@ -1,6 +1,7 @@
 import JSZip from 'jszip';
 import request from 'supertest';
-import { documentXml, splitDocuments } from '../documents/test-fixtures';
+import { createHash } from 'node:crypto';
+import { documentXml, HOSTILE_CONTENT, HOSTILE_MARKERS, hostileTemplate, splitDocuments, type HostileContent } from '../documents/test-fixtures';
 import { extractText } from '../documents/xml';
 import { readTemplateFile } from '../documents';
 import { documentModels } from '../services/documents/models';
@@ -386,6 +387,51 @@ describe.each(dbVariants())('documents: consents, templates, obligations, login 
     expect(JSON.parse(row!.templateVersion)).toEqual({ 'consent-union': 2, 'consent-operator': 1, 'consent-notify': 1 });
     const uploadAudit = (await auditRows()).find((a) => a.action === 'template.uploaded')!;
     expect(JSON.parse(uploadAudit.details!)).toMatchObject({ kind: 'consent-union', version: 2 });
+  });
+
+  test('a template with external references or macros is refused, naming each; one stored before that check prints without them (issue 15, hole 6)', async () => {
+    await ready();
+    const put = (body: Buffer) => api().put('/api/v1/templates/consent-union').set(auth(admin)).set('Content-Type', DOCX).send(body);
+    const expected: Record<HostileContent, RegExp> = {
+      attachedTemplate: /внешний прикреплённый шаблон http:\/\/evil\.example\/template\.dotm/,
+      includePicture: /поле INCLUDEPICTURE "http:\/\/evil\.example\/track\.png"/,
+      includeText: /поле INCLUDETEXT "\\\\\\\\evil\.example/,
+      externalImage: /картинка, загружаемая по ссылке http:\/\/evil\.example\/pixel\.png/,
+      externalOle: /связанный объект OLE file:\/\/evil\.example\/share\/book\.xlsx/,
+      doctype: /объявление DOCTYPE в части word\/styles\.xml/,
+      macros: /макросы \(vbaProject\.bin\)/,
+    };
+    for (const what of HOSTILE_CONTENT) {
+      const res = await put(await hostileTemplate(readTemplateFile('consent-union'), [what]));
+      expect([what, res.status, res.body.type]).toEqual([what, 422, '/problems/template_external']);
+      expect(res.body.detail).toMatch(/^Шаблон «.*» не принят: в нём есть содержимое, которое Word загружает из Интернета или из сети \(или выполняет\)/);
+      expect(res.body.detail).toMatch(expected[what]);
+    }
+    expect((await api().get('/api/v1/templates').set(auth(admin))).body.find((x: { kind: string }) => x.kind === 'consent-union')).toMatchObject({ version: 1, versions: 1 });
+
+    // A template stored before the check existed (written straight into the store): every print strips it.
+    const hostile = await hostileTemplate(readTemplateFile('consent-union'), HOSTILE_CONTENT);
+    const { DocumentTemplate } = documentModels(t.ctx.db);
+    await api().get('/api/v1/templates').set(auth(admin));
+    await DocumentTemplate.update({ active: false }, { where: { kind: 'consent-union' } });
+    await DocumentTemplate.create({ kind: 'consent-union', version: 2, sha256: createHash('sha256').update(hostile).digest('hex'), content: hostile, sizeBytes: hostile.length, uploadedBy: 1, uploadedAt: t.clock.now, active: true });
+    const [id] = await insertMembers(t.ctx, t.demo.orgIds.school, [MEMBERS[0]]);
+    for (const format of ['docx', 'zip'] as const) {
+      const res = await print(school, t.demo.orgIds.school, { memberIds: [id], format });
+      expect(res.status).toBe(201);
+      const file = (await download(t, res.body.downloadUrl)).body as Buffer;
+      const outer = await JSZip.loadAsync(file);
+      const docs = format === 'zip' ? await Promise.all(Object.values(outer.files).map((f) => f.async('nodebuffer').then((b) => JSZip.loadAsync(b)))) : [outer];
+      for (const doc of docs) {
+        const names = Object.keys(doc.files);
+        expect(names.filter((n) => /vbaProject|vbaData/.test(n))).toEqual([]);
+        for (const name of names.filter((n) => /\.(xml|rels)$/.test(n))) {
+          const xml = await doc.file(name)!.async('string');
+          for (const marker of HOSTILE_MARKERS) if (xml.includes(marker)) throw new Error(`${format}: ${name} still holds ${marker}`);
+        }
+      }
+      expect(await docxText(format === 'zip' ? await Object.values(outer.files)[0].async('nodebuffer') : file)).toContain(`Я, ${fullName(MEMBERS[0])},`);
+    }
   });
 
   test('template upload refusals: a missing placeholder named (422), not a .docx (400), too large (413), a zip bomb (413), wrong type (415)', async () => {
