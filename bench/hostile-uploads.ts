@@ -57,7 +57,7 @@ async function run(c: Case): Promise<string[]> {
     const before = hwmMb(server.child.pid);
     const t0 = performance.now();
     let done = false;
-    const upload = fetch(`${server.url}/api/v1${p}`, { method: 'POST', headers: { Authorization: `Bearer ${who.token}`, 'Content-Type': c.type }, body: file })
+    const upload = fetch(`${server.url}/api/v1${p}`, { method: 'POST', headers: { Authorization: `Bearer ${who.token}`, 'Content-Type': c.type }, body: new Uint8Array(file) })
       .then(async (r) => ({ status: r.status, body: await r.text() }))
       .catch((e: Error) => ({ status: 0, body: e.message }))
       .finally(() => {

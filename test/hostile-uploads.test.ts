@@ -44,7 +44,7 @@ describe('hostile uploads against a server with a 96 MB heap', () => {
   async function hostile(route: 'upload' | 'delivery', file: Buffer, type: string) {
     const w = route === 'upload' ? who.school : who.territory;
     const p = route === 'upload' ? `/organisations/${w.orgId}/members/upload` : `/organisations/${w.orgId}/cards/delivery-import`;
-    const upload = fetch(`${server.url}/api/v1${p}`, { method: 'POST', headers: { Authorization: `Bearer ${w.token}`, 'Content-Type': type }, body: file }).then(async (r) => {
+    const upload = fetch(`${server.url}/api/v1${p}`, { method: 'POST', headers: { Authorization: `Bearer ${w.token}`, 'Content-Type': type }, body: new Uint8Array(file) }).then(async (r) => {
       return { status: r.status, type: r.headers.get('content-type'), body: (await r.json()) as { type: string; detail: string } };
     });
     const health = fetch(`${server.url}/api/v1/health`).then((r) => ({ status: r.status }));
