@@ -33,6 +33,8 @@ const CASES: Case[] = [
   { name: 'xlsx-1gb', file: () => xlsxBomb(), type: XLSX, route: 'upload' },
   { name: 'xlsx-1gb-lying', file: () => xlsxBomb({ lie: true }), type: XLSX, route: 'upload' },
   { name: 'xlsx-1gb-delivery', file: () => xlsxBomb({ lie: true }), type: XLSX, route: 'delivery' },
+  { name: 'xlsx-120mb-noisy', file: () => xlsxBomb({ noisy: true, inflatedBytes: 120 * 1024 * 1024 }), type: XLSX, route: 'upload' },
+  { name: 'xlsx-30mb', file: () => xlsxBomb({ inflatedBytes: 30 * 1024 * 1024 }), type: XLSX, route: 'upload' },
 ];
 
 function hwmMb(pid: number | undefined): number {

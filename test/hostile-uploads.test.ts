@@ -90,4 +90,13 @@ describe('hostile uploads against a server with a 96 MB heap', () => {
       expect(await hostile('delivery', bomb, XLSX)).toMatchObject({ status: 413, code: 'upload_unpacks_too_large' });
     }
   });
+
+  test('an .xlsx that unpacks to 120 MB under the ZIP ratio cap, and one of 30 MB of rows: 413 naming the row cap, counted while unpacking', async () => {
+    for (const bomb of [await xlsxBomb({ noisy: true, inflatedBytes: 120 * 1024 * 1024 }), await xlsxBomb({ inflatedBytes: 30 * 1024 * 1024 })]) {
+      const a = await hostile('upload', bomb, XLSX);
+      expect(a).toMatchObject({ status: 413, code: 'upload_too_many_rows' });
+      expect(a.detail).toMatch(/слишком много строк/);
+      expect(await hostile('delivery', bomb, XLSX)).toMatchObject({ status: 413, code: 'upload_too_many_rows' });
+    }
+  });
 });

@@ -7,7 +7,9 @@
  *  - separators: one line of 20 million «;» (20 million empty cells in one row);
  *  - tinyCells:  «1;1;1;…» in lines of 10,000 cells (millions of tiny filled cells);
  *  - xlsxBomb:   a real .xlsx whose sheet XML (repeated rows) inflates to about 1 GB; the ZIP headers
- *                either tell the truth about that size or lie (declare 1 MB), as a hostile tool can.
+ *                either tell the truth about that size or lie (declare 1 MB), as a hostile tool can;
+ *                or (noisy) one that inflates to just under the ZIP guard's limit with a ratio under
+ *                its cap, so that only the row count can stop it.
  */
 import { constants, crc32, createDeflateRaw } from 'node:zlib';
 
@@ -112,15 +114,28 @@ const WORKBOOK_PARTS: Record<string, string> = {
  * An .xlsx whose only sheet is `<row>` elements repeated until the XML is about `inflatedBytes`
  * (default 1 GiB) long; `lie` writes 1 MB as the sheet's unpacked size instead of the truth.
  */
-export async function xlsxBomb(opts: { inflatedBytes?: number; lie?: boolean } = {}): Promise<Buffer> {
+export async function xlsxBomb(opts: { inflatedBytes?: number; lie?: boolean; noisy?: boolean } = {}): Promise<Buffer> {
   const total = opts.inflatedBytes ?? 1024 * 1024 * 1024;
   const head = Buffer.from('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>');
   const tail = Buffer.from('</sheetData></worksheet>');
   const row = '<row><c t="inlineStr"><is><t>x</t></is></c></row>';
   const block = Buffer.from(row.repeat(Math.floor((1024 * 1024) / row.length)));
+  // Noisy: every row holds a different number, so the file packs only ~15:1 — under the ZIP guard's
+  // ratio cap, as an upload that unpacks to the guard's limit must look.
+  let seed = 12345;
+  const noisyBlock = () => {
+    const rows: string[] = [];
+    for (let n = 0; n < 1024 * 1024 - 200; ) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      const r = `<row><c><v>${seed}</v></c><c t="inlineStr"><is><t>${'x'.repeat(seed % 64)}</t></is></c></row>`;
+      rows.push(r);
+      n += r.length;
+    }
+    return Buffer.from(rows.join(''));
+  };
   function* sheet(): Generator<Buffer> {
     yield head;
-    for (let n = head.length + tail.length; n + block.length <= total; n += block.length) yield block;
+    for (let n = head.length + tail.length; n + block.length <= total; n += block.length) yield opts.noisy ? noisyBlock() : block;
     yield tail;
   }
   const parts: ZipPart[] = [];
