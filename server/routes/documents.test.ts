@@ -143,6 +143,14 @@ describe.each(dbVariants())('documents: consents, templates, obligations, login 
     expect(sync.status).toBe(200);
     expect(sync.body.rows[0]).toMatchObject({ outcome: 'created' });
     const memberId = sync.body.rows[0].id as string;
+    // The organisation's own texts are free text too: the passport's union name is printed in every consent.
+    const passport = await api().get(`/api/v1/organisations/${t.demo.orgIds.school}/passport`).set(auth(school));
+    const saved = await api()
+      .put(`/api/v1/organisations/${t.demo.orgIds.school}/passport`)
+      .set(auth(school))
+      .send({ version: passport.body.version, data: { unionName: 'Первичная профсоюзная организация \u202eМБОУ\u202c «Средняя школа № 1»\u2069' } });
+    expect(saved.status).toBe(200);
+    expect(saved.body.data.unionName).toBe('Первичная профсоюзная организация МБОУ «Средняя школа № 1»');
     const res = await print(school, t.demo.orgIds.school, { memberIds: [memberId], format: 'docx' });
     expect(res.status).toBe(201);
     const xml = await documentXml((await download(t, res.body.downloadUrl)).body as Buffer);
