@@ -1,8 +1,8 @@
 /**
  * `npm run bench [-- name ...]`: every benchmark, each in its own process (memory figures stay its
  * own), one after another. Each prints its figures as ratios against a baseline measured in the same
- * run. Names: documents, members, progress, load, faults (default: all of these), and soak (10 minutes,
- * only when named: `npm run bench -- soak`).
+ * run. Names: documents, members, progress, load, faults, hostile (default: all of these), and soak
+ * (10 minutes, only when named: `npm run bench -- soak`).
  *
  *   npm run bench                       # everything at the default sizes
  *   npm run bench -- members progress   # some
@@ -19,6 +19,7 @@ const BENCHES: Record<string, { file: string; args: () => string[]; onlyWhenName
   load: { file: 'load.ts', args: () => [] },
   faults: { file: 'faults.ts', args: () => [] },
   soak: { file: 'soak.ts', args: () => [], onlyWhenNamed: true },
+  hostile: { file: 'hostile-uploads.ts', args: () => [] },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -4,21 +4,26 @@
  */
 import { fail, ok, type Check } from './check';
 
-/** Characters that are invisible and carry no meaning in a cell (zero-width spaces, BOM). */
-const INVISIBLE = /[\u200b-\u200d\u2060\ufeff]/g;
+/**
+ * Characters that are invisible and carry no meaning in a cell: zero-width spaces and joiners, the
+ * word joiner, BOM — and the text-direction controls (LRM, RLM, ALM U+061C, the embeddings and
+ * overrides U+202A–U+202E, the isolates U+2066–U+2069), which make printed text read in a different
+ * order than it was typed («Trojan Source», CVE-2021-42574). None belongs in a Russian register.
+ */
+const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
 
 /**
  * True when the character is one of those normalizeSpaces removes or rewrites: whitespace other than a
  * plain space (tabs, line breaks, NBSP, the Unicode spaces `\s` matches) or an invisible character.
- * Every such character is at or below U+0020, U+0085, U+00A0, U+1680, or in U+2000..U+3000, U+FEFF.
+ * Every such character is at or below U+0020, U+0085, U+00A0, U+061C, U+1680, or in U+2000..U+3000, U+FEFF.
  */
 function isSpecialSpace(c: number): boolean {
   if (c < 0x20) return true;
   if (c < 0x85) return false;
-  return c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x3000) || c === 0xfeff;
+  return c === 0x85 || c === 0xa0 || c === 0x61c || c === 0x1680 || (c >= 0x2000 && c <= 0x3000) || c === 0xfeff;
 }
 
-/** Trims, removes invisible characters and collapses every run of whitespace (incl. NBSP, tabs, line breaks) into one space. */
+/** Trims, removes invisible characters (zero-width and text-direction controls) and collapses every run of whitespace (incl. NBSP, tabs, line breaks) into one space. */
 export function normalizeSpaces(s: string): string {
   // Most cells are already clean: one pass over the characters, no new string.
   const n = s.length;

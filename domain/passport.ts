@@ -2,6 +2,7 @@
  * The passport of a primary organisation (roadmap step 3): four tabs of the old system's card,
  * the rules for each field, and how complete each tab is.
  */
+import { normalizeSpaces } from './cell';
 import type { Check } from './check';
 import { parseDate } from './dates';
 import { checkEmail } from './email';
@@ -81,7 +82,7 @@ function isEmpty(v: unknown): boolean {
 
 function checkText(v: unknown, max: number): Check<string> {
   if (typeof v !== 'string' && typeof v !== 'number') return { ok: false, message: 'ожидается текст' };
-  const s = String(v).replace(/\s+/g, ' ').trim();
+  const s = normalizeSpaces(String(v));
   if (s.length > max) return { ok: false, message: `не длиннее ${max} символов` };
   // eslint-disable-next-line no-control-regex
   if (/[<>\u0000-\u001f]/.test(s)) return { ok: false, message: 'уберите символы < > и управляющие символы' };

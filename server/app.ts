@@ -78,6 +78,13 @@ export function createApp(deps: AppDeps): RegistryApp {
       strictTransportSecurity: config.publicOrigin.startsWith('https:'),
     }),
   );
+  // Every API answer carries personal data or credentials unless its route says otherwise
+  // (RouteSpec.cacheControl): no browser, proxy or Office web view may keep a copy. Set first, so
+  // problem answers (401, 404, 429, 5xx) and CORS preflights carry it too.
+  app.use('/api', function noStore(_req: Request, res: Response, next: NextFunction) {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   app.use(
     '/api',
     cors({

@@ -99,6 +99,9 @@ describe.each(dbVariants())('authorisation matrix (%s)', (variant) => {
         // 'allowed' means the action succeeded: a 400/409/422 would hide whether the access rule let it through.
         const ok = expected === 'allowed' ? res.status >= 200 && res.status < 300 : res.status === expected;
         if (!ok) failures.push(`${entry.route} as ${role}: expected ${expected}, got ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+        // Issue 15, hole 11: nothing but an explicitly public answer may be kept by a browser or proxy.
+        const cache = res.status < 300 && route.cacheControl ? route.cacheControl : 'no-store';
+        if (res.headers['cache-control'] !== cache) failures.push(`${entry.route} as ${role} (${res.status}): Cache-Control ${res.headers['cache-control']}, expected ${cache}`);
       }
     }
     expect(failures).toEqual([]);
@@ -130,6 +133,7 @@ describe.each(dbVariants())('authorisation matrix (%s)', (variant) => {
       const req = await entry.own(f, 'central_admin');
       const res = await send(t, route.method, req, null);
       if (res.status !== 401) failures.push(`${routeKey(route)}: expected 401, got ${res.status}`);
+      if (res.headers['cache-control'] !== 'no-store') failures.push(`${routeKey(route)} (401): Cache-Control ${res.headers['cache-control']}, expected no-store`);
     }
     expect(failures).toEqual([]);
   });

@@ -5,6 +5,7 @@
 import JSZip from 'jszip';
 import { compile, type Compiled } from './compile';
 import { TemplateError } from './errors';
+import { findExternal, stripExternal, type ExternalFinding } from './external';
 import { normalisePart } from './normalise';
 
 export interface LoadedTemplate {
@@ -24,6 +25,11 @@ export interface LoadedTemplate {
   readonly problems: readonly string[];
   /** The whole normalised main part, compiled (null when problems make it unusable). */
   readonly compiled: Compiled | null;
+  /**
+   * External references and active content found in the file (external.ts): an upload with any is
+   * refused; `files` never holds them (they are stripped), so nothing printed from it carries them.
+   */
+  readonly external: readonly ExternalFinding[];
 }
 
 const MAIN_DOCUMENT = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument';
@@ -76,9 +82,17 @@ async function load(docx: Buffer): Promise<LoadedTemplate> {
     throw new TemplateError('Шаблон с макросами (.docm) не принимается. Сохраните его как «Документ Word (*.docx)».');
   }
   if (!/wordprocessingml\.(document|template)\.main\+xml/.test(contentTypes)) throw new TemplateError(NOT_DOCX);
-  if (contentTypes.includes('wordprocessingml.template.main+xml')) {
+  // Attached templates, linked pictures and objects, fetching fields, DOCTYPEs, macros: listed, and taken out.
+  const external = findExternal(files);
+  if (external.length) {
+    const clean = stripExternal(files);
+    files.clear();
+    for (const [name, content] of clean) files.set(name, content);
+  }
+  const cleanTypes = files.get('[Content_Types].xml')!.toString('utf8');
+  if (cleanTypes.includes('wordprocessingml.template.main+xml')) {
     // A .dotx: documents made from it must open as documents, not as templates.
-    files.set('[Content_Types].xml', Buffer.from(contentTypes.replace('wordprocessingml.template.main+xml', 'wordprocessingml.document.main+xml'), 'utf8'));
+    files.set('[Content_Types].xml', Buffer.from(cleanTypes.replace('wordprocessingml.template.main+xml', 'wordprocessingml.document.main+xml'), 'utf8'));
   }
 
   const normalised = normalisePart(files.get(documentPath)!.toString('utf8'));
@@ -115,5 +129,5 @@ async function load(docx: Buffer): Promise<LoadedTemplate> {
     if (err instanceof TemplateError) problems.push(err.detail);
     else throw err;
   }
-  return { files, documentPath, head, body, sectPr, tail, placeholders: normalised.placeholders, problems, compiled };
+  return { files, documentPath, head, body, sectPr, tail, placeholders: normalised.placeholders, problems, compiled, external };
 }

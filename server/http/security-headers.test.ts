@@ -35,6 +35,22 @@ describe('security headers and CORS', () => {
     expect(otherGet.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  test('Cache-Control: no-store on every API answer — the sign-in token, problems, unknown paths, preflights; openapi.json is explicitly public (issue 15, hole 11)', async () => {
+    const login = await request(t.app).post('/api/v1/auth/login').send({ login: 'school', password: 'demo-school-2026' });
+    expect(login.status).toBe(200);
+    expect(login.headers['cache-control']).toBe('no-store');
+    const wrong = await request(t.app).post('/api/v1/auth/login').send({ login: 'school', password: 'wrong-password-1' });
+    expect([wrong.status, wrong.headers['cache-control']]).toEqual([401, 'no-store']);
+    const unknown = await request(t.app).get('/api/v1/nowhere');
+    expect([unknown.status, unknown.headers['cache-control']]).toEqual([404, 'no-store']);
+    const malformed = await request(t.app).post('/api/v1/auth/login').set('Content-Type', 'application/json').send('{');
+    expect([malformed.status, malformed.headers['cache-control']]).toEqual([400, 'no-store']);
+    const preflight = await request(t.app).options('/api/v1/me').set('Origin', 'https://addin.example.org').set('Access-Control-Request-Method', 'GET');
+    expect(preflight.headers['cache-control']).toBe('no-store');
+    expect((await request(t.app).get('/api/v1/health')).headers['cache-control']).toBe('no-store');
+    expect((await request(t.app).get('/api/v1/openapi.json')).headers['cache-control']).toBe('public, max-age=300');
+  });
+
   test('without HTTPS the manifest is never served: a Russian page says how to set HTTPS up (Office refuses http:// add-ins silently)', async () => {
     expect(t.ctx.config.publicOrigin).toMatch(/^http:\/\//);
     const res = await request(t.app).get('/manifest.xml');

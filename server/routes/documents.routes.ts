@@ -10,7 +10,7 @@ import { AppError } from '../errors';
 import { readRawBody } from '../http/raw-body';
 import { ALL_ROLES, MANAGER_ROLES, defineRoute, orgIdParams, type AnyRoute } from '../http/route';
 import { printConsents } from '../services/documents/consents.service';
-import { takeDownload } from '../services/documents/downloads';
+import { peekDownload, takeDownload } from '../services/documents/downloads';
 import { createAccountWithLetter, printObligationFor, printOwnObligation, resetPasswordWithLetter } from '../services/documents/letters.service';
 import { getDocumentSettings, getOrganisationDetails, updateDocumentSettings, updateOrganisationDetails } from '../services/documents/settings.service';
 import { DOCX_CONTENT_TYPE, downloadTemplate, listTemplates, templateLink, uploadTemplate } from '../services/documents/template-store';
@@ -137,5 +137,7 @@ export const documentRoutes: AnyRoute[] = [
     access: { kind: 'public' }, params: tokenParams,
     response: { status: 200, description: 'Файл (.docx или .zip)', contentType: DOCX_CONTENT_TYPE },
     handler: ({ ctx, params }) => takeDownload(ctx, params.token),
+    // HEAD (link scanners, previews) answers the headers and leaves the link unused and unaudited.
+    head: ({ ctx, params }) => peekDownload(ctx, params.token),
   }),
 ];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { normalizeSpaces } from '../../domain/cell';
 import { CONSENT_KINDS } from '../../domain/members/codes';
 import { TEMPLATE_KINDS_LIST } from '../documents';
 import { accountResponse } from './auth.schema';
@@ -9,7 +10,7 @@ const CONSENT_KIND_CODES = CONSENT_KINDS.map((k) => k.code) as ['union', 'operat
 const text = (max: number, what: string) =>
   z
     .string()
-    .transform((s) => s.replace(/\s+/g, ' ').trim())
+    .transform(normalizeSpaces)
     // eslint-disable-next-line no-control-regex
     .pipe(z.string().min(1, `Введите ${what}`).max(max, `Не длиннее ${max} символов`).regex(/^[^<>\u0000-\u001f]*$/, 'Уберите символы < и >'));
 
@@ -85,7 +86,7 @@ export const letterBody = z.strictObject({ contact: text(200, 'телефон и
 export const accountWithLetterBody = letterBody.extend({
   fullName: z
     .string()
-    .transform((s) => s.replace(/\s+/g, ' ').trim())
+    .transform(normalizeSpaces)
     .pipe(z.string().min(3, 'Введите ФИО председателя').max(300).regex(/^[\p{L}\s'.-]+$/u, 'ФИО — только буквы, пробелы, дефис и апостроф')),
 });
 export const credentialsWithLetter = issuedLink.extend({ account: accountResponse, oneTimePassword: z.string() });

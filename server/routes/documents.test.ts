@@ -1,6 +1,7 @@
 import JSZip from 'jszip';
 import request from 'supertest';
-import { documentXml, splitDocuments } from '../documents/test-fixtures';
+import { createHash } from 'node:crypto';
+import { documentXml, HOSTILE_CONTENT, HOSTILE_MARKERS, hostileTemplate, splitDocuments, type HostileContent } from '../documents/test-fixtures';
 import { extractText } from '../documents/xml';
 import { readTemplateFile } from '../documents';
 import { documentModels } from '../services/documents/models';
@@ -125,6 +126,39 @@ describe.each(dbVariants())('documents: consents, templates, obligations, login 
       expect(auditText).not.toContain(m.surname);
       if (m.address) expect(auditText).not.toContain(m.address);
     }
+  });
+
+  test('text-direction controls typed into a member row never reach a printed consent (issue 15, hole 12)', async () => {
+    await ready();
+    // U+202E reverses what follows on screen and on paper; LRM/RLM, isolates and ALM hide in copied text.
+    const values = {
+      surname: 'Зер\u200fкалова', name: '\u2066Анна\u2069', patronymic: 'Петровна\u061c', birthDate: '14.03.1985', category: 'Работник',
+      address: '420000, г. Демонстрационный, ул. \u202eяавоноС\u202c, д. 7\u200e',
+      idDocument: 'паспорт \u202a9204\u202b 123456\u202d',
+    };
+    const sync = await api()
+      .post(`/api/v1/organisations/${t.demo.orgIds.school}/members/sync`)
+      .set(auth(school))
+      .send({ idempotencyKey: '5d0c7c43-8a8e-4c2e-9b3e-6d2f4f0b1a01', rows: [{ row: 2, values }] });
+    expect(sync.status).toBe(200);
+    expect(sync.body.rows[0]).toMatchObject({ outcome: 'created' });
+    const memberId = sync.body.rows[0].id as string;
+    // The organisation's own texts are free text too: the passport's union name is printed in every consent.
+    const passport = await api().get(`/api/v1/organisations/${t.demo.orgIds.school}/passport`).set(auth(school));
+    const saved = await api()
+      .put(`/api/v1/organisations/${t.demo.orgIds.school}/passport`)
+      .set(auth(school))
+      .send({ version: passport.body.version, data: { unionName: 'Первичная профсоюзная организация \u202eМБОУ\u202c «Средняя школа № 1»\u2069' } });
+    expect(saved.status).toBe(200);
+    expect(saved.body.data.unionName).toBe('Первичная профсоюзная организация МБОУ «Средняя школа № 1»');
+    const res = await print(school, t.demo.orgIds.school, { memberIds: [memberId], format: 'docx' });
+    expect(res.status).toBe(201);
+    const xml = await documentXml((await download(t, res.body.downloadUrl)).body as Buffer);
+    expect(xml).not.toMatch(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+    const text = extractText(xml).replace(/\s+/g, ' ');
+    expect(text).toContain('Я, Зеркалова Анна Петровна,');
+    expect(text).toContain('420000, г. Демонстрационный, ул. яавоноС, д. 7');
+    expect(text).toContain('паспорт 9204 123456');
   });
 
   test('a .zip with one .docx per member; «all without signed consents» prints only the consents not collected yet', async () => {
@@ -262,6 +296,33 @@ describe.each(dbVariants())('documents: consents, templates, obligations, login 
     expect(primaryDetails.status).toBe(400);
   });
 
+  test('HEAD on a single-use link answers the headers and leaves the link unused and unaudited; only GET takes it (issue 15, hole 10)', async () => {
+    const res = await api().post('/api/v1/me/documents/obligation').set(auth(school));
+    expect(res.status).toBe(201);
+    const path = downloadPath(res.body.downloadUrl);
+    const downloads = async () => (await auditRows()).filter((a) => a.action === 'document.downloaded' && a.entityId === res.body.documentId).length;
+    // A mail or chat link scanner looks twice.
+    for (let i = 0; i < 2; i++) {
+      const head = await api().head(path);
+      expect(head.status).toBe(200);
+      expect(head.headers['content-type']).toBe(DOCX);
+      expect(head.headers['content-disposition']).toMatch(/^attachment;/);
+      expect(head.headers['cache-control']).toBe('no-store');
+      expect(Number(head.headers['content-length'])).toBeGreaterThan(1000);
+      expect(head.body).toEqual({});
+    }
+    expect(await downloads()).toBe(0);
+    expect((await printed().findByPk(res.body.documentId))!.downloadedAt).toBeNull();
+    // The chair's GET still gets the file, and that is the one recorded download.
+    const file = await download(t, res.body.downloadUrl);
+    expect(file.status).toBe(200);
+    expect(file.body.length).toBe(Number((await printed().findByPk(res.body.documentId))!.sizeBytes));
+    expect(await downloads()).toBe(1);
+    // After it, HEAD says what GET would: used; an unknown link is 404.
+    expect((await api().head(path)).status).toBe(410);
+    expect((await api().head('/api/v1/downloads/' + 'A'.repeat(43))).status).toBe(404);
+  });
+
   test('the link expires: 410 after the time, and the stored file is deleted', async () => {
     const res = await api().post('/api/v1/me/documents/obligation').set(auth(school));
     expect(res.status).toBe(201);
@@ -334,6 +395,51 @@ describe.each(dbVariants())('documents: consents, templates, obligations, login 
     expect(JSON.parse(row!.templateVersion)).toEqual({ 'consent-union': 2, 'consent-operator': 1, 'consent-notify': 1 });
     const uploadAudit = (await auditRows()).find((a) => a.action === 'template.uploaded')!;
     expect(JSON.parse(uploadAudit.details!)).toMatchObject({ kind: 'consent-union', version: 2 });
+  });
+
+  test('a template with external references or macros is refused, naming each; one stored before that check prints without them (issue 15, hole 6)', async () => {
+    await ready();
+    const put = (body: Buffer) => api().put('/api/v1/templates/consent-union').set(auth(admin)).set('Content-Type', DOCX).send(body);
+    const expected: Record<HostileContent, RegExp> = {
+      attachedTemplate: /внешний прикреплённый шаблон http:\/\/evil\.example\/template\.dotm/,
+      includePicture: /поле INCLUDEPICTURE "http:\/\/evil\.example\/track\.png"/,
+      includeText: /поле INCLUDETEXT "\\\\\\\\evil\.example/,
+      externalImage: /картинка, загружаемая по ссылке http:\/\/evil\.example\/pixel\.png/,
+      externalOle: /связанный объект OLE file:\/\/evil\.example\/share\/book\.xlsx/,
+      doctype: /объявление DOCTYPE в части word\/styles\.xml/,
+      macros: /макросы \(vbaProject\.bin\)/,
+    };
+    for (const what of HOSTILE_CONTENT) {
+      const res = await put(await hostileTemplate(readTemplateFile('consent-union'), [what]));
+      expect([what, res.status, res.body.type]).toEqual([what, 422, '/problems/template_external']);
+      expect(res.body.detail).toMatch(/^Шаблон «.*» не принят: в нём есть содержимое, которое Word загружает из Интернета или из сети \(или выполняет\)/);
+      expect(res.body.detail).toMatch(expected[what]);
+    }
+    expect((await api().get('/api/v1/templates').set(auth(admin))).body.find((x: { kind: string }) => x.kind === 'consent-union')).toMatchObject({ version: 1, versions: 1 });
+
+    // A template stored before the check existed (written straight into the store): every print strips it.
+    const hostile = await hostileTemplate(readTemplateFile('consent-union'), HOSTILE_CONTENT);
+    const { DocumentTemplate } = documentModels(t.ctx.db);
+    await api().get('/api/v1/templates').set(auth(admin));
+    await DocumentTemplate.update({ active: false }, { where: { kind: 'consent-union' } });
+    await DocumentTemplate.create({ kind: 'consent-union', version: 2, sha256: createHash('sha256').update(hostile).digest('hex'), content: hostile, sizeBytes: hostile.length, uploadedBy: 1, uploadedAt: t.clock.now, active: true });
+    const [id] = await insertMembers(t.ctx, t.demo.orgIds.school, [MEMBERS[0]]);
+    for (const format of ['docx', 'zip'] as const) {
+      const res = await print(school, t.demo.orgIds.school, { memberIds: [id], format });
+      expect(res.status).toBe(201);
+      const file = (await download(t, res.body.downloadUrl)).body as Buffer;
+      const outer = await JSZip.loadAsync(file);
+      const docs = format === 'zip' ? await Promise.all(Object.values(outer.files).map((f) => f.async('nodebuffer').then((b) => JSZip.loadAsync(b)))) : [outer];
+      for (const doc of docs) {
+        const names = Object.keys(doc.files);
+        expect(names.filter((n) => /vbaProject|vbaData/.test(n))).toEqual([]);
+        for (const name of names.filter((n) => /\.(xml|rels)$/.test(n))) {
+          const xml = await doc.file(name)!.async('string');
+          for (const marker of HOSTILE_MARKERS) if (xml.includes(marker)) throw new Error(`${format}: ${name} still holds ${marker}`);
+        }
+      }
+      expect(await docxText(format === 'zip' ? await Object.values(outer.files)[0].async('nodebuffer') : file)).toContain(`Я, ${fullName(MEMBERS[0])},`);
+    }
   });
 
   test('template upload refusals: a missing placeholder named (422), not a .docx (400), too large (413), a zip bomb (413), wrong type (415)', async () => {

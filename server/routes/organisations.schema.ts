@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { normalizeSpaces } from '../../domain/cell';
 import { ORG_KIND_CODES } from '../../domain/organisations';
 import { PASSPORT_FIELDS } from '../../domain/passport';
 
 const orgName = z
   .string()
-  .transform((s) => s.replace(/\s+/g, ' ').trim())
+  .transform(normalizeSpaces)
   .pipe(z.string().min(1, 'Введите название').max(500, 'Название не длиннее 500 символов').regex(/^[^<>]*$/, 'Уберите символы < и >'));
 
 export const orgView = z.object({
@@ -52,7 +53,7 @@ export const passportResponse = z.object({
 export const createAccountBody = z.strictObject({
   fullName: z
     .string()
-    .transform((s) => s.replace(/\s+/g, ' ').trim())
+    .transform(normalizeSpaces)
     .pipe(z.string().min(3, 'Введите ФИО председателя').max(300).regex(/^[\p{L}\s'.-]+$/u, 'ФИО — только буквы, пробелы, дефис и апостроф')),
 });
 export const obligationBody = z.strictObject({

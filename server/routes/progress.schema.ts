@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { normalizeSpaces } from '../../domain/cell';
 import { ORG_KIND_CODES } from '../../domain/organisations';
 import { COUNTER_KEYS, type Step } from '../services/progress/vector';
 
@@ -7,7 +8,7 @@ const stepNo = z.number().int().min(1, 'Шаги нумеруются от 1 д�
 
 const campaignName = z
   .string()
-  .transform((s) => s.replace(/\s+/g, ' ').trim())
+  .transform(normalizeSpaces)
   .pipe(z.string().min(1, 'Введите название кампании').max(200, 'Название не длиннее 200 символов').regex(/^[^<>]*$/, 'Уберите символы < и >'));
 
 export const campaignIdParams = z.object({

@@ -21,6 +21,8 @@ export function systemRoutes(openApi: () => unknown): AnyRoute[] {
       summary: 'Описание API (OpenAPI 3.1)',
       tag: 'system',
       access: { kind: 'public' },
+      // The same for everyone and changes only with a new version of the server.
+      cacheControl: 'public, max-age=300',
       response: { status: 200, description: 'Документ OpenAPI' },
       handler: async () => openApi(),
     }),

@@ -8,8 +8,8 @@
  */
 import ExcelJS from 'exceljs';
 import { AppError } from '../../errors';
-import { CsvError, decodeCsv, detectSeparator, parseCsv, type CsvEncoding } from '../spreadsheets/csv';
-import { prepareXlsx, xlsxBroken } from '../spreadsheets/xlsx-package';
+import { CsvError, readCsv, type CsvEncoding, type CsvTable } from '../spreadsheets/csv';
+import { CSV_TABLE_LIMITS, prepareXlsx, xlsxBroken } from '../spreadsheets/xlsx-package';
 
 export type DeliveryColumn = 'memberId' | 'snils' | 'status' | 'date';
 
@@ -131,24 +131,22 @@ export async function readDeliveryFile(buf: Buffer): Promise<DeliveryFile> {
   if (buf.length >= 8 && buf.readUInt32BE(0) === 0xd0cf11e0) {
     throw new AppError(422, 'delivery_xls', 'Файл в старом формате Excel (.xls). Откройте его в Excel и сохраните как «Книга Excel (*.xlsx)» или «CSV (разделитель — точка с запятой)».');
   }
-  let decoded: { text: string; encoding: CsvEncoding };
-  let records: string[][];
-  let separator: ';' | ',' | '\t';
+  let csv: CsvTable;
   try {
-    decoded = decodeCsv(buf);
-    separator = detectSeparator(decoded.text);
-    records = parseCsv(decoded.text, separator);
+    csv = readCsv(buf, CSV_TABLE_LIMITS);
   } catch (err) {
-    if (err instanceof CsvError) throw err.code === 'csv_quote' ? new AppError(422, 'delivery_bad_csv', `${err.message}. Проверьте кавычки в этой строке.`) : NOT_TABLE();
+    if (err instanceof CsvError) throw csvProblem(err);
     throw err;
   }
-  const encoding = ENCODINGS[decoded.encoding];
-  const table: string[][] = [];
-  const rowNumbers: number[] = [];
-  records.forEach((r, i) => {
-    if (r.every((c) => c.trim() === '')) return;
-    table.push(r);
-    rowNumbers.push(i + 1);
-  });
-  return { format: 'csv', encoding, separator, ...rowsFrom(table, rowNumbers) };
+  const table = csv.rows.map((r) => r.cells);
+  const rowNumbers = csv.rows.map((r) => r.row);
+  return { format: 'csv', encoding: ENCODINGS[csv.encoding], separator: csv.separator, ...rowsFrom(table, rowNumbers) };
+}
+
+/** A CSV that cannot be read: broken quotes, not text, or a cap exceeded while reading (server/services/spreadsheets/csv.ts). */
+function csvProblem(err: CsvError): AppError {
+  if (err.code === 'csv_quote') return new AppError(422, 'delivery_bad_csv', `${err.message}. Проверьте кавычки в этой строке.`);
+  if (err.code === 'csv_not_text') return NOT_TABLE();
+  const status = err.code === 'csv_too_many_rows' || err.code === 'csv_too_many_cells' ? 413 : 422;
+  return new AppError(status, 'delivery_too_large', `${err.message}. Список доставки так не выглядит: удалите лишние (в том числе пустые) строки или разделите список на несколько файлов.`);
 }

@@ -134,17 +134,31 @@ const gone = (code: string, detail: string) => new AppError(410, code, detail);
 const USED = 'Файл по этой ссылке уже скачан: ссылка одноразовая. Если файл не сохранился, сформируйте документ заново.';
 const EXPIRED = `Срок действия ссылки истёк (она действует ${DOWNLOAD_TTL_MINUTES} минут). Сформируйте документ заново.`;
 
-/** The download behind a link: once, before it expires. 404 unknown link, 410 used or expired. */
-export async function takeDownload(ctx: Ctx, token: string): Promise<{ file: Buffer; contentType: string; fileName: string }> {
+/** The link's row when it can still be downloaded: 404 unknown link, 410 used or expired. */
+async function usableLink(ctx: Ctx, token: string) {
   if (!TOKEN_RE.test(token)) throw notFound('Ссылка на файл не найдена. Сформируйте документ заново.');
   await sweepExpired(ctx);
-  const { PrintedDocument } = documentModels(ctx.db);
-  const hash = tokenHash(token);
-  const row = await PrintedDocument.findOne({ where: { downloadTokenHash: hash }, attributes: { exclude: ['file'] } });
+  const row = await documentModels(ctx.db).PrintedDocument.findOne({ where: { downloadTokenHash: tokenHash(token) }, attributes: { exclude: ['file'] } });
   if (!row) throw notFound('Ссылка на файл не найдена. Сформируйте документ заново.');
-  const now = ctx.now();
   if (row.downloadedAt) throw gone('link_used', USED);
-  if (row.expiresAt.getTime() <= now.getTime()) throw gone('link_expired', EXPIRED);
+  if (row.expiresAt.getTime() <= ctx.now().getTime()) throw gone('link_expired', EXPIRED);
+  return row;
+}
+
+/**
+ * What a HEAD request on a link is told: the file's type, name and size — the link stays unused and
+ * nothing is audited (mail and chat link scanners send HEAD; only a GET that takes the file counts).
+ */
+export async function peekDownload(ctx: Ctx, token: string): Promise<{ contentType: string; fileName: string; sizeBytes: number }> {
+  const row = await usableLink(ctx, token);
+  return { contentType: row.contentType, fileName: row.fileName, sizeBytes: row.sizeBytes };
+}
+
+/** The download behind a link: once, before it expires. 404 unknown link, 410 used or expired. */
+export async function takeDownload(ctx: Ctx, token: string): Promise<{ file: Buffer; contentType: string; fileName: string }> {
+  const row = await usableLink(ctx, token);
+  const { PrintedDocument } = documentModels(ctx.db);
+  const now = ctx.now();
 
   // Claim the link: of two simultaneous requests exactly one updates the row.
   const [claimed] = await PrintedDocument.update(

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Op } from 'sequelize';
-import { checkTemplate, inspectTemplate, readTemplateFile, TEMPLATE_KINDS, TEMPLATE_KINDS_LIST, TemplateError, knownPlaceholders, requiredPlaceholders, type TemplateKind } from '../../documents';
+import { checkTemplate, inspectTemplate, readTemplateFile, TEMPLATE_KINDS, TEMPLATE_KINDS_LIST, TemplateError, knownPlaceholders, requiredPlaceholders, type LoadedTemplate, type TemplateKind } from '../../documents';
 import { AppError } from '../../errors';
 import { recordAudit } from '../audit.service';
 import type { Actor, Ctx } from '../context';
@@ -223,11 +223,23 @@ export async function uploadTemplate(ctx: Ctx, actor: Actor, kind: TemplateKind,
     if (err instanceof ZipRejected) throw new AppError(err.status, err.status === 413 ? 'template_too_large' : 'template_not_docx', err.detail);
     throw err;
   }
+  let loaded: LoadedTemplate;
   try {
-    await inspectTemplate(content);
+    loaded = await inspectTemplate(content);
   } catch (err) {
     if (err instanceof TemplateError) throw new AppError(400, 'template_not_docx', err.detail);
     throw err;
+  }
+  // Word would fetch these (or run them) whenever a member's printed document is opened.
+  if (loaded.external.length) {
+    const found = [...new Set(loaded.external.map((f) => f.what))];
+    throw new AppError(
+      422,
+      'template_external',
+      `Шаблон «${TEMPLATE_KINDS[kind].title}» не принят: в нём есть содержимое, которое Word загружает из Интернета или из сети (или выполняет) при открытии каждого напечатанного документа: ${found.join('; ')}. Уберите его в Word (вставьте картинки в сам документ, а не связью; удалите поля INCLUDEPICTURE/INCLUDETEXT; в «Разработчик» → «Шаблон документа» уберите прикреплённый шаблон; сохраните как «Документ Word (*.docx)», а не с макросами) и загрузите снова; действующая версия не изменилась.`,
+      [],
+      { external: found },
+    );
   }
   const check = await checkTemplate(content, kind);
   if (!check.ok) {

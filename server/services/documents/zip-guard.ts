@@ -4,7 +4,7 @@
  * a plain ZIP (400) and what unpacks into too much (413), and inflates every entry under a hard output
  * cap — so an archive that lies about its sizes is caught too.
  */
-import { inflateRawSync } from 'node:zlib';
+import { createInflateRaw, inflateRawSync } from 'node:zlib';
 import { formatFileSize } from '../../../domain/text';
 
 export interface ZipLimits {
@@ -85,19 +85,17 @@ function readCentralDirectory(buf: Buffer, limits: ZipLimits): CentralEntry[] {
   return entries;
 }
 
-/**
- * Throws ZipRejected (400 not a usable ZIP, 413 unpacks into too much) or returns the number of
- * bytes the archive unpacks to. Every entry is actually inflated, capped at its declared size.
- */
-export function guardZip(buf: Buffer, limits: ZipLimits = TEMPLATE_ZIP_LIMITS): number {
+function tooBigFor(limits: ZipLimits): ZipRejected {
+  return new ZipRejected(413, `Файл .docx распаковывается в слишком большой объём (больше ${formatFileSize(limits.maxUnpackedBytes)}) — это не похоже на шаблон документа. Уменьшите картинки в шаблоне или удалите лишнее.`);
+}
+
+/** The checks made on the central directory alone (the sizes an archive declares), then each entry's packed bytes. */
+function declaredEntries(buf: Buffer, limits: ZipLimits): { entry: CentralEntry; data: Buffer }[] {
   const entries = readCentralDirectory(buf, limits);
   const declared = entries.reduce((n, e) => n + e.unpacked, 0);
-  const tooBig = () =>
-    new ZipRejected(413, `Файл .docx распаковывается в слишком большой объём (больше ${formatFileSize(limits.maxUnpackedBytes)}) — это не похоже на шаблон документа. Уменьшите картинки в шаблоне или удалите лишнее.`);
-  if (declared > limits.maxUnpackedBytes) throw tooBig();
-  if (declared > limits.ratioFloorBytes && declared / Math.max(1, buf.length) > limits.maxRatio) throw tooBig();
-
-  let total = 0;
+  if (declared > limits.maxUnpackedBytes) throw tooBigFor(limits);
+  if (declared > limits.ratioFloorBytes && declared / Math.max(1, buf.length) > limits.maxRatio) throw tooBigFor(limits);
+  const out: { entry: CentralEntry; data: Buffer }[] = [];
   for (const e of entries) {
     if (e.flags & 0x1) throw new ZipRejected(400, UNSUPPORTED);
     if (e.name.endsWith('/')) continue;
@@ -105,11 +103,24 @@ export function guardZip(buf: Buffer, limits: ZipLimits = TEMPLATE_ZIP_LIMITS): 
     if (lh + 30 > buf.length || buf.readUInt32LE(lh) !== 0x04034b50) throw new ZipRejected(400, BROKEN);
     const start = lh + 30 + buf.readUInt16LE(lh + 26) + buf.readUInt16LE(lh + 28);
     if (start + e.packed > buf.length) throw new ZipRejected(400, BROKEN);
-    const data = buf.subarray(start, start + e.packed);
+    if (e.method !== 0 && e.method !== 8) throw new ZipRejected(400, UNSUPPORTED);
+    out.push({ entry: e, data: buf.subarray(start, start + e.packed) });
+  }
+  return out;
+}
+
+/**
+ * Throws ZipRejected (400 not a usable ZIP, 413 unpacks into too much) or returns the number of
+ * bytes the archive unpacks to. Every entry is actually inflated, capped at its declared size.
+ */
+export function guardZip(buf: Buffer, limits: ZipLimits = TEMPLATE_ZIP_LIMITS): number {
+  const tooBig = () => tooBigFor(limits);
+  let total = 0;
+  for (const { entry: e, data } of declaredEntries(buf, limits)) {
     let size: number;
     if (e.method === 0) {
       size = data.length;
-    } else if (e.method === 8) {
+    } else {
       try {
         // One byte more than declared: an entry that inflates beyond its declared size is refused.
         size = inflateRawSync(data, { maxOutputLength: Math.max(1, e.unpacked + 1) }).length;
@@ -117,12 +128,54 @@ export function guardZip(buf: Buffer, limits: ZipLimits = TEMPLATE_ZIP_LIMITS): 
         if (err instanceof RangeError || (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooBig();
         throw new ZipRejected(400, BROKEN);
       }
-    } else {
-      throw new ZipRejected(400, UNSUPPORTED);
     }
     if (size !== e.unpacked) throw size > e.unpacked ? tooBig() : new ZipRejected(400, BROKEN);
     total += size;
     if (total > limits.maxUnpackedBytes) throw tooBig();
+  }
+  return total;
+}
+
+/**
+ * guardZip as a stream: the same checks, but no entry is ever held inflated — each is inflated
+ * piece by piece (64 KB at a time) and the pieces are shown to `visit(name)`'s reader, which may
+ * throw to stop at once (a row count over its cap, say). Memory stays at a few pieces whatever the
+ * archive unpacks to.
+ */
+export async function scanZip(buf: Buffer, limits: ZipLimits, visit: (name: string) => ((piece: Buffer) => void) | null = () => null): Promise<number> {
+  const tooBig = () => tooBigFor(limits);
+  let total = 0;
+  for (const { entry: e, data } of declaredEntries(buf, limits)) {
+    const read = visit(e.name);
+    let size = 0;
+    const take = (piece: Buffer) => {
+      size += piece.length;
+      if (size > e.unpacked || total + size > limits.maxUnpackedBytes) throw tooBig();
+      read?.(piece);
+    };
+    if (e.method === 0) {
+      take(data);
+    } else {
+      await new Promise<void>((resolve, reject) => {
+        const inflate = createInflateRaw({ chunkSize: 64 * 1024 });
+        const fail = (err: unknown) => {
+          inflate.destroy();
+          reject(err);
+        };
+        inflate.on('data', (piece: Buffer) => {
+          try {
+            take(piece);
+          } catch (err) {
+            fail(err);
+          }
+        });
+        inflate.once('end', resolve);
+        inflate.once('error', () => fail(new ZipRejected(400, BROKEN)));
+        inflate.end(data);
+      });
+    }
+    if (size !== e.unpacked) throw new ZipRejected(400, BROKEN);
+    total += size;
   }
   return total;
 }

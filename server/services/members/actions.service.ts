@@ -2,6 +2,7 @@
  * Explicit actions on members: deregistration (снятие с учёта) and one action for the rows selected
  * in the sheet (consents, card status). Never a side effect of a row missing from a sheet.
  */
+import { normalizeSpaces } from '../../../domain/cell';
 import { CONSENT_KINDS, labelForCode, type CardStatus, type ConsentKind, type ConsentState } from '../../../domain/members/codes';
 import { formatDateRu, parseDate } from '../../../domain/dates';
 import { isInSubtree } from '../../../domain/organisations';
@@ -44,7 +45,7 @@ export async function deregisterMember(ctx: Ctx, actor: Actor, memberId: string,
     const m = `Дата снятия с учёта раньше даты вступления в Профсоюз (${formatDateRu(found.joinedAt)}) — проверьте дату.`;
     throw badRequest(m, [{ field: 'date', message: m }]);
   }
-  const comment = input.comment?.replace(/\s+/g, ' ').trim() || null;
+  const comment = (input.comment && normalizeSpaces(input.comment)) || null;
   await memberTransaction(ctx, [found.primaryOrgId], async (tx) => {
     const rec = await memberInScope(ctx, actor, memberId, tx);
     if (rec.deregisteredAt) throw conflict(`Член Профсоюза уже снят с учёта ${formatDateRu(rec.deregisteredAt)}.`, { deregisteredAt: rec.deregisteredAt });

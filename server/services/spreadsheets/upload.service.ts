@@ -26,14 +26,13 @@ import { requireObligation } from '../access';
 import { latestTodayIso, type Actor, type Ctx } from '../context';
 import { primaryInScope, syncMembers } from '../members/sync.service';
 import { addSummarySheet, annotateSheet, ensureAnswerColumns } from './annotate';
-import { CSV_SEPARATOR_LABELS, CsvError, decodeCsv, detectSeparator, parseCsv, type CsvEncoding, type CsvSeparator } from './csv';
+import { CSV_SEPARATOR_LABELS, CsvError, readCsv, type CsvEncoding, type CsvSeparator, type CsvTable } from './csv';
 import { addListsSheet, INSTRUCTION_SHEET_NAME, LISTS_SHEET_NAME, layoutMemberColumn, SPARE_ROWS, styleHeaderRow, SUMMARY_SHEET_NAME, XLSX_CONTENT_TYPE } from './member-layout';
 import { CELL_MAX_CHARS, cellText, findHeaderRow, findRow, missingRequired, readCell, type HeaderMap } from './sheet-read';
-import { prepareXlsx, XLSX_MAX_CELLS, XLSX_MAX_ROW_ELEMENTS, xlsxBroken } from './xlsx-package';
+import { CSV_TABLE_LIMITS, prepareXlsx, xlsxBroken } from './xlsx-package';
 
 /** The largest list one upload takes (the largest primary organisation the register is designed for). */
 export const UPLOAD_MAX_ROWS = 30_000;
-const MAX_COLUMNS = 16_384;
 
 export type UploadFormat = 'xlsx' | 'csv';
 
@@ -115,49 +114,49 @@ async function openXlsx(buf: Buffer): Promise<OpenedBook> {
 }
 
 function openCsv(buf: Buffer): OpenedBook {
-  let decoded: { text: string; encoding: CsvEncoding };
+  let table: CsvTable;
   try {
-    decoded = decodeCsv(buf);
+    table = readCsv(buf, CSV_TABLE_LIMITS, {
+      inspectHead: (head) => {
+        if (/^\s*</.test(head)) {
+          throw new AppError(
+            415,
+            'upload_not_spreadsheet',
+            'Файл — веб-страница или XML (так сохраняют «таблицы Excel» некоторые кадровые программы), а не CSV. Откройте его в Excel, LibreOffice или МойОфис и сохраните как «Книга Excel (*.xlsx)», затем загрузите новый файл.',
+          );
+        }
+      },
+    });
   } catch (err) {
-    if (err instanceof CsvError) throw notSpreadsheet();
+    if (err instanceof CsvError) throw csvProblem(err);
     throw err;
   }
-  const text = decoded.text.replace(/^\ufeff/, '');
-  if (/^\s*</.test(text)) {
-    throw new AppError(
-      415,
-      'upload_not_spreadsheet',
-      'Файл — веб-страница или XML (так сохраняют «таблицы Excel» некоторые кадровые программы), а не CSV. Откройте его в Excel, LibreOffice или МойОфис и сохраните как «Книга Excel (*.xlsx)», затем загрузите новый файл.',
-    );
-  }
-  const separator = detectSeparator(text);
-  let records: string[][];
-  try {
-    records = parseCsv(text, separator);
-  } catch (err) {
-    if (err instanceof CsvError) {
-      throw new AppError(422, 'upload_csv_quote', `${err.message}: из-за этого все следующие строки попали бы в одну ячейку. Найдите в этой строке лишнюю или непарную кавычку ("), исправьте её и загрузите файл снова.`);
-    }
-    throw err;
-  }
-  if (records.length > XLSX_MAX_ROW_ELEMENTS) throw tooManyRows(`${records.length.toLocaleString('ru-RU')} строк`);
-  let cells = 0;
-  for (const r of records) {
-    if (r.length > MAX_COLUMNS) {
-      throw new AppError(422, 'upload_too_many_columns', `В файле CSV строка из ${r.length} полей — в таблице может быть не больше ${MAX_COLUMNS} столбцов. Проверьте, что файл — список членов Профсоюза и разделитель в нём один.`);
-    }
-    cells += r.length;
-  }
-  if (cells > XLSX_MAX_CELLS) throw tooManyRows(`слишком много заполненных полей (${cells.toLocaleString('ru-RU')})`);
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet(MEMBER_SHEET_NAME);
-  records.forEach((rec, i) => {
-    const row = ws.getRow(i + 1);
-    rec.forEach((v, j) => {
+  for (const { row: r, cells } of table.rows) {
+    const row = ws.getRow(r);
+    cells.forEach((v, j) => {
       if (v !== '') row.getCell(j + 1).value = v;
     });
-  });
-  return { wb, format: 'csv', csv: { encoding: decoded.encoding, separator } };
+  }
+  return { wb, format: 'csv', csv: { encoding: table.encoding, separator: table.separator } };
+}
+
+/** What the chair is told when a CSV cannot be read: broken quotes, not text, or a cap exceeded while reading. */
+function csvProblem(err: CsvError): AppError {
+  switch (err.code) {
+    case 'csv_not_text':
+      return notSpreadsheet();
+    case 'csv_quote':
+      return new AppError(422, 'upload_csv_quote', `${err.message}: из-за этого все следующие строки попали бы в одну ячейку. Найдите в этой строке лишнюю или непарную кавычку ("), исправьте её и загрузите файл снова.`);
+    case 'csv_too_many_rows':
+    case 'csv_too_many_cells':
+      return new AppError(413, 'upload_too_many_rows', `${err.message}, а за один раз можно загрузить не больше ${UPLOAD_MAX_ROWS.toLocaleString('ru-RU')} строк. Удалите лишние (в том числе пустые) строки или разделите список на несколько файлов.`);
+    case 'csv_too_many_columns':
+      return new AppError(422, 'upload_too_many_columns', `${err.message}. Проверьте, что файл — список членов Профсоюза и разделитель в нём один.`);
+    case 'csv_cell_too_long':
+      return new AppError(422, 'upload_cell_too_long', `${err.message}. Проверьте кавычки в этой строке (непарная кавычка склеивает строки в одно поле) и что файл — список членов Профсоюза.`);
+  }
 }
 
 const tooManyRows = (what: string) =>

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { AppError } from '../../errors';
 import { craftZip } from '../documents/test-fixtures';
-import { parseArea, prepareXlsx, tameSheetXml, VALIDATION_SPARE_ROWS } from './xlsx-package';
+import { parseArea, prepareXlsx, tagCounter, tameSheetXml, VALIDATION_SPARE_ROWS } from './xlsx-package';
 
 async function rejection(p: Promise<unknown>): Promise<AppError> {
   try {
@@ -109,5 +109,38 @@ describe('prepareXlsx', () => {
     const r = await rejection(prepareXlsx(zip));
     expect([r.status, r.code]).toEqual([413, 'upload_too_many_rows']);
     expect(r.detail).toMatch(/слишком много строк/);
+  });
+
+  test('more shared strings than a list has cells is refused too (413)', async () => {
+    const strings = '<si><t>a</t></si>'.repeat(1_000_001);
+    const zip = craftZip([
+      { name: 'xl/workbook.xml', data: Buffer.from('<workbook/>') },
+      { name: 'xl/sharedStrings.xml', data: Buffer.from(`<sst>${strings}</sst>`) },
+    ]);
+    const r = await rejection(prepareXlsx(zip));
+    expect([r.status, r.code]).toEqual([413, 'upload_too_many_rows']);
+  });
+});
+
+describe('tagCounter: tags counted in a part that arrives piece by piece (issue 15, hole 1)', () => {
+  test('every way of cutting the text into pieces gives the same counts, a tag cut in two counts once', () => {
+    const xml = '<worksheet><sheetData><row r="1"><c r="A1"/><c r="B1"><v>1</v></c></row><x:row r="2"><x:c r="A2"/></x:row><row/><cols/></sheetData></worksheet>';
+    for (let a = 0; a <= xml.length; a++) {
+      for (const b of [a, Math.min(xml.length, a + 3), Math.min(xml.length, a + 9)]) {
+        const n = { rows: 0, cells: 0 };
+        const count = tagCounter([
+          [/<(?:\w{1,8}:)?row[\s>/]/g, () => (n.rows++, false)],
+          [/<(?:\w{1,8}:)?c[\s>/]/g, () => (n.cells++, false)],
+        ]);
+        for (const piece of [xml.slice(0, a), xml.slice(a, b), xml.slice(b)]) count(Buffer.from(piece, 'latin1'));
+        expect([a, b, n]).toEqual([a, b, { rows: 3, cells: 3 }]);
+      }
+    }
+  });
+
+  test('the error a tag returns is thrown at once', () => {
+    const count = tagCounter([[/<row[\s>/]/g, () => new AppError(413, 'x', 'stop')]]);
+    count(Buffer.from('<sheetData>'));
+    expect(() => count(Buffer.from('<row/>'))).toThrow('stop');
   });
 });

@@ -12,8 +12,9 @@
  */
 import JSZip from 'jszip';
 import { AppError } from '../../errors';
-import { guardZip, ZipRejected, type ZipLimits } from '../documents/zip-guard';
+import { scanZip, ZipRejected, type ZipLimits } from '../documents/zip-guard';
 import { formatFileSize } from '../../../domain/text';
+import type { CsvLimits } from './csv';
 
 /** A register of 30,000 members unpacks to about 50 MB of XML. */
 export const XLSX_ZIP_LIMITS: ZipLimits = {
@@ -27,13 +28,26 @@ export const XLSX_ZIP_LIMITS: ZipLimits = {
 export const XLSX_MAX_ROW_ELEMENTS = 60_000;
 /** Cells over all sheets (exceljs keeps ~400 bytes per cell in memory). */
 export const XLSX_MAX_CELLS = 1_000_000;
+/** Columns in one row of a table (Excel's own limit: XFD = 16,384). */
+export const TABLE_MAX_COLUMNS = 16_384;
+/** Characters in one cell (Excel's own limit, «Excel specifications and limits»: 32,767). */
+export const TABLE_MAX_CELL_CHARS = 32_767;
+
+/** The caps a CSV table is read under (server/services/spreadsheets/csv.ts checks them while reading). */
+export const CSV_TABLE_LIMITS: CsvLimits = {
+  maxRecords: XLSX_MAX_ROW_ELEMENTS,
+  maxColumns: TABLE_MAX_COLUMNS,
+  maxCells: XLSX_MAX_CELLS,
+  maxCellChars: TABLE_MAX_CELL_CHARS,
+};
+
 /** Data validation is kept this many rows below the last used row (room to type new members). */
 export const VALIDATION_SPARE_ROWS = 1000;
 const VALIDATION_MAX_CELLS_PER_RANGE = 200_000;
 const VALIDATION_MAX_CELLS_PER_SHEET = 500_000;
 const MERGE_MAX_CELLS = 10_000;
 const MERGE_MAX_CELLS_PER_SHEET = 100_000;
-const MAX_COL = 16_384;
+const MAX_COL = TABLE_MAX_COLUMNS;
 const MAX_ROW = 1_048_576;
 
 export const xlsxBroken = () =>
@@ -65,13 +79,6 @@ function notWorkbook(zip: JSZip, mimetype: string | null): AppError {
     return new AppError(415, 'upload_not_spreadsheet', 'Это документ Word, а не таблица. Загрузите список членов Профсоюза в виде книги Excel (.xlsx) или файла CSV.');
   }
   return new AppError(415, 'upload_not_spreadsheet', 'Этот архив — не книга Excel. Загрузите список членов Профсоюза в виде книги Excel (.xlsx) или файла CSV.');
-}
-
-function count(xml: string, re: RegExp): number {
-  let n = 0;
-  re.lastIndex = 0;
-  while (re.exec(xml)) n++;
-  return n;
 }
 
 // ---------------------------------------------------------------------------------- cell references
@@ -177,8 +184,21 @@ export function tameSheetXml(xml: string): string {
  * workbook), 422 (broken).
  */
 export async function prepareXlsx(buf: Buffer): Promise<Buffer> {
+  const counts = { rows: 0, cells: 0, strings: 0 };
   try {
-    guardZip(buf, XLSX_ZIP_LIMITS);
+    // Rows and cells are counted while each part is inflated, never holding a part whole: a sheet of
+    // millions of rows stops at the cap after a few megabytes, whatever it unpacks to.
+    await scanZip(buf, XLSX_ZIP_LIMITS, (name) => {
+      if (/^xl\/worksheets\/[^/]+\.xml$/i.test(name)) {
+        return tagCounter([
+          [ROW_TAG, () => ++counts.rows > XLSX_MAX_ROW_ELEMENTS && tooManyCells('строк')],
+          [CELL_TAG, () => ++counts.cells > XLSX_MAX_CELLS && tooManyCells('заполненных ячеек')],
+        ]);
+      }
+      // Each shared string is the text of at least one cell: more strings than cells is not a list.
+      if (/^xl\/sharedStrings\.xml$/i.test(name)) return tagCounter([[STRING_TAG, () => ++counts.strings > XLSX_MAX_CELLS && tooManyCells('заполненных ячеек')]]);
+      return null;
+    });
   } catch (err) {
     if (err instanceof ZipRejected) throw err.status === 413 ? unpacksTooLarge() : xlsxBroken();
     throw err;
@@ -193,16 +213,10 @@ export async function prepareXlsx(buf: Buffer): Promise<Buffer> {
     const mimetype = zip.file('mimetype') ? await zip.file('mimetype')!.async('string') : null;
     throw notWorkbook(zip, mimetype);
   }
-  let rows = 0;
-  let cells = 0;
   let changed = false;
   const sheets = Object.keys(zip.files).filter((name) => /^xl\/worksheets\/[^/]+\.xml$/i.test(name));
   for (const name of sheets) {
     const xml = await zip.file(name)!.async('string');
-    rows += count(xml, /<(?:\w+:)?row[\s>/]/g);
-    cells += count(xml, /<(?:\w+:)?c[\s>/]/g);
-    if (rows > XLSX_MAX_ROW_ELEMENTS) throw tooManyCells('строк');
-    if (cells > XLSX_MAX_CELLS) throw tooManyCells('заполненных ячеек');
     const tamed = tameSheetXml(xml);
     if (tamed !== xml) {
       zip.file(name, tamed);
@@ -210,4 +224,30 @@ export async function prepareXlsx(buf: Buffer): Promise<Buffer> {
     }
   }
   return changed ? zip.generateAsync({ type: 'nodebuffer', compression: 'STORE' }) : buf;
+}
+
+const ROW_TAG = /<(?:\w{1,8}:)?row[\s>/]/g;
+const CELL_TAG = /<(?:\w{1,8}:)?c[\s>/]/g;
+const STRING_TAG = /<(?:\w{1,8}:)?si[\s>/]/g;
+/** Longer than any of the tags above, so a tag cut between two pieces is whole in the next window. */
+const CARRY = 16;
+
+/**
+ * Counts tags in a part that arrives piece by piece; `onTag` returns an error to throw (or false).
+ * A match is counted in the window where it ends, so a tag split between pieces counts once.
+ */
+export function tagCounter(tags: readonly (readonly [RegExp, () => AppError | false])[]): (piece: Buffer) => void {
+  let carry = '';
+  return (piece) => {
+    const text = carry + piece.toString('latin1');
+    for (const [re, onTag] of tags) {
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m; m = re.exec(text)) {
+        if (m.index + m[0].length <= carry.length) continue;
+        const err = onTag();
+        if (err) throw err;
+      }
+    }
+    carry = text.slice(-CARRY);
+  };
 }
