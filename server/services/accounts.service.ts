@@ -7,7 +7,7 @@ import { Op, UniqueConstraintError } from 'sequelize';
 import { isUnit } from '../../domain/organisations';
 import { roleForOrgKind, roleRank, type Role } from '../../domain/roles';
 import { badRequest, conflict, forbidden } from '../errors';
-import { managedUser, orgInScope, subtreeWhere } from './access';
+import { managedUser, orgInScope, requireObligation, subtreeWhere } from './access';
 import { recordAudit } from './audit.service';
 import { revokeAllTokens } from './auth.service';
 import { latestTodayIso, type Actor, type Ctx } from './context';
@@ -80,7 +80,13 @@ function isLoginTaken(err: unknown): boolean {
 /** How many times a creation that lost the race for its login draws another one. */
 const LOGIN_RACE_RETRIES = 5;
 
+/**
+ * Creating an account, a one-time password and recording someone's obligation all hand out access to
+ * personal data: the caller's own obligation must be recorded first (the routes check it too), or a
+ * chair without one could make an account, record its obligation and read members through it.
+ */
 export async function createAccount(ctx: Ctx, actor: Actor, orgId: number, input: { fullName: string }): Promise<IssuedCredentials> {
+  requireObligation(actor);
   const org = await orgInScope(ctx, actor, orgId);
   if (org.id === actor.orgId && actor.role !== 'central_admin') {
     throw forbidden('Учётные записи своего уровня создаёт вышестоящая организация.');
@@ -115,6 +121,7 @@ export async function createAccount(ctx: Ctx, actor: Actor, orgId: number, input
 }
 
 export async function resetPassword(ctx: Ctx, actor: Actor, userId: number): Promise<IssuedCredentials> {
+  requireObligation(actor);
   const { user, org } = await managedUser(ctx, actor, userId);
   const oneTimePassword = generateOneTimePassword();
   await user.update({ passwordHash: await hashPassword(oneTimePassword, ctx.config.scryptCost), mustChangePassword: true, failedAttempts: 0, lockedUntil: null });
@@ -133,6 +140,7 @@ export async function setAccountActive(ctx: Ctx, actor: Actor, userId: number, a
 
 /** Record that the chair's signed obligation not to disclose personal data was received. */
 export async function recordObligation(ctx: Ctx, actor: Actor, userId: number, signedAt: string): Promise<AccountView> {
+  requireObligation(actor);
   const { user, org } = await managedUser(ctx, actor, userId);
   if (signedAt > latestTodayIso(ctx)) {
     throw badRequest('Дата подписи не может быть в будущем.', [{ field: 'signedAt', message: 'Дата подписи не может быть в будущем.' }]);
