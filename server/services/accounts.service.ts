@@ -2,7 +2,6 @@
  * Accounts of chairs (roadmap step 1): a superior organisation creates a login with a one-time password
  * for the chair of an organisation below it and records the signed non-disclosure obligation.
  */
-import { randomInt } from 'node:crypto';
 import { Op, UniqueConstraintError } from 'sequelize';
 import { isUnit } from '../../domain/organisations';
 import { roleForOrgKind, roleRank, type Role } from '../../domain/roles';
@@ -11,7 +10,7 @@ import { managedUser, orgInScope, requireObligation, subtreeWhere } from './acce
 import { recordAudit } from './audit.service';
 import { revokeAllTokens } from './auth.service';
 import { latestTodayIso, type Actor, type Ctx } from './context';
-import { generateOneTimePassword, hashPassword } from './passwords';
+import { generateLogin, generateOneTimePassword, hashPassword } from './passwords';
 import type { UserRow } from '../db/models';
 
 export interface AccountView {
@@ -63,9 +62,12 @@ export async function listAccounts(ctx: Ctx, actor: Actor, orgId: number): Promi
 
 const NO_FREE_LOGIN = 'Не удалось подобрать свободный логин. Повторите попытку.';
 
-async function uniqueLogin(ctx: Ctx, orgId: number): Promise<string> {
+/** Where new logins come from (random, see generateLogin); an object so that tests can make two creations draw the same one. */
+export const loginSource = { next: generateLogin };
+
+async function uniqueLogin(ctx: Ctx): Promise<string> {
   for (let i = 0; i < 20; i++) {
-    const login = `u${orgId}-${randomInt(1000, 9999)}`;
+    const login = loginSource.next();
     if (!(await ctx.db.models.User.findOne({ where: { login } }))) return login;
   }
   throw conflict(NO_FREE_LOGIN);
@@ -101,7 +103,7 @@ export async function createAccount(ctx: Ctx, actor: Actor, orgId: number, input
   const passwordHash = await hashPassword(oneTimePassword, ctx.config.scryptCost);
   const now = ctx.now();
   for (let attempt = 0; ; attempt++) {
-    const login = await uniqueLogin(ctx, org.id);
+    const login = await uniqueLogin(ctx);
     try {
       const user = await ctx.db.sequelize.transaction(async (transaction) => {
         const u = await ctx.db.models.User.create(
