@@ -28,6 +28,8 @@ export interface Config {
   uploadLimitBytes: number;
   /** scrypt cost (N); tests lower it. */
   scryptCost: number;
+  /** Members found registered in another organisation a user may be answered per day (MEMBER_LOOKUP_DAILY_LIMIT). */
+  memberLookupDailyLimit: number;
   logLevel: string;
   logFile: string | null;
   tlsCertFile: string | null;
@@ -80,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     bodyLimit: env.BODY_LIMIT ?? '5mb',
     uploadLimitBytes: int(env.UPLOAD_LIMIT_BYTES, 20 * 1024 * 1024, 'UPLOAD_LIMIT_BYTES'),
     scryptCost: int(env.SCRYPT_COST, 1 << 15, 'SCRYPT_COST'),
+    memberLookupDailyLimit: int(env.MEMBER_LOOKUP_DAILY_LIMIT, 200, 'MEMBER_LOOKUP_DAILY_LIMIT'),
     logLevel: env.LOG_LEVEL ?? 'info',
     logFile: env.LOG_FILE ?? null,
     tlsCertFile: env.TLS_CERT_FILE ?? null,

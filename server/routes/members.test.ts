@@ -196,7 +196,7 @@ describe.each(dbVariants())('members API (%s)', (variant) => {
     expect(partial.body.rows[0]).toMatchObject({ outcome: 'unchanged' });
   });
 
-  test('a person registered in another organisation is a conflict naming only that organisation', async () => {
+  test('a person registered in another organisation is a conflict naming only that organisation, and only on a full match', async () => {
     const territory = await t.token('territory');
     const kg = await push(kindergarten, [{ row: 2, values: person(60, { phone: '+79125550060', position: 'Воспитатель' }) }, { row: 3, values: { surname: 'Безснилсова', name: 'Зоя', birthDate: '02.02.1982', category: 'Работник' } }], { token: territory });
     expect(kg.body.counts.created).toBe(2);
@@ -205,11 +205,14 @@ describe.each(dbVariants())('members API (%s)', (variant) => {
       { row: 2, values: person(60) },
       { row: 3, values: { surname: 'БЕЗСНИЛСОВА', name: 'ЗОЯ', birthDate: '1982-02-02', category: 'Работник' } },
     ]);
-    for (const r of res.body.rows) {
-      expect(r).toMatchObject({ outcome: 'conflict', conflict: { reason: 'registered_elsewhere', organisationName: 'ППО МБДОУ «Детский сад № 5 «Солнышко»' } });
-      expect(r.conflict.message).toContain('«ППО МБДОУ «Детский сад № 5 «Солнышко»»');
-      expect(r.id).toBeUndefined();
-    }
+    // By СНИЛС, surname and birth date: the organisation is named.
+    expect(res.body.rows[0]).toMatchObject({ outcome: 'conflict', conflict: { reason: 'registered_elsewhere', organisationName: 'ППО МБДОУ «Детский сад № 5 «Солнышко»' } });
+    expect(res.body.rows[0].conflict.message).toContain('«ППО МБДОУ «Детский сад № 5 «Солнышко»»');
+    // By name and birth date alone (no СНИЛС): only that a transfer is needed (issue 15: not an oracle).
+    expect(res.body.rows[1]).toMatchObject({ outcome: 'conflict', conflict: { reason: 'registered_elsewhere' } });
+    expect(res.body.rows[1].conflict.organisationName).toBeUndefined();
+    expect(res.body.rows[1].conflict.message).not.toContain('Солнышко');
+    for (const r of res.body.rows) expect(r.id).toBeUndefined();
     expect(JSON.stringify(res.body)).not.toMatch(/5550060|Воспитатель/);
     expect(await members(school)).toBe(before);
   });
