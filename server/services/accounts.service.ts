@@ -5,7 +5,8 @@
 import { Op, UniqueConstraintError } from 'sequelize';
 import { isUnit } from '../../domain/organisations';
 import { roleForOrgKind, roleRank, type Role } from '../../domain/roles';
-import { badRequest, conflict, forbidden } from '../errors';
+import { formulaStartProblem } from '../../domain/text';
+import { badRequest, conflict, forbidden, unprocessable } from '../errors';
 import { managedUser, orgInScope, requireObligation, subtreeWhere } from './access';
 import { recordAudit } from './audit.service';
 import { revokeAllTokens } from './auth.service';
@@ -89,6 +90,8 @@ const LOGIN_RACE_RETRIES = 5;
  */
 export async function createAccount(ctx: Ctx, actor: Actor, orgId: number, input: { fullName: string }): Promise<IssuedCredentials> {
   requireObligation(actor);
+  const formula = formulaStartProblem(input.fullName, 'ФИО председателя');
+  if (formula) throw unprocessable(formula, 'fullName');
   const org = await orgInScope(ctx, actor, orgId);
   if (org.id === actor.orgId && actor.role !== 'central_admin') {
     throw forbidden('Учётные записи своего уровня создаёт вышестоящая организация.');
