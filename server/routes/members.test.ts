@@ -133,14 +133,16 @@ describe.each(dbVariants())('members API (%s)', (variant) => {
     expect(await members(school)).toBe(before + 2);
   });
 
-  test('a dry run answers in full and writes nothing (no member, no batch, no idempotency record)', async () => {
+  test('a dry run answers in full and writes nothing (no member, no batch, no idempotency record) but its audit row', async () => {
     const tables = ['members', 'member_batches', 'idempotency_keys', 'audit_log', 'consent_events'];
     const before = await Promise.all(tables.map((x) => count(x)));
     const res = await push(school, [{ row: 2, values: person(30, { consentUnion: 'Дано', consentUnionDate: '01.02.2025' }) }, { row: 3, values: person(31, { snils: '123' }) }], { dryRun: true, key: 'dry-run-key-1' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ dryRun: true, batchId: null, counts: { created: 1, error: 1 } });
     expect(res.body.rows[0]).toEqual({ row: 2, outcome: 'created' });
-    expect(await Promise.all(tables.map((x) => count(x)))).toEqual(before);
+    // Only the read is audited (issue 15: a dry run answers about members of the register).
+    expect(await Promise.all(tables.map((x) => count(x)))).toEqual(before.map((n, i) => (tables[i] === 'audit_log' ? n + 1 : n)));
+    expect(await count(`audit_log WHERE action = 'members.dry_run'`)).toBe(1);
     // The key was not used up: the real push with it works.
     const real = await push(school, [{ row: 2, values: person(30) }], { key: 'dry-run-key-1' });
     expect(real.body.counts.created).toBe(1);

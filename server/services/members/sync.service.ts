@@ -27,6 +27,7 @@
  *    normalised again: its data is the stored data.
  */
 import { newId } from './ids';
+import { auditRead } from '../audit.service';
 import type { Transaction } from 'sequelize';
 import { formatDateRu } from '../../../domain/dates';
 import { columnByKey, type ColumnKey, type FieldError, type MemberData, type MemberFieldKey, type RawMemberRow } from '../../../domain/members/columns';
@@ -525,6 +526,8 @@ async function syncChunk(ctx: Ctx, actor: Actor, orgId: number, request: SyncReq
     const plan = planRows(ctx, prepared, candidates, units, today);
     t();
     await accountLookups(ctx, actor, org.id, plan.lookups, true);
+    // A dry run answers about members of the register (who matched, who would be updated): audited like a read.
+    await auditRead(ctx, actor, { action: 'members.dry_run', orgId: org.id, entity: 'organisation', entityId: org.id, details: { rows: request.rows.length, kind: opts.batchKind ?? 'push' } });
     // Nothing was written: a would-be new member has no id yet.
     for (const r of plan.results) {
       if (r.outcome === 'created') {
