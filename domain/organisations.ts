@@ -1,4 +1,6 @@
 /** The organisation tree: kinds, what may sit under what, and materialised paths. */
+import { fail, ok, type Check } from './check';
+import { formulaStartProblem } from './text';
 
 export const ORG_KINDS = [
   { code: 'central', label: 'Центральный совет Профсоюза' },
@@ -68,4 +70,26 @@ export function isInSubtree(path: string, ancestorPath: string): boolean {
 /** Ids on the path from the root down to the organisation itself. */
 export function pathIds(path: string): number[] {
   return path.split('/').filter(Boolean).map(Number);
+}
+
+export const ORG_NAME_MAX_LENGTH = 500;
+
+/**
+ * The name of an organisation, профбюро or профгруппа: spaces collapsed; not empty, not longer than
+ * ORG_NAME_MAX_LENGTH, no `<` `>`, and never starting like a formula — names are written into the
+ * superior organisation's progress and budget sheets.
+ */
+export function checkOrganisationName(input: string): Check<string> {
+  const s = input.replace(/\s+/g, ' ').trim();
+  if (!s) return fail('Введите название');
+  if (s.length > ORG_NAME_MAX_LENGTH) return fail(`Название не длиннее ${ORG_NAME_MAX_LENGTH} символов`);
+  if (/[<>]/.test(s)) return fail('Уберите символы < и >');
+  const formula = formulaStartProblem(s, 'Название');
+  if (formula) return fail(formula);
+  return ok(s);
+}
+
+/** Names compared for duplicates: case, ё/е, quotes and runs of spaces do not make two names different. */
+export function organisationNameKey(name: string): string {
+  return name.toLowerCase().replace(/ё/g, 'е').replace(/[«»"“”„]/g, '').replace(/\s+/g, ' ').trim();
 }

@@ -11,6 +11,7 @@ import { checkKpp } from './kpp';
 import { checkOgrn } from './ogrn';
 import { checkPhone } from './phone';
 import { checkPostalIndex } from './postal';
+import { formulaStartProblem } from './text';
 
 export const PASSPORT_TABS = [
   { code: 'inpo', label: 'ИНПО' },
@@ -86,6 +87,8 @@ function checkText(v: unknown, max: number): Check<string> {
   if (s.length > max) return { ok: false, message: `не длиннее ${max} символов` };
   // eslint-disable-next-line no-control-regex
   if (/[<>\u0000-\u001f]/.test(s)) return { ok: false, message: 'уберите символы < > и управляющие символы' };
+  const formula = formulaStartProblem(s, 'начало текста');
+  if (formula) return { ok: false, message: formula };
   return { ok: true, value: s };
 }
 

@@ -40,6 +40,8 @@ export interface Config {
   uploadLimitBytes: number;
   /** scrypt cost (N); tests lower it. */
   scryptCost: number;
+  /** Members found registered in another organisation a user may be answered per day (MEMBER_LOOKUP_DAILY_LIMIT). */
+  memberLookupDailyLimit: number;
   logLevel: string;
   logFile: string | null;
   tlsCertFile: string | null;
@@ -132,6 +134,7 @@ const ENV_SCHEMA = z.object({
   LOGIN_RATE_WINDOW_SECONDS: count(60),
   BODY_LIMIT: z.preprocess(unset, z.string().regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i, 'ожидается размер вида 5mb, 512kb или число байт').optional()),
   UPLOAD_LIMIT_BYTES: count(20 * 1024 * 1024),
+  MEMBER_LOOKUP_DAILY_LIMIT: count(200),
   SCRYPT_COST: count(1 << 15).refine((n) => n >= 2 && (n & (n - 1)) === 0, 'ожидается степень двойки (например, 32768)'),
   LOG_LEVEL: z.preprocess(unset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
   LOG_FILE: text,
@@ -203,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     bodyLimit: e.BODY_LIMIT ?? '5mb',
     uploadLimitBytes: e.UPLOAD_LIMIT_BYTES,
     scryptCost: e.SCRYPT_COST,
+    memberLookupDailyLimit: e.MEMBER_LOOKUP_DAILY_LIMIT,
     logLevel: e.LOG_LEVEL ?? 'info',
     logFile: e.LOG_FILE ?? null,
     tlsCertFile: e.TLS_CERT_FILE ?? null,

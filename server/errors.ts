@@ -27,4 +27,6 @@ export const unauthorized = (detail = 'Войдите в систему: сеа�
 export const forbidden = (detail: string, code = 'forbidden') => new AppError(403, code, detail);
 export const notFound = (detail = 'Не найдено.') => new AppError(404, 'not_found', detail);
 export const conflict = (detail: string, extra: Record<string, unknown> = {}) => new AppError(409, 'conflict', detail, [], extra);
+/** A value that is well-formed but refused by a rule of the domain (e.g. text that would start a formula in Excel). */
+export const unprocessable = (detail: string, field: string) => new AppError(422, 'validation', detail, [{ field, message: detail }]);
 export const tooMany = (detail: string) => new AppError(429, 'too_many_requests', detail);

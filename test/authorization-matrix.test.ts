@@ -1,6 +1,7 @@
 /**
  * Every route × every role × own / foreign organisation: allowed, 403 or 404 — and 401 without a
- * token, and 403 for personal data before the non-disclosure obligation is recorded. The test fails
+ * token, and 403 for personal data — and for the account routes that hand out access to it — before the
+ * caller's own non-disclosure obligation is recorded. The test fails
  * when a route has no entry in test/matrix/, so a new route cannot ship without its access rule, and
  * when an organisation-scoped entry has no `foreign` builder (its 404 check would silently not run).
  * 'allowed' means a 2xx answer: each one-shot action gets a fresh target per role in its `own` builder.
@@ -134,6 +135,38 @@ describe.each(dbVariants())('authorisation matrix (%s)', (variant) => {
       const res = await send(t, route.method, req, null);
       if (res.status !== 401) failures.push(`${routeKey(route)}: expected 401, got ${res.status}`);
       if (res.headers['cache-control'] !== 'no-store') failures.push(`${routeKey(route)} (401): Cache-Control ${res.headers['cache-control']}, expected no-store`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  test('routes that hand out access (accounts, one-time passwords, obligations) need the caller\'s own obligation: refused without, allowed with', async () => {
+    // The refused caller: a territorial chair of the demo territory whose obligation is not recorded.
+    const admin = await t.token('admin');
+    const created = await request(t.app).post(`/api/v1/organisations/${f.org.territorial}/accounts`).set(auth(admin)).send({ fullName: 'Безобязательств Олег Олегович' });
+    expect(created.status).toBe(201);
+    const signIn = await request(t.app).post('/api/v1/auth/login').send({ login: created.body.account.login, password: created.body.oneTimePassword });
+    const refusedToken = signIn.body.token as string;
+    const changed = await request(t.app).post('/api/v1/auth/password').set(auth(refusedToken)).send({ oldPassword: created.body.oneTimePassword, newPassword: 'Районный-пароль-2026' });
+    expect(changed.status).toBe(204);
+
+    const gated = (t.app.locals.routes as AnyRoute[]).filter(
+      (r) => (r.access.kind === 'org' || r.access.kind === 'resource') && r.access.personalData && r.access.roles.includes('territorial') && !r.access.roles.includes('primary_chair'),
+    );
+    expect(gated.map(routeKey)).toEqual(expect.arrayContaining([
+      'POST /organisations/:orgId/accounts',
+      'POST /organisations/:orgId/accounts/with-letter',
+      'POST /accounts/:userId/reset-password',
+      'POST /accounts/:userId/reset-password/with-letter',
+      'POST /accounts/:userId/obligation',
+    ]));
+    const failures: string[] = [];
+    for (const route of gated) {
+      const entry = entries.find((e) => e.route === routeKey(route));
+      if (!entry) continue; // reported by the first test
+      const refused = await send(t, route.method, await entry.own(f, 'territorial'), refusedToken);
+      if (refused.status !== 403 || refused.body.type !== '/problems/obligation_required') failures.push(`${routeKey(route)} without own obligation: got ${refused.status} ${refused.body.type}`);
+      const allowed = await send(t, route.method, await entry.own(f, 'territorial'), await t.token('territory'));
+      if (allowed.status < 200 || allowed.status >= 300) failures.push(`${routeKey(route)} with own obligation: got ${allowed.status} ${JSON.stringify(allowed.body).slice(0, 200)}`);
     }
     expect(failures).toEqual([]);
   });

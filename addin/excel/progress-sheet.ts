@@ -9,6 +9,8 @@
  * an existing sheet's charts, 1 to write everything.
  */
 
+import { textFormatForStrings } from './sheet-utils';
+
 export const PROGRESS_SHEET_NAME = 'Ход внедрения';
 export const PROGRESS_CHART_NAME = 'ХодВнедренияДиаграмма';
 
@@ -135,6 +137,8 @@ export function progressSheetLayout(report: ProgressSheetReport): ProgressSheetL
   for (const c of report.children) line(c, false);
   line(report.organisation, true);
   const lastDataRow = values.length;
+  // Every text cell is Text ('@'): a subordinate's name is never taken for a formula.
+  textFormatForStrings(values, formats);
   return {
     values,
     numberFormats: formats,

@@ -461,3 +461,19 @@ export function fingerprint(parts: readonly unknown[]): string {
   h2 = imul(h2 ^ (h2 >>> 15), 0x5bd1e995);
   return (h1 >>> 0).toString(16).padStart(8, '0') + ((h2 ^ (h2 >>> 16)) >>> 0).toString(16).padStart(8, '0');
 }
+
+/**
+ * The number format of every cell that holds a string becomes '@' (Text), in place; other cells keep
+ * theirs. Text that came from the server (names of subordinate organisations, campaign names…) is then
+ * written as text and never read as a formula, whatever it starts with: Excel keeps what is entered
+ * into a Text-formatted cell as it is, «=…» included (Microsoft Support, «Formulas shown as text»: a
+ * cell formatted as Text does not calculate). The format must be set before the values, in the same
+ * batch — the callers assign `numberFormat` first, then `values`. The server refuses such names too
+ * (domain/text.ts formulaStartProblem); this guards the sheet against names stored before that rule.
+ */
+export function textFormatForStrings(values: readonly (readonly unknown[])[], formats: string[][]): string[][] {
+  for (let r = 0; r < values.length; r++) {
+    for (let c = 0; c < values[r].length; c++) if (typeof values[r][c] === 'string') formats[r][c] = '@';
+  }
+  return formats;
+}

@@ -8,6 +8,7 @@ import { z, type ZodType } from 'zod';
 import type { Role } from '../../domain/roles';
 import { AppError, forbidden } from '../errors';
 import { orgInScope, requireObligation, requireRole } from '../services/access';
+import { recordAudit } from '../services/audit.service';
 import { authenticate, requirePasswordChanged } from '../services/auth.service';
 import type { Actor, Ctx } from '../services/context';
 import type { OrganisationRow } from '../db/models';
@@ -20,7 +21,12 @@ export type Access =
   | { kind: 'public' }
   /** Any signed-in user; `pendingPassword` lets a user who still has the one-time password through. */
   | { kind: 'signedIn'; pendingPassword?: boolean }
-  /** The path has :orgId; it must lie in the actor's subtree (else 404), then the role (else 403). */
+  /**
+   * The path has :orgId; it must lie in the actor's subtree (else 404), then the role (else 403).
+   * `personalData`: the caller's own non-disclosure obligation must be recorded (else 403) — for routes
+   * that show or change personal data, and for those that hand out access to it (new accounts, one-time
+   * passwords, recording someone's obligation), so the gate cannot be walked around through an account.
+   */
   | { kind: 'org'; roles: readonly Role[]; personalData: boolean }
   /** The path names another resource (:userId, :memberId, :batchId…) whose scope the service checks (404 outside). */
   | { kind: 'resource'; roles: readonly Role[]; personalData: boolean };
@@ -105,6 +111,21 @@ export function attachmentHeader(fileName: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
+/** The obligation gate; a refusal is written to the audit log (who, which route, which target id — no personal data). */
+async function requireObligationAudited(ctx: Ctx, actor: Actor, route: AnyRoute, params: unknown): Promise<void> {
+  try {
+    requireObligation(actor);
+  } catch (err) {
+    const ids: Record<string, number> = {};
+    for (const [k, v] of Object.entries((params ?? {}) as Record<string, unknown>)) if (typeof v === 'number') ids[k] = v;
+    await recordAudit(ctx, {
+      userId: actor.userId, orgId: actor.orgId, action: 'access.refused_without_obligation', entity: 'route', entityId: null,
+      details: { route: `${route.method.toUpperCase()} ${route.path}`, ...ids },
+    });
+    throw err;
+  }
+}
+
 export function mount(router: Router, ctx: Ctx, route: AnyRoute): void {
   const handler = async (req: Request, res: Response, next: NextFunction) => {
     try {
@@ -131,7 +152,7 @@ export function mount(router: Router, ctx: Ctx, route: AnyRoute): void {
         if (!actor) throw forbidden('Нет доступа.');
         if (route.access.kind === 'org') org = await orgInScope(ctx, actor, (params as { orgId: number }).orgId);
         requireRole(actor, route.access.roles);
-        if (route.access.personalData) requireObligation(actor);
+        if (route.access.personalData) await requireObligationAudited(ctx, actor, route, params);
       }
       const input = { ctx, actor: actor as Actor, params, query, body, org: org as OrganisationRow, req, res };
       if (req.method === 'HEAD' && route.head) {

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { auth, startTestApp, type TestApp } from '../../test/support/app';
 import { dbVariants } from '../../test/support/db';
+import { kdf } from '../services/passwords';
 
 describe.each(dbVariants())('sign-in and tokens (%s)', (variant) => {
   let t: TestApp;
@@ -40,6 +41,52 @@ describe.each(dbVariants())('sign-in and tokens (%s)', (variant) => {
     t.clock.advanceMinutes(16);
     const after = await request(t.app).post('/api/v1/auth/login').send({ login: 'school', password: 'demo-school-2026' });
     expect(after.status).toBe(200);
+  });
+
+  test('every sign-in costs exactly one scrypt run: unknown, disabled, locked, wrong and right password alike (logins cannot be told apart by time)', async () => {
+    const spy = jest.spyOn(kdf, 'scrypt');
+    try {
+      const runs = async (login: string, password: string) => {
+        spy.mockClear();
+        const res = await request(t.app).post('/api/v1/auth/login').send({ login, password });
+        return { status: res.status, runs: spy.mock.calls.length };
+      };
+      await t.ctx.db.models.User.update({ active: false }, { where: { login: 'kindergarten' } });
+      expect(await runs('nobody-here', 'whatever')).toEqual({ status: 401, runs: 1 });
+      expect(await runs('kindergarten', 'demo-kindergarten-2026')).toEqual({ status: 401, runs: 1 });
+      expect(await runs('school', 'wrong')).toEqual({ status: 401, runs: 1 });
+      expect(await runs('school', 'demo-school-2026')).toEqual({ status: 200, runs: 1 });
+      await t.ctx.db.models.User.update({ lockedUntil: new Date(t.clock.now.getTime() + 60_000) }, { where: { login: 'school' } });
+      expect(await runs('school', 'demo-school-2026')).toEqual({ status: 423, runs: 1 });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  test('guessing the current password at a password change locks like sign-in and ends the session', async () => {
+    const token = await t.token('school');
+    const change = (oldPassword: string) => request(t.app).post('/api/v1/auth/password').set(auth(token)).send({ oldPassword, newPassword: 'Новый-пароль-2027' });
+    for (let i = 0; i < 2; i++) {
+      const wrong = await change(`угадываю-${i}`);
+      expect(wrong.status).toBe(400);
+      expect(wrong.body.errors[0].field).toBe('oldPassword');
+    }
+    const third = await change('угадываю-3');
+    expect(third.status).toBe(423);
+    expect(third.body.detail).toMatch(/заблокирована на 15 мин/);
+    // The session is over, and the right password does not open the account until the lock ends.
+    expect((await request(t.app).get('/api/v1/me').set(auth(token))).status).toBe(401);
+    expect((await request(t.app).post('/api/v1/auth/login').send({ login: 'school', password: 'demo-school-2026' })).status).toBe(423);
+    expect(await t.ctx.db.models.AuditEntry.count({ where: { action: 'account.locked' } })).toBe(1);
+    t.clock.advanceMinutes(16);
+    expect((await request(t.app).post('/api/v1/auth/login').send({ login: 'school', password: 'demo-school-2026' })).status).toBe(200);
+  });
+
+  test('failed password-change guesses and failed sign-ins share one counter', async () => {
+    const token = await t.token('school');
+    expect((await request(t.app).post('/api/v1/auth/login').send({ login: 'school', password: 'bad' })).status).toBe(401);
+    expect((await request(t.app).post('/api/v1/auth/password').set(auth(token)).send({ oldPassword: 'bad', newPassword: 'Новый-пароль-2027' })).status).toBe(400);
+    expect((await request(t.app).post('/api/v1/auth/password').set(auth(token)).send({ oldPassword: 'bad', newPassword: 'Новый-пароль-2027' })).status).toBe(423);
   });
 
   test('a token expires and a revoked token stops working', async () => {

@@ -85,7 +85,7 @@ export const cardRoutes: AnyRoute[] = [
     method: 'post', path: '/organisations/:orgId/cards/eligibility', summary: 'Кому из выбранных можно заказать ЭПБ, а кому нет и почему', tag: 'cards',
     access: MEMBERS, params: orgIdParams, body: eligibilityBody,
     response: { status: 200, description: 'По каждому выбранному члену Профсоюза: можно ли заказать и причины', schema: eligibilityResponse },
-    handler: ({ ctx, org, body }) => checkEligibility(ctx, org, body.memberIds),
+    handler: ({ ctx, actor, org, body }) => checkEligibility(ctx, actor, org, body.memberIds),
   }),
   defineRoute({
     method: 'post', path: '/organisations/:orgId/card-orders', summary: 'Заказать ЭПБ выбранным членам Профсоюза', tag: 'cards',
@@ -164,7 +164,7 @@ export const cardRoutes: AnyRoute[] = [
     method: 'get', path: '/organisations/:orgId/cards/to-issue', summary: 'Кому выдать полученные ЭПБ, и что сделать при выдаче (шаг 7)', tag: 'cards',
     access: MEMBERS, params: orgIdParams, query: toIssueQuery,
     response: { status: 200, description: 'Памятка и список членов Профсоюза с полученными, но не выданными билетами', schema: toIssueResponse },
-    handler: ({ ctx, org, query }) => listToIssue(ctx, org, query.limit),
+    handler: ({ ctx, actor, org, query }) => listToIssue(ctx, actor, org, query.limit),
   }),
   defineRoute({
     method: 'get', path: '/organisations/:orgId/cards/budget', summary: 'Бюджет на ЭПБ за год: по нижестоящим организациям и итого', tag: 'cards',

@@ -119,13 +119,13 @@ export const documentRoutes: AnyRoute[] = [
   }),
   defineRoute({
     method: 'post', path: '/organisations/:orgId/accounts/with-letter', summary: 'Создать учётную запись председателя и письмо с логином и паролем', tag: 'documents',
-    access: { kind: 'org', roles: MANAGER_ROLES, personalData: false }, params: orgIdParams, body: accountWithLetterBody,
+    access: { kind: 'org', roles: MANAGER_ROLES, personalData: true }, params: orgIdParams, body: accountWithLetterBody,
     response: { status: 201, description: 'Логин, временный пароль (показывается один раз) и одноразовая ссылка на письмо', schema: credentialsWithLetter },
     handler: ({ ctx, actor, org, body }) => createAccountWithLetter(ctx, actor, org, body),
   }),
   defineRoute({
     method: 'post', path: '/accounts/:userId/reset-password/with-letter', summary: 'Выдать новый временный пароль и письмо с ним', tag: 'documents',
-    access: { kind: 'resource', roles: MANAGER_ROLES, personalData: false }, params: userIdParams,
+    access: { kind: 'resource', roles: MANAGER_ROLES, personalData: true }, params: userIdParams,
     response: { status: 200, description: 'Новый временный пароль (показывается один раз) и одноразовая ссылка на письмо', schema: credentialsWithLetter },
     // The body is optional ({contact}); without one the organisation's stored contact is used.
     handler: ({ ctx, actor, params, req }) => resetPasswordWithLetter(ctx, actor, params.userId, letterBody.parse(req.body ?? {})),

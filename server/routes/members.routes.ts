@@ -2,7 +2,7 @@ import { ALL_ROLES, defineRoute, orgIdParams, type AnyRoute } from '../http/rout
 import type { SyncRequest } from '../../domain/members/sync-contract';
 import { applyMembersAction, deregisterMember, type MembersAction } from '../services/members/actions.service';
 import { getBatch, listBatches, revertBatch } from '../services/members/batches.service';
-import { getMemberCard, pullMembers } from '../services/members/pull.service';
+import { pullMembers, readMemberCard } from '../services/members/pull.service';
 import { getDeregistrationReasons } from '../services/members/reasons';
 import { syncMembers } from '../services/members/sync.service';
 import { acceptTransfer, cancelTransfer, getTransfer, listTransfers, rejectTransfer, requestTransfer } from '../services/members/transfers.service';
@@ -74,7 +74,7 @@ export const memberRoutes: AnyRoute[] = [
     method: 'get', path: '/members/:memberId', summary: 'Учётная карточка члена Профсоюза с историей согласий, ЭПБ и переводов', tag: 'members',
     access: RESOURCE, params: memberIdParams,
     response: { status: 200, description: 'Учётная карточка', schema: memberCardResponse },
-    handler: ({ ctx, actor, params }) => getMemberCard(ctx, actor, params.memberId),
+    handler: ({ ctx, actor, params }) => readMemberCard(ctx, actor, params.memberId),
   }),
   defineRoute({
     method: 'post', path: '/members/:memberId/deregister', summary: 'Снять с учёта (дата и причина из списка)', tag: 'members',

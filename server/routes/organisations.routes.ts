@@ -85,19 +85,19 @@ export const organisationRoutes: AnyRoute[] = [
   }),
   defineRoute({
     method: 'post', path: '/organisations/:orgId/accounts', summary: 'Создать учётную запись председателя: логин и временный пароль', tag: 'accounts',
-    access: { kind: 'org', roles: MANAGER_ROLES, personalData: false }, params: orgIdParams, body: createAccountBody,
+    access: { kind: 'org', roles: MANAGER_ROLES, personalData: true }, params: orgIdParams, body: createAccountBody,
     response: { status: 201, description: 'Логин и временный пароль (показывается один раз)', schema: credentials },
     handler: ({ ctx, actor, params, body }) => accounts.createAccount(ctx, actor, params.orgId, body),
   }),
   defineRoute({
     method: 'post', path: '/accounts/:userId/reset-password', summary: 'Выдать новый временный пароль', tag: 'accounts',
-    access: { kind: 'resource', roles: MANAGER_ROLES, personalData: false }, params: userIdParams,
+    access: { kind: 'resource', roles: MANAGER_ROLES, personalData: true }, params: userIdParams,
     response: { status: 200, description: 'Новый временный пароль (показывается один раз)', schema: credentials },
     handler: ({ ctx, actor, params }) => accounts.resetPassword(ctx, actor, params.userId),
   }),
   defineRoute({
     method: 'post', path: '/accounts/:userId/obligation', summary: 'Отметить получение подписанного обязательства о неразглашении ПД', tag: 'accounts',
-    access: { kind: 'resource', roles: MANAGER_ROLES, personalData: false }, params: userIdParams, body: obligationBody,
+    access: { kind: 'resource', roles: MANAGER_ROLES, personalData: true }, params: userIdParams, body: obligationBody,
     response: { status: 200, description: 'Учётная запись', schema: accountResponse },
     handler: ({ ctx, actor, params, body }) => accounts.recordObligation(ctx, actor, params.userId, body.signedAt),
   }),

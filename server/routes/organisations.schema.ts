@@ -26,7 +26,16 @@ export const updateOrgBody = z
   .refine((b) => b.name !== undefined || b.parentId !== undefined, { message: 'Укажите новое название (name) или новое вышестоящее подразделение (parentId)' });
 export const childrenQuery = z.strictObject({ includeClosed: z.enum(['0', '1']).optional() });
 export const findQuery = z.strictObject({ q: z.string().max(200, 'Не длиннее 200 знаков') });
-export const foundOrganisations = z.array(z.object({ id: z.number(), name: z.string(), above: z.array(z.string()) }));
+export const foundOrganisations = z.array(
+  z.object({
+    id: z.number(),
+    name: z.string(),
+    above: z.array(z.string()),
+    territorial: z.string().nullable().describe('Территориальная организация, в которую входит ППО'),
+    inn: z.string().nullable().describe('ИНН из паспорта ППО'),
+    chairInitials: z.string().nullable().describe('Инициалы председателя (только инициалы)'),
+  }),
+);
 
 const passportValue = z.union([z.string().max(1000), z.number(), z.null()]);
 const passportShape = Object.fromEntries(PASSPORT_FIELDS.map((f) => [f.key, passportValue.optional()])) as Record<

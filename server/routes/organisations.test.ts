@@ -249,7 +249,14 @@ describe.each(dbVariants())('organisations, structure and passport (%s)', (varia
     const found = await find('ГИМНАЗИЯ 2 елкина');
     expect(found.status).toBe(200);
     expect(found.body).toEqual([
-      { id: gym.id, name: 'ППО МБОУ «Гимназия № 2 имени Ф. Ёлкина»', above: ['Заречная районная организация Профсоюза', 'Демонстрационная региональная организация Профсоюза', 'Общероссийский Профсоюз образования'] },
+      {
+        id: gym.id,
+        name: 'ППО МБОУ «Гимназия № 2 имени Ф. Ёлкина»',
+        above: ['Заречная районная организация Профсоюза', 'Демонстрационная региональная организация Профсоюза', 'Общероссийский Профсоюз образования'],
+        territorial: 'Заречная районная организация Профсоюза',
+        inn: null,
+        chairInitials: null,
+      },
     ]);
     expect((await find('школа')).body.map((o: { id: number }) => o.id)).toEqual([t.demo.orgIds.school]);
     expect((await find('нет такой организации')).body).toEqual([]);

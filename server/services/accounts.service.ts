@@ -2,16 +2,16 @@
  * Accounts of chairs (roadmap step 1): a superior organisation creates a login with a one-time password
  * for the chair of an organisation below it and records the signed non-disclosure obligation.
  */
-import { randomInt } from 'node:crypto';
 import { Op, UniqueConstraintError } from 'sequelize';
 import { isUnit } from '../../domain/organisations';
 import { roleForOrgKind, roleRank, type Role } from '../../domain/roles';
-import { badRequest, conflict, forbidden } from '../errors';
-import { managedUser, orgInScope, subtreeWhere } from './access';
+import { formulaStartProblem } from '../../domain/text';
+import { badRequest, conflict, forbidden, unprocessable } from '../errors';
+import { managedUser, orgInScope, requireObligation, subtreeWhere } from './access';
 import { recordAudit } from './audit.service';
 import { revokeAllTokens } from './auth.service';
 import { latestTodayIso, type Actor, type Ctx } from './context';
-import { generateOneTimePassword, hashPassword } from './passwords';
+import { generateLogin, generateOneTimePassword, hashPassword } from './passwords';
 import type { UserRow } from '../db/models';
 
 export interface AccountView {
@@ -63,9 +63,12 @@ export async function listAccounts(ctx: Ctx, actor: Actor, orgId: number): Promi
 
 const NO_FREE_LOGIN = 'Не удалось подобрать свободный логин. Повторите попытку.';
 
-async function uniqueLogin(ctx: Ctx, orgId: number): Promise<string> {
+/** Where new logins come from (random, see generateLogin); an object so that tests can make two creations draw the same one. */
+export const loginSource = { next: generateLogin };
+
+async function uniqueLogin(ctx: Ctx): Promise<string> {
   for (let i = 0; i < 20; i++) {
-    const login = `u${orgId}-${randomInt(1000, 9999)}`;
+    const login = loginSource.next();
     if (!(await ctx.db.models.User.findOne({ where: { login } }))) return login;
   }
   throw conflict(NO_FREE_LOGIN);
@@ -80,7 +83,15 @@ function isLoginTaken(err: unknown): boolean {
 /** How many times a creation that lost the race for its login draws another one. */
 const LOGIN_RACE_RETRIES = 5;
 
+/**
+ * Creating an account, a one-time password and recording someone's obligation all hand out access to
+ * personal data: the caller's own obligation must be recorded first (the routes check it too), or a
+ * chair without one could make an account, record its obligation and read members through it.
+ */
 export async function createAccount(ctx: Ctx, actor: Actor, orgId: number, input: { fullName: string }): Promise<IssuedCredentials> {
+  requireObligation(actor);
+  const formula = formulaStartProblem(input.fullName, 'ФИО председателя');
+  if (formula) throw unprocessable(formula, 'fullName');
   const org = await orgInScope(ctx, actor, orgId);
   if (org.id === actor.orgId && actor.role !== 'central_admin') {
     throw forbidden('Учётные записи своего уровня создаёт вышестоящая организация.');
@@ -95,7 +106,7 @@ export async function createAccount(ctx: Ctx, actor: Actor, orgId: number, input
   const passwordHash = await hashPassword(oneTimePassword, ctx.config.scryptCost);
   const now = ctx.now();
   for (let attempt = 0; ; attempt++) {
-    const login = await uniqueLogin(ctx, org.id);
+    const login = await uniqueLogin(ctx);
     try {
       const user = await ctx.db.sequelize.transaction(async (transaction) => {
         const u = await ctx.db.models.User.create(
@@ -115,6 +126,7 @@ export async function createAccount(ctx: Ctx, actor: Actor, orgId: number, input
 }
 
 export async function resetPassword(ctx: Ctx, actor: Actor, userId: number): Promise<IssuedCredentials> {
+  requireObligation(actor);
   const { user, org } = await managedUser(ctx, actor, userId);
   const oneTimePassword = generateOneTimePassword();
   await user.update({ passwordHash: await hashPassword(oneTimePassword, ctx.config.scryptCost), mustChangePassword: true, failedAttempts: 0, lockedUntil: null });
@@ -133,6 +145,7 @@ export async function setAccountActive(ctx: Ctx, actor: Actor, userId: number, a
 
 /** Record that the chair's signed obligation not to disclose personal data was received. */
 export async function recordObligation(ctx: Ctx, actor: Actor, userId: number, signedAt: string): Promise<AccountView> {
+  requireObligation(actor);
   const { user, org } = await managedUser(ctx, actor, userId);
   if (signedAt > latestTodayIso(ctx)) {
     throw badRequest('Дата подписи не может быть в будущем.', [{ field: 'signedAt', message: 'Дата подписи не может быть в будущем.' }]);

@@ -1,6 +1,6 @@
 /** The audit log: who did what to which entity, naming changed fields but never personal data values. */
 import type { Transaction } from 'sequelize';
-import type { Ctx } from './context';
+import type { Actor, Ctx } from './context';
 
 export interface AuditRecord {
   userId: number | null;
@@ -26,6 +26,19 @@ export async function recordAudit(ctx: Ctx, record: AuditRecord, transaction?: T
     },
     { transaction },
   );
+}
+
+/**
+ * A read that answered personal data of members (a member's card, transfers, the to-issue list,
+ * eligibility, a dry run, a batch): written like an export — who, when, which organisation, which
+ * entity id and how many — never the data itself.
+ */
+export async function auditRead(
+  ctx: Ctx,
+  actor: Actor,
+  read: { action: string; orgId: number; entity: string; entityId?: string | number | null; details?: Record<string, unknown> },
+): Promise<void> {
+  await recordAudit(ctx, { userId: actor.userId, orgId: read.orgId, action: read.action, entity: read.entity, entityId: read.entityId ?? null, details: read.details });
 }
 
 /** Many audit rows in one statement (bulk pushes audit every changed member). */

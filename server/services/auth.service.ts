@@ -5,7 +5,7 @@ import { returning } from '../db/sql';
 import { recordAudit } from './audit.service';
 import type { Actor, Ctx } from './context';
 import { DEMO_LOGINS } from './demo-seed';
-import { generateToken, hashPassword, passwordProblem, sha256, verifyPassword } from './passwords';
+import { decoyHash, generateToken, hashPassword, passwordProblem, sha256, verifyPassword } from './passwords';
 
 export interface LoginResult {
   token: string;
@@ -34,31 +34,17 @@ export async function login(ctx: Ctx, loginName: string, password: string): Prom
   const user = await User.findOne({ where: { login: normalised } });
   const now = ctx.now();
   if (!user || !user.active) {
-    // Spend the same time as a real check so that timing does not tell which logins exist.
-    await verifyPassword(password, await hashPassword('x', ctx.config.scryptCost));
+    // Exactly one scrypt run, as for a real check, so that timing does not tell which logins exist.
+    await verifyPassword(password, decoyHash(ctx.config.scryptCost));
     throw unauthorizedLogin();
   }
   if (user.lockedUntil && user.lockedUntil > now) {
+    await verifyPassword(password, decoyHash(ctx.config.scryptCost));
     throw new AppError(423, 'account_locked', lockedMessage(user.lockedUntil, now));
   }
   if (!(await verifyPassword(password, user.passwordHash))) {
-    // One atomic statement counts the failure and locks at the threshold, so a burst of attempts
-    // (on one instance or several) cannot slip past the lock; only the request that locks audits it.
-    const until = new Date(now.getTime() + ctx.config.lockoutMinutes * 60_000);
-    const rows = await returning<{ locked_until: unknown }>(
-      ctx.db,
-      `UPDATE users SET
-         locked_until = CASE WHEN failed_attempts + 1 >= :threshold THEN :until ELSE locked_until END,
-         failed_attempts = CASE WHEN failed_attempts + 1 >= :threshold THEN 0 ELSE failed_attempts + 1 END
-       WHERE id = :id AND (locked_until IS NULL OR locked_until <= :now)
-       RETURNING locked_until`,
-      { threshold: ctx.config.lockoutThreshold, until, id: user.id, now },
-    );
-    if (rows.length === 0) throw new AppError(423, 'account_locked', lockedMessage(until, now));
-    if (rows[0].locked_until != null && new Date(rows[0].locked_until as string).getTime() > now.getTime()) {
-      await recordAudit(ctx, { userId: user.id, orgId: user.orgId, action: 'account.locked', entity: 'user', entityId: user.id });
-      throw new AppError(423, 'account_locked', lockedMessage(until, now));
-    }
+    const failure = await countFailedPassword(ctx, user.id, user.orgId, now);
+    if (failure.locked) throw new AppError(423, 'account_locked', lockedMessage(failure.until, now));
     throw unauthorizedLogin();
   }
   // The right password counts only if no concurrent failure locked the account meanwhile.
@@ -83,6 +69,31 @@ export async function login(ctx: Ctx, loginName: string, password: string): Prom
   };
 }
 
+/**
+ * A wrong password (at sign-in, or the current one at a password change) counts towards the lock. One
+ * atomic statement counts the failure and locks at the threshold, so a burst of attempts (on one
+ * instance or several) cannot slip past the lock; only the request that locks audits it. `locked` is
+ * true when the account is locked now (by this failure or by a concurrent one).
+ */
+async function countFailedPassword(ctx: Ctx, userId: number, orgId: number, now: Date): Promise<{ locked: boolean; until: Date }> {
+  const until = new Date(now.getTime() + ctx.config.lockoutMinutes * 60_000);
+  const rows = await returning<{ locked_until: unknown }>(
+    ctx.db,
+    `UPDATE users SET
+       locked_until = CASE WHEN failed_attempts + 1 >= :threshold THEN :until ELSE locked_until END,
+       failed_attempts = CASE WHEN failed_attempts + 1 >= :threshold THEN 0 ELSE failed_attempts + 1 END
+     WHERE id = :id AND (locked_until IS NULL OR locked_until <= :now)
+     RETURNING locked_until`,
+    { threshold: ctx.config.lockoutThreshold, until, id: userId, now },
+  );
+  if (rows.length === 0) return { locked: true, until };
+  if (rows[0].locked_until != null && new Date(rows[0].locked_until as string).getTime() > now.getTime()) {
+    await recordAudit(ctx, { userId, orgId, action: 'account.locked', entity: 'user', entityId: userId });
+    return { locked: true, until };
+  }
+  return { locked: false, until };
+}
+
 function unauthorizedLogin(): AppError {
   return new AppError(401, 'bad_credentials', BAD_CREDENTIALS);
 }
@@ -90,6 +101,11 @@ function unauthorizedLogin(): AppError {
 function lockedMessage(until: Date, now: Date): string {
   const minutes = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
   return `Слишком много неудачных попыток входа. Вход заблокирован на ${minutes} мин. Если вы забыли пароль, обратитесь к председателю вышестоящей организации.`;
+}
+
+function changeLockedMessage(until: Date, now: Date): string {
+  const minutes = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
+  return `Слишком много неверных попыток ввести текущий пароль. Учётная запись заблокирована на ${minutes} мин., сеанс завершён. Если вы забыли пароль, обратитесь к председателю вышестоящей организации.`;
 }
 
 /** The actor behind a bearer token, or 401. */
@@ -120,7 +136,19 @@ export async function changePassword(ctx: Ctx, actor: Actor, oldPassword: string
   const { User, AuthToken } = ctx.db.models;
   const user = await User.findByPk(actor.userId);
   if (!user) throw unauthorized();
+  const now = ctx.now();
+  if (user.lockedUntil && user.lockedUntil > now) {
+    await revokeAllTokens(ctx, user.id);
+    throw new AppError(423, 'account_locked', changeLockedMessage(user.lockedUntil, now));
+  }
   if (!(await verifyPassword(oldPassword, user.passwordHash))) {
+    // Guessing the current password with a stolen session counts like guessing at sign-in: at the
+    // threshold the account locks and every session of it ends.
+    const failure = await countFailedPassword(ctx, user.id, user.orgId, now);
+    if (failure.locked) {
+      await revokeAllTokens(ctx, user.id);
+      throw new AppError(423, 'account_locked', changeLockedMessage(failure.until, now));
+    }
     throw badRequest('Текущий пароль введён неверно.', [{ field: 'oldPassword', message: 'Текущий пароль введён неверно.' }]);
   }
   const problem = passwordProblem(newPassword, user.login);
@@ -130,7 +158,7 @@ export async function changePassword(ctx: Ctx, actor: Actor, oldPassword: string
     throw badRequest(m, [{ field: 'newPassword', message: m }]);
   }
   await ctx.db.sequelize.transaction(async (transaction) => {
-    await user.update({ passwordHash: await hashPassword(newPassword, ctx.config.scryptCost), mustChangePassword: false }, { transaction });
+    await user.update({ passwordHash: await hashPassword(newPassword, ctx.config.scryptCost), mustChangePassword: false, failedAttempts: 0 }, { transaction });
     // Other sessions of this user end; the current one stays.
     await AuthToken.update(
       { revokedAt: ctx.now() },

@@ -1,10 +1,10 @@
 /** The organisation tree: read a subtree, add organisations and units, rename, move and close them. */
 import { Op, type Transaction } from 'sequelize';
-import { canContain, childPath, isPrimary, isUnit, orgKindLabel, pathIds, rootPath, subtreeRange, type OrgKind } from '../../domain/organisations';
+import { canContain, checkOrganisationName, childPath, isPrimary, isUnit, organisationNameKey, orgKindLabel, pathIds, PRIMARY_KINDS, rootPath, subtreeRange, type OrgKind } from '../../domain/organisations';
 import { roleRank } from '../../domain/roles';
-import { AppError, badRequest, conflict, forbidden } from '../errors';
+import { AppError, badRequest, conflict, forbidden, unprocessable } from '../errors';
 import type { OrganisationRow } from '../db/models';
-import { orgInScope } from './access';
+import { orgInScope, subtreeWhere } from './access';
 import { selectRows } from '../db/sql';
 import { recordAudit } from './audit.service';
 import { memberTransaction } from './members/member-tx';
@@ -78,9 +78,10 @@ export async function createOrganisation(
 ): Promise<OrgView> {
   const parent = await orgInScope(ctx, actor, parentId);
   checkMayCreate(actor, parent, input.kind);
+  const name = validName(input.name);
   return ctx.db.sequelize.transaction(async (transaction) => {
-    await assertNameFree(ctx, parent.id, input.name, null, transaction);
-    const org = await insertOrganisation(ctx, parent, input.kind, input.name, transaction);
+    await assertNameFree(ctx, parent, input.kind, name, null, transaction);
+    const org = await insertOrganisation(ctx, parent, input.kind, name, transaction);
     await recordAudit(ctx, { userId: actor.userId, orgId: org.id, action: 'organisation.created', entity: 'organisation', entityId: org.id, fields: ['kind', 'name'] }, transaction);
     return orgView(org);
   });
@@ -105,13 +106,35 @@ export async function insertOrganisation(
   return org;
 }
 
-async function assertNameFree(ctx: Ctx, parentId: number, name: string, exceptId: number | null, transaction: Transaction): Promise<void> {
-  const same = await ctx.db.models.Organisation.findOne({
-    where: { parentId, name, status: 'active', ...(exceptId ? { id: { [Op.ne]: exceptId } } : {}) },
+/** The domain's rule for names (no formula-like start, …): 422 naming the field. */
+function validName(name: string): string {
+  const r = checkOrganisationName(name);
+  if (!r.ok) throw unprocessable(r.message, 'name');
+  return r.value;
+}
+
+/**
+ * Names are unique (case, ё/е, quotes and spaces aside) among the active children of one parent, and a
+ * primary organisation's name among every ППО of its territorial organisation — so that the union-wide
+ * search for a transfer does not show two ППО of one district under the same name.
+ */
+async function assertNameFree(ctx: Ctx, parent: OrganisationRow, kind: OrgKind, name: string, exceptId: number | null, transaction: Transaction): Promise<void> {
+  const { Organisation } = ctx.db.models;
+  const territorialWide = isPrimary(kind) && (parent.kind === 'territorial' || parent.kind === 'primary_territorial');
+  const candidates = await Organisation.findAll({
+    where: territorialWide
+      ? { path: subtreeWhere(parent.path), kind: { [Op.in]: [...PRIMARY_KINDS] }, status: 'active' }
+      : { parentId: parent.id, status: 'active' },
+    attributes: ['id', 'name'],
     transaction,
   });
+  const key = organisationNameKey(name);
+  const same = candidates.find((o) => o.id !== exceptId && organisationNameKey(o.name) === key);
   if (same) {
-    throw conflict(`В этой организации уже есть подразделение «${name}». Выберите другое название.`, { field: 'name' });
+    const message = territorialWide
+      ? `В этой территориальной организации уже есть первичная организация «${same.name}». Уточните название — например, добавьте номер или населённый пункт.`
+      : `В этой организации уже есть подразделение «${same.name}». Выберите другое название.`;
+    throw new AppError(409, 'conflict', message, [{ field: 'name', message }], { field: 'name' });
   }
 }
 
@@ -126,6 +149,7 @@ export async function updateOrganisation(
     throw forbidden('Свою организацию переносит вышестоящая организация.');
   }
   if (org.status === 'closed') throw conflict('Организация закрыта: её нельзя изменять.');
+  const newName = input.name === undefined ? undefined : validName(input.name);
   const moving = input.parentId !== undefined && input.parentId !== org.parentId;
   const newParent = moving ? await orgInScope(ctx, actor, input.parentId!) : null;
   // A unit moving between primary organisations is checked for members under the member writers'
@@ -147,14 +171,15 @@ export async function updateOrganisation(
         ]);
       }
       if (newParent.status === 'closed') throw conflict('Нельзя перенести в закрытую организацию.');
-      await assertNameFree(ctx, newParent.id, input.name ?? org.name, org.id, transaction);
+      await assertNameFree(ctx, newParent, org.kind, newName ?? org.name, org.id, transaction);
       if (crossing) await assertNoMembers(ctx, org, transaction);
       await movePaths(ctx, org, newParent, transaction);
       fields.push('parentId');
     }
-    if (input.name !== undefined && input.name !== org.name) {
-      if (org.parentId) await assertNameFree(ctx, org.parentId, input.name, org.id, transaction);
-      org.name = input.name;
+    if (newName !== undefined && newName !== org.name) {
+      const parent = org.parentId ? await ctx.db.models.Organisation.findByPk(org.parentId, { transaction }) : null;
+      if (parent) await assertNameFree(ctx, parent, org.kind, newName, org.id, transaction);
+      org.name = newName;
       await org.save({ transaction });
       fields.push('name');
     }

@@ -41,6 +41,8 @@ describeBrowser('«Перевод в другую ППО» in Chromium (fake Exc
     await s.page.click('[data-test=transfer-find]');
     await s.page.locator(`[data-test=found-${kindergarten}]`).waitFor();
     expect(await s.page.textContent(`[data-test=found-${kindergarten}]`)).toMatch(/Детский сад № 5.*Демонстрационная районная организация Профсоюза/);
+    // Issue 15: what tells namesakes apart — the territorial organisation and the chair's initials only (no passport ИНН here yet).
+    expect(await s.page.textContent(`[data-test=found-${kindergarten}] [data-test=found-details]`)).toBe('Демонстрационная районная организация Профсоюза · председатель Ф. А. И.');
     await s.page.locator(`[data-test=found-${kindergarten}] [data-test=choose-target]`).click();
     expect(await s.page.textContent('[data-test=transfer-target]')).toMatch(/Куда: ППО МБДОУ «Детский сад № 5 «Солнышко»/);
 

@@ -6,7 +6,7 @@
  */
 import { formatDateRu } from '../../../domain/dates';
 import { isApiError } from '../../api/errors';
-import { decideTransfer, findPrimaryOrganisations, listTransfers, type FoundOrganisation, type TransferView } from '../../api/transfers';
+import { decideTransfer, findPrimaryOrganisations, foundDetails, listTransfers, type FoundOrganisation, type TransferView } from '../../api/transfers';
 import { Activity } from '../activity';
 import { button, notice, section, textField } from '../components';
 import { formatCount, membersWord } from '../format';
@@ -35,7 +35,8 @@ export function transfersSection(app: Shell, orgId: number): HTMLElement {
   const choose = (o: FoundOrganisation) => {
     target = o;
     d.set(found);
-    d.set(chosenEl, d.h('strong', { text: `Куда: ${o.name}` }), o.above.length ? ` (${o.above[0]})` : '');
+    const details = foundDetails(o);
+    d.set(chosenEl, d.h('strong', { text: `Куда: ${o.name}` }), details ? ` (${details})` : '');
   };
 
   const onFind = () =>
@@ -52,7 +53,7 @@ export function transfersSection(app: Shell, orgId: number): HTMLElement {
               d.h(
                 'li',
                 { class: 'list-item', attrs: { 'data-test': `found-${o.id}` } },
-                d.h('div', { class: 'list-main' }, d.h('strong', { text: o.name }), d.h('span', { class: 'muted small', text: o.above.slice(0, 2).join(', ') })),
+                d.h('div', { class: 'list-main' }, d.h('strong', { text: o.name }), d.h('span', { class: 'muted small', text: foundDetails(o), attrs: { 'data-test': 'found-details' } })),
                 d.h('div', { class: 'list-actions' }, button(d, 'Выбрать', () => choose(o), { subtle: true, test: 'choose-target', ariaLabel: `Выбрать: ${o.name}`, action: false })),
               ),
             )

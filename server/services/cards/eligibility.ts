@@ -5,7 +5,8 @@
  */
 import { ACTIVE_CARD_STATUSES, cardEligibility } from '../../../domain/cards';
 import type { OrganisationRow } from '../../db/models';
-import type { Ctx } from '../context';
+import { auditRead } from '../audit.service';
+import type { Actor, Ctx } from '../context';
 import { readCardStates, type CardMemberState } from './card-status-writes';
 import { notFound } from '../../errors';
 import { MEMBERS_OUTSIDE, membersInSubtree } from './scope';
@@ -48,7 +49,7 @@ export function eligibleSql(alias = 'm'): string {
 }
 
 /** POST …/cards/eligibility: each selected member (all in the organisation's subtree, else 404) with its reasons. */
-export async function checkEligibility(ctx: Ctx, org: OrganisationRow, memberIds: readonly string[]): Promise<{ members: EligibilityView[]; eligible: number; notEligible: number }> {
+export async function checkEligibility(ctx: Ctx, actor: Actor, org: OrganisationRow, memberIds: readonly string[]): Promise<{ members: EligibilityView[]; eligible: number; notEligible: number }> {
   await membersInSubtree(ctx, org, memberIds);
   const states = await readCardStates(ctx, memberIds.map((id) => id.toLowerCase()));
   const seen = new Set<string>();
@@ -62,5 +63,6 @@ export async function checkEligibility(ctx: Ctx, org: OrganisationRow, memberIds
     members.push(eligibilityOf(state));
   }
   const eligible = members.filter((m) => m.eligible).length;
+  await auditRead(ctx, actor, { action: 'cards.eligibility_checked', orgId: org.id, entity: 'organisation', entityId: org.id, details: { count: members.length, eligible } });
   return { members, eligible, notEligible: members.length - eligible };
 }

@@ -6,7 +6,7 @@
 import { parseDate } from '../../../domain/dates';
 import type { OrganisationRow } from '../../db/models';
 import { AppError } from '../../errors';
-import { recordAudit } from '../audit.service';
+import { auditRead, recordAudit } from '../audit.service';
 import { latestTodayIso, type Actor, type Ctx } from '../context';
 import { isoTimestamp, rows } from '../members/sql-literals';
 import { writeCardStatuses } from './card-status-writes';
@@ -42,7 +42,7 @@ export interface ToIssueList {
 }
 
 /** GET …/cards/to-issue: registered members of the subtree whose card is «Получен организацией». */
-export async function listToIssue(ctx: Ctx, org: OrganisationRow, limit = 2000): Promise<ToIssueList> {
+export async function listToIssue(ctx: Ctx, actor: Actor, org: OrganisationRow, limit = 2000): Promise<ToIssueList> {
   const where = `m.card_status = 'received' AND m.deregistered_at IS NULL AND ${subtreeCondition(org.path)}`;
   const [count] = await rows<{ n: unknown }>(ctx.db, `SELECT COUNT(*) AS n FROM members m JOIN organisations o ON o.id = m.org_id WHERE ${where}`);
   const found = await rows<Record<string, unknown>>(
@@ -51,6 +51,7 @@ export async function listToIssue(ctx: Ctx, org: OrganisationRow, limit = 2000):
      WHERE ${where} ORDER BY o.path, m.surname, m.name, m.patronymic, m.id LIMIT ${Math.trunc(limit)}`,
   );
   const total = Number(count?.n ?? 0);
+  await auditRead(ctx, actor, { action: 'cards.to_issue_listed', orgId: org.id, entity: 'organisation', entityId: org.id, details: { count: found.length, total } });
   return {
     help: ISSUE_HELP,
     total,

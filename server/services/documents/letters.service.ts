@@ -157,7 +157,7 @@ export async function createAccountWithLetter(ctx: Ctx, actor: Actor, org: Organ
   const lc = await letterContext(ctx, actor, input);
   const organisationName = await bodyName(ctx, org);
   // A dry run with stand-in credentials: if the letter cannot be made, no account is created.
-  await letterFile(ctx, lc, organisationName, input.fullName, 'u0-0000', 'x'.repeat(12));
+  await letterFile(ctx, lc, organisationName, input.fullName, 'xxxx-xxxx', 'x'.repeat(12));
   const creds = await createAccount(ctx, actor, org.id, { fullName: input.fullName });
   return issueLetter(ctx, actor, lc, org, organisationName, creds);
 }

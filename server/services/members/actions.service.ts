@@ -6,7 +6,8 @@ import { normalizeSpaces } from '../../../domain/cell';
 import { CONSENT_KINDS, labelForCode, type CardStatus, type ConsentKind, type ConsentState } from '../../../domain/members/codes';
 import { formatDateRu, parseDate } from '../../../domain/dates';
 import { isInSubtree } from '../../../domain/organisations';
-import { badRequest, conflict } from '../../errors';
+import { formulaStartProblem } from '../../../domain/text';
+import { badRequest, conflict, unprocessable } from '../../errors';
 import { cardChangeProblem } from '../cards/transitions';
 import { orgInScope } from '../access';
 import { latestTodayIso, type Actor, type Ctx } from '../context';
@@ -46,6 +47,8 @@ export async function deregisterMember(ctx: Ctx, actor: Actor, memberId: string,
     throw badRequest(m, [{ field: 'date', message: m }]);
   }
   const comment = (input.comment && normalizeSpaces(input.comment)) || null;
+  const formula = comment ? formulaStartProblem(comment, 'Комментарий') : null;
+  if (formula) throw unprocessable(formula, 'comment');
   await memberTransaction(ctx, [found.primaryOrgId], async (tx) => {
     const rec = await memberInScope(ctx, actor, memberId, tx);
     if (rec.deregisteredAt) throw conflict(`Член Профсоюза уже снят с учёта ${formatDateRu(rec.deregisteredAt)}.`, { deregisteredAt: rec.deregisteredAt });

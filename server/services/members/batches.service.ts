@@ -8,6 +8,7 @@ import { newId } from './ids';
 import { isInSubtree } from '../../../domain/organisations';
 import { AppError, conflict, notFound } from '../../errors';
 import { orgInScope } from '../access';
+import { auditRead } from '../audit.service';
 import type { Actor, Ctx } from '../context';
 import { memberSelectList, recordFromRow, type MemberRecord } from './member-record';
 import { memberTransaction } from './member-tx';
@@ -60,7 +61,9 @@ async function batchInScope(ctx: Ctx, actor: Actor, batchId: string, tx?: Parame
 }
 
 export async function getBatch(ctx: Ctx, actor: Actor, batchId: string): Promise<BatchView> {
-  return view(await batchInScope(ctx, actor, batchId));
+  const b = view(await batchInScope(ctx, actor, batchId));
+  await auditRead(ctx, actor, { action: 'member_batch.read', orgId: b.orgId, entity: 'member_batch', entityId: b.id });
+  return b;
 }
 
 /** The latest batches of a primary organisation (newest first). */
@@ -70,6 +73,7 @@ export async function listBatches(ctx: Ctx, actor: Actor, orgId: number, limit =
     ctx.db,
     `${BATCH_SELECT} WHERE b.org_id = ${lit(org.id)} ORDER BY b.created_at DESC, b.id LIMIT ${Math.min(Math.max(1, Math.floor(limit)), 500)}`,
   );
+  await auditRead(ctx, actor, { action: 'member_batches.listed', orgId: org.id, entity: 'organisation', entityId: org.id, details: { count: found.length } });
   return found.map(view);
 }
 

@@ -8,7 +8,7 @@ import { memberDataToCells } from '../../../domain/members/normalize-row';
 import { isPrimary, subtreeRange } from '../../../domain/organisations';
 import { badRequest } from '../../errors';
 import { orgInScope } from '../access';
-import { recordAudit } from '../audit.service';
+import { auditRead, recordAudit } from '../audit.service';
 import type { Actor, Ctx } from '../context';
 import { memberInScope } from './member-access';
 import { memberSelectList, recordFromRow, recordToData, type MemberRecord } from './member-record';
@@ -134,6 +134,13 @@ export async function pullMembers(ctx: Ctx, actor: Actor, orgId: number, opts: P
     items,
     nextCursor: more && last ? encodeCursor(order === 'name' ? [last.surname, last.name, last.id] : [last.id]) : null,
   };
+}
+
+/** The member card as the GET route answers it: the read is audited (the card is personal data). */
+export async function readMemberCard(ctx: Ctx, actor: Actor, memberId: string): Promise<MemberCard> {
+  const card = await getMemberCard(ctx, actor, memberId);
+  await auditRead(ctx, actor, { action: 'member.card_read', orgId: card.primaryOrganisation.id, entity: 'member', entityId: card.id });
+  return card;
 }
 
 /** Every member page by page (for exports): `for await (const page of iterateMembers(…))`. */

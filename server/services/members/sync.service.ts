@@ -11,7 +11,8 @@
  *    insert); its version must equal the stored one unless the data is already equal;
  *  - a row without an id: an ACTIVE member of this primary organisation with the same СНИЛС, else with
  *    the same name key + birth date (a member with another СНИЛС is another person); several → conflict
- *    ambiguous_match; none here but one elsewhere → conflict registered_elsewhere; none → create.
+ *    ambiguous_match; none here but one elsewhere → conflict registered_elsewhere (naming the other
+ *    organisation only when СНИЛС, surname and birth date all match; capped and audited: lookups.ts); none → create.
  *    Such a row has no version (the sheet was never pulled from the register), so it is accepted as an
  *    update without a version check; it FILLS IN the record: its empty cells keep the stored values.
  *  - a cell whose column is absent from the row (an upload without that column) keeps the stored value.
@@ -26,6 +27,7 @@
  *    normalised again: its data is the stored data.
  */
 import { newId } from './ids';
+import { auditRead } from '../audit.service';
 import type { Transaction } from 'sequelize';
 import { formatDateRu } from '../../../domain/dates';
 import { columnByKey, type ColumnKey, type FieldError, type MemberData, type MemberFieldKey, type RawMemberRow } from '../../../domain/members/columns';
@@ -52,6 +54,7 @@ import { profileTimer } from './profile';
 import { exec, inList, lit, rows as queryRows, timestampLit } from './sql-literals';
 import { cardChangeProblem } from '../cards/transitions';
 import { loadUnits, resolveUnit, unitNameOf, type UnitIndex } from './units';
+import { accountLookups, mayNameOrganisation, NAMED_ELSEWHERE, UNNAMED_ELSEWHERE, type LookupSummary } from './lookups';
 
 export interface SyncOptions {
   /** 'upload' for spreadsheet uploads; default 'push' (the add-in). */
@@ -76,6 +79,7 @@ interface PreparedRow {
 interface ElsewhereRow {
   id: string;
   snils: string | null;
+  surname: string;
   name_key: string;
   primary_org_id: number;
   org_name: string;
@@ -256,7 +260,7 @@ async function readCandidates(ctx: Ctx, tx: Transaction | undefined, primaryOrgI
     }
   }
   const other: string[] = [];
-  const cols = 'm.id, m.snils, m.name_key, m.primary_org_id, o.name AS org_name';
+  const cols = 'm.id, m.snils, m.surname, m.name_key, m.primary_org_id, o.name AS org_name';
   if (snils.size) other.push(`SELECT ${cols} FROM members m JOIN organisations o ON o.id = m.primary_org_id WHERE ${inList('m.snils', [...snils])} AND m.deregistered_at IS NULL AND +m.primary_org_id <> ${P}`);
   if (nameKeys.size) other.push(`SELECT ${cols} FROM members m JOIN organisations o ON o.id = m.primary_org_id WHERE ${inList('m.name_key', [...nameKeys])} AND m.deregistered_at IS NULL AND +m.primary_org_id <> ${P}`);
   if (other.length) {
@@ -302,8 +306,14 @@ function conflictResult(p: PreparedRow, reason: ConflictReason, message: string,
   return { row: p.row, outcome: 'conflict', ...extra, conflict: { reason, message: `Строка ${p.row}: ${message}`, ...(organisationName ? { organisationName } : {}) } };
 }
 
-function elsewhereMessage(orgName: string): string {
-  return `этот человек уже состоит на учёте в организации «${orgName}». Строка не сохранена. Если он перешёл к вам, председатель той организации оформляет перевод, а вы его принимаете; если это другой человек — сверьте СНИЛС, ФИО и дату рождения`;
+/** «Registered elsewhere»: the organisation is named only on a full match (see lookups.ts), and the hit is counted. */
+function elsewhereResult(p: PreparedRow, person: MemberData, away: ElsewhereRow, lookups: LookupSummary, extra: Partial<SyncRowResult> = {}): SyncRowResult {
+  const hit = { memberId: String(away.id), snils: away.snils, surname: String(away.surname), nameKeyWithBirth: String(away.name_key), orgName: String(away.org_name) };
+  const named = mayNameOrganisation({ snils: person.snils ?? null, surname: person.surname, birthDate: person.birthDate }, hit);
+  lookups.hits += 1;
+  if (named) lookups.named += 1;
+  lookups.memberIds.push(hit.memberId);
+  return named ? conflictResult(p, 'registered_elsewhere', NAMED_ELSEWHERE(hit.orgName), extra, hit.orgName) : conflictResult(p, 'registered_elsewhere', UNNAMED_ELSEWHERE, extra);
 }
 
 interface Plan {
@@ -311,6 +321,8 @@ interface Plan {
   writes: MemberWrite[];
   /** Position of the row each write came from. */
   writePos: number[];
+  /** Rows answered «registered elsewhere»: counted against the daily cap and audited. */
+  lookups: LookupSummary;
 }
 
 function planRows(ctx: Ctx, prepared: PreparedRow[], c: Candidates, units: UnitIndex, today: string): Plan {
@@ -319,6 +331,7 @@ function planRows(ctx: Ctx, prepared: PreparedRow[], c: Candidates, units: UnitI
   const writePos: number[] = [];
   const claimed = new Map<string, PreparedRow>();
   const primaryId = units.primary.id;
+  const lookups: LookupSummary = { hits: 0, named: 0, memberIds: [] };
 
   for (const p of prepared) {
     if (p.errors) {
@@ -362,7 +375,7 @@ function planRows(ctx: Ctx, prepared: PreparedRow[], c: Candidates, units: UnitI
       if (!target) {
         const away = (data.snils ? c.elsewhereBySnils.get(data.snils) : undefined)?.[0] ?? (c.elsewhereByNameKey.get(nk) ?? []).find((e) => !data.snils || !e.snils || e.snils === data.snils);
         if (away) {
-          results[p.pos] = conflictResult(p, 'registered_elsewhere', elsewhereMessage(away.org_name), {}, away.org_name);
+          results[p.pos] = elsewhereResult(p, data, away, lookups);
           continue;
         }
       }
@@ -403,7 +416,7 @@ function planRows(ctx: Ctx, prepared: PreparedRow[], c: Candidates, units: UnitI
       }
       const away = c.elsewhereBySnils.get(newSnils)?.[0];
       if (away) {
-        results[p.pos] = conflictResult(p, 'registered_elsewhere', elsewhereMessage(away.org_name), target ? { id: target.id } : {}, away.org_name);
+        results[p.pos] = elsewhereResult(p, merged.data, away, lookups, target ? { id: target.id } : {});
         continue;
       }
     }
@@ -429,7 +442,7 @@ function planRows(ctx: Ctx, prepared: PreparedRow[], c: Candidates, units: UnitI
       results[p.pos] = { row: p.row, outcome: 'created', id, version: 1 };
     }
   }
-  return { results, writes, writePos };
+  return { results, writes, writePos, lookups };
 }
 
 function newRecord(id: string, orgId: number, primaryOrgId: number, data: MemberData, today: string, nowIso: string): MemberRecord {
@@ -512,6 +525,9 @@ async function syncChunk(ctx: Ctx, actor: Actor, orgId: number, request: SyncReq
     t = profileTimer('match');
     const plan = planRows(ctx, prepared, candidates, units, today);
     t();
+    await accountLookups(ctx, actor, org.id, plan.lookups, true);
+    // A dry run answers about members of the register (who matched, who would be updated): audited like a read.
+    await auditRead(ctx, actor, { action: 'members.dry_run', orgId: org.id, entity: 'organisation', entityId: org.id, details: { rows: request.rows.length, kind: opts.batchKind ?? 'push' } });
     // Nothing was written: a would-be new member has no id yet.
     for (const r of plan.results) {
       if (r.outcome === 'created') {
@@ -533,6 +549,7 @@ async function syncChunk(ctx: Ctx, actor: Actor, orgId: number, request: SyncReq
         t = profileTimer('match');
         const plan = planRows(ctx, prepared, candidates, units, today);
         t();
+        await accountLookups(ctx, actor, org.id, plan.lookups, false, tx);
         let batchId: string | null = null;
         let answer = response(plan.results, null, false);
         if (plan.writes.length) {

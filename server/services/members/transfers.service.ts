@@ -8,7 +8,7 @@ import type { Transaction } from 'sequelize';
 import { isInSubtree, isPrimary, subtreeRange } from '../../../domain/organisations';
 import { badRequest, conflict, forbidden, notFound } from '../../errors';
 import { orgInScope } from '../access';
-import { recordAudit } from '../audit.service';
+import { auditRead, recordAudit } from '../audit.service';
 import type { Actor, Ctx } from '../context';
 import { memberInScope } from './member-access';
 import { memberNameKey, memberSelectList, recordFromRow } from './member-record';
@@ -109,7 +109,9 @@ export async function listTransfers(
     ctx.db,
     `${TRANSFER_SELECT} WHERE ${side}.path >= ${lit(from)} AND ${side}.path < ${lit(to)}${status === 'all' ? '' : ` AND t.status = ${lit(status)}`} ORDER BY t.requested_at DESC, t.id LIMIT 1000`,
   );
-  return found.map(view);
+  const list = found.map(view);
+  await auditRead(ctx, actor, { action: 'transfers.listed', orgId: org.id, entity: 'organisation', entityId: org.id, details: { direction: opts.direction, status, count: list.length } });
+  return list;
 }
 
 type Decision = 'accept' | 'reject' | 'cancel';
@@ -193,5 +195,7 @@ export function cancelTransfer(ctx: Ctx, actor: Actor, transferId: string): Prom
 }
 
 export async function getTransfer(ctx: Ctx, actor: Actor, transferId: string): Promise<TransferView> {
-  return view(await transferInScope(ctx, actor, transferId));
+  const t = view(await transferInScope(ctx, actor, transferId));
+  await auditRead(ctx, actor, { action: 'transfer.read', orgId: actor.orgId, entity: 'member_transfer', entityId: t.id, details: { memberId: t.memberId } });
+  return t;
 }
