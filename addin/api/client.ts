@@ -76,12 +76,9 @@ type Listener<T> = (value: T) => void;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The page's fetch (native, or whatwg-fetch's in Internet Explorer 11), looked up at call time. */
 function globalFetch(): FetchLike {
-  const f = (globalThis as { fetch?: typeof fetch }).fetch;
-  if (!f) {
-    return () => Promise.reject(new TypeError('fetch is not available'));
-  }
-  return (url, init) => f.call(globalThis, url, init);
+  return (url, init) => (typeof fetch === 'function' ? fetch(url, init) : Promise.reject(new TypeError('fetch is not available')));
 }
 
 export class ApiClient {

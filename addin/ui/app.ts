@@ -87,7 +87,9 @@ export class TaskPane implements Shell {
 
   setBusy(busy: boolean): void {
     this.busy = busy;
-    this.host.root.classList.toggle('is-busy', busy);
+    // Not classList.toggle(name, force): Internet Explorer 11 ignores the second argument.
+    if (busy) this.host.root.classList.add('is-busy');
+    else this.host.root.classList.remove('is-busy');
     const buttons = this.host.root.querySelectorAll<HTMLButtonElement>('[data-action]');
     buttons.forEach((b) => {
       if (busy) {

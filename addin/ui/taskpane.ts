@@ -6,9 +6,6 @@
 import type { KeyValueStorage } from '../api/token-store';
 import { BASELINE_CAPABILITIES, detectCapabilities } from '../excel/capabilities';
 import { startTaskPane } from './app';
-import { installPolyfills } from './polyfills';
-
-installPolyfills();
 
 function showFatal(text: string): void {
   const root = document.getElementById('app');
