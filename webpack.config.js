@@ -231,6 +231,8 @@ module.exports = (_env, argv) => {
       new CopyWebpackPlugin({
         patterns: [
           { from: 'addin/assets', to: 'assets' },
+          // ES3, never bundled: it must run where the bundle cannot (see the file).
+          { from: 'addin/ui/boot.js', to: 'boot.js' },
           {
             from: 'addin/ui/*.css',
             to: production ? '[name].[contenthash:8][ext]' : '[name][ext]',
@@ -251,13 +253,15 @@ module.exports = (_env, argv) => {
       }),
       new LinkCopiedStylesheetsPlugin(),
     ],
-    // Sized for a chair on a slow mobile link (~1 Mbit/s ≈ 125 KB/s): warn when the task pane's
-    // scripts pass 200 KiB (≈ 1.6 s before compression) or one file passes 150 KiB.
+    // Sized for a chair on a slow mobile link (~1 Mbit/s ≈ 125 KB/s). The ES5 build for Internet
+    // Explorer 11 / EdgeHTML 18 (Babel's output + core-js) made the pane's first load 137 → 291 KB
+    // (44 → 94 KB gzip, ≈ 0.8 s at that speed): warn past 300 KiB for the entry or one file.
+    // test/es5-bundles.test.ts holds the same budget for what the pane loads first (raw and gzip).
     performance: production
       ? {
           hints: 'warning',
-          maxEntrypointSize: 200 * 1024,
-          maxAssetSize: 150 * 1024,
+          maxEntrypointSize: 300 * 1024,
+          maxAssetSize: 300 * 1024,
           assetFilter: (name) => /\.(js|css)$/.test(name),
         }
       : false,

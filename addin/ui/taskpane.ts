@@ -26,7 +26,9 @@ function sessionStore(): KeyValueStorage | null {
   }
 }
 
-if (typeof Office === 'undefined') {
+if ((window as unknown as { unionRegistryBlocked?: boolean }).unionRegistryBlocked) {
+  // addin/ui/boot.js found this web view too old for the pane and has already said so, with the way out.
+} else if (typeof Office === 'undefined') {
   showFatal('Не удалось загрузить библиотеку Office. Проверьте подключение к интернету, закройте панель и откройте её снова.');
 } else {
   void Office.onReady((info) => {
