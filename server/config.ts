@@ -16,6 +16,8 @@ export interface Config {
   /** Extra origins allowed by CORS when the add-in is served elsewhere (comma-separated in ADDIN_ORIGIN). */
   addinOrigins: string[];
   tokenTtlMinutes: number;
+  /** «Запомнить меня»: days a refresh token lives unused (each use rotates it and starts the term again). */
+  refreshTtlDays: number;
   /** How long the answer to a pushed chunk is kept for retries with the same idempotency key. */
   idempotencyRetentionHours: number;
   /** Failed sign-ins before the account is locked, and for how long. */
@@ -72,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     publicOrigin,
     addinOrigins,
     tokenTtlMinutes: int(env.TOKEN_TTL_MINUTES, 8 * 60, 'TOKEN_TTL_MINUTES'),
+    refreshTtlDays: int(env.REFRESH_TTL_DAYS, 30, 'REFRESH_TTL_DAYS'),
     idempotencyRetentionHours: int(env.IDEMPOTENCY_RETENTION_HOURS, 7 * 24, 'IDEMPOTENCY_RETENTION_HOURS'),
     lockoutThreshold: int(env.LOCKOUT_THRESHOLD, 5, 'LOCKOUT_THRESHOLD'),
     lockoutMinutes: int(env.LOCKOUT_MINUTES, 15, 'LOCKOUT_MINUTES'),
