@@ -26,7 +26,8 @@ function es5Problems(code: string): string[] {
     problems.push(`not ES5: ${(e as Error).message}`);
     return problems;
   }
-  const tokens = [...acorn.tokenizer(code, { ecmaVersion: 5 })];
+  // acorn's Token type leaves out `value`, which every token has at run time.
+  const tokens = [...acorn.tokenizer(code, { ecmaVersion: 5 })] as (acorn.Token & { value: unknown })[];
   tokens.forEach((t, i) => {
     if (t.type.label === 'name' && t.value === 'globalThis') {
       let guarded = false;

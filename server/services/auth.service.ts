@@ -30,7 +30,7 @@ const REFRESH_ENDED = 'Вход на этом компьютере больше 
 const BAD_CREDENTIALS = 'Неверный логин или пароль. Проверьте раскладку клавиатуры и Caps Lock.';
 
 export async function login(ctx: Ctx, loginName: string, password: string, remember = false): Promise<LoginResult> {
-  const { User, AuthToken } = ctx.db.models;
+  const { User } = ctx.db.models;
   const user = await User.findOne({ where: { login: loginName.trim().toLowerCase() } });
   const now = ctx.now();
   if (!user || !user.active) {
