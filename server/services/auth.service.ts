@@ -74,7 +74,7 @@ export async function login(ctx: Ctx, loginName: string, password: string, remem
   return ctx.db.sequelize.transaction(async (transaction) => {
     const family = remember ? randomBytes(16).toString('hex') : null;
     const session = await issueSession(ctx, user, family, transaction);
-    await recordAudit(ctx, { userId: user.id, orgId: user.orgId, action: 'auth.login', entity: 'user', entityId: user.id, details: { remember } }, transaction);
+    await recordAudit(ctx, { userId: user.id, orgId: user.orgId, action: 'auth.login', entity: 'user', entityId: user.id, details: remember ? { remember: true } : undefined }, transaction);
     return family ? { ...session, ...(await issueRefreshToken(ctx, user.id, family, transaction)) } : session;
   });
 }
