@@ -49,6 +49,8 @@ export class TaskPane implements Shell {
   private current: { def: ViewDef; cleanup?: () => void } | null = null;
   private readonly els: { header: HTMLElement; who: HTMLElement; signOut: HTMLButtonElement; banners: HTMLElement; tabs: HTMLElement; main: HTMLElement; overlay: HTMLElement };
   private overlayOpen = false;
+  /** A remembered sign-in is being renewed after the session expired. */
+  private resuming = false;
   /** A notice shown once with the next view (after «Выйти на всех устройствах»). */
   private flash: HTMLElement | null = null;
   /** Renders of views loaded on demand. */
@@ -322,6 +324,24 @@ export class TaskPane implements Shell {
   }
 
   private sessionExpired(e: ApiError): void {
+    if (!this.me || this.overlayOpen || this.resuming) return;
+    if (this.api.remembered) {
+      // «Запомнить меня»: a new session from the refresh token, without asking; the action that
+      // failed offers «Повторить». Only when the server no longer honours it, the sign-in form.
+      this.resuming = true;
+      void this.api
+        .resumeRemembered()
+        .catch(() => false)
+        .then((resumed) => {
+          this.resuming = false;
+          if (!resumed) this.askToSignIn(e);
+        });
+      return;
+    }
+    this.askToSignIn(e);
+  }
+
+  private askToSignIn(e: ApiError): void {
     if (!this.me || this.overlayOpen) return;
     const d = this.dom;
     const previous = this.me;

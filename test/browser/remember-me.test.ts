@@ -111,4 +111,26 @@ describeBrowser('the pane reopens signed in when the chair asked to be remembere
     const after = await reopen();
     await after.locator('[data-test=sign-in-form]').waitFor();
   });
+
+  it('remembered: a session that expires while the chair works is renewed without the password; «Повторить» finishes the action', async () => {
+    await signIn(s.page, 'school', true);
+    await s.page.locator('[data-view=members]').waitFor();
+    await s.page.click('[data-test=create-sheet]');
+    await s.page.locator('[data-test=create-result]').waitFor();
+    const people = peopleAsSheetRows(inventPeople(2, { seed: 4343, snilsFrom: 730_000, year: 2026 }));
+    const grid = people.map((p) => [...MEMBER_COLUMNS.map((c) => String((p as Record<string, unknown>)[c.key] ?? '')), '']);
+    await s.page.evaluate((rows) => (window as unknown as { __fakeHost: { pasteMemberRows(r: unknown): Promise<void> } }).__fakeHost.pasteMemberRows(rows), grid);
+    const before = (await stored(s.page)).refresh;
+    s.server.test.clock.advanceMinutes(8 * 60 + 1); // past the session's lifetime, well within the refresh token's
+    s.watch.expectHttpError(401, /\/members\/sync$/);
+    const renewed = s.page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/refresh') && r.status() === 200);
+    await s.page.click('[data-test=dry-run]');
+    await renewed;
+    await s.page.locator('[data-test=failure]').waitFor();
+    expect(await s.page.locator('[data-test=session-expired]').count()).toBe(0);
+    expect((await stored(s.page)).refresh).not.toBe(before);
+    await s.page.click('[data-test=failure] [data-test=retry]');
+    await s.page.locator('[data-test=dry-run-result]').waitFor();
+    expect(await s.page.textContent('[data-test=dry-run-result]')).toMatch(/Сервер проверил 2 строки/);
+  });
 });
