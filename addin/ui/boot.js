@@ -41,7 +41,7 @@
     return el;
   }
 
-  function show(why) {
+  function show(title, why) {
     if (shown || started()) return;
     var root = document.getElementById('app');
     if (!root) return;
@@ -51,7 +51,7 @@
     var box = element('div', 'notice notice-error fatal boot-fatal');
     box.setAttribute('role', 'alert');
     box.setAttribute('data-test', 'boot-fatal');
-    box.appendChild(element('p', 'notice-title', 'Панель реестра не может работать в этой версии Excel'));
+    box.appendChild(element('p', 'notice-title', title));
     box.appendChild(element('p', null, why));
     box.appendChild(
       element(
@@ -72,8 +72,8 @@
       element(
         'p',
         'muted',
-        'Панель работает в Excel 2016 и 2019 (в том числе корпоративных версиях), Excel 2021, 2024, Microsoft 365 и Excel в браузере. ' +
-          'Если так каждый раз — покажите это сообщение тому, кто обслуживает компьютеры: нужно обновить Office или Internet Explorer 11 до последних обновлений.'
+        'Панель работает в Excel 2019 (и корпоративном), 2021, 2024, Microsoft 365 и Excel в браузере. ' +
+          'Если так каждый раз — покажите это сообщение тому, кто обслуживает компьютеры: проверьте, что Office и Internet Explorer 11 обновлены, а прокси пропускает адрес сервера реестра.'
       )
     );
     root.appendChild(box);
@@ -82,20 +82,23 @@
   var missing = missingFeature();
   if (missing) {
     window.unionRegistryBlocked = true;
-    if (document.getElementById('app')) show('Встроенный браузер Excel на этом компьютере слишком старый (нет ' + missing + ').');
-    else document.onreadystatechange = function () { if (document.readyState !== 'loading') show('Встроенный браузер Excel на этом компьютере слишком старый (нет ' + missing + ').'); };
+    var old = function () {
+      show('Панель реестра не может работать в этой версии Excel', 'Встроенный браузер Excel на этом компьютере слишком старый (нет ' + missing + ').');
+    };
+    if (document.getElementById('app')) old();
+    else document.onreadystatechange = function () { if (document.readyState !== 'loading') old(); };
     return;
   }
 
   // An error before the bundle started: it could not be parsed or failed while starting.
   var previous = window.onerror;
   window.onerror = function (message, source, line, column, error) {
-    if (!started()) show('Программа панели не запустилась в этом встроенном браузере (ошибка при запуске).');
+    if (!started()) show('Панель реестра не запустилась', 'Программа панели не запустилась во встроенном браузере этого Excel (ошибка при запуске).');
     if (typeof previous === 'function') return previous(message, source, line, column, error);
     return false;
   };
   // The page and its scripts have loaded, yet the bundle never ran: it did not load (network, proxy).
   window.addEventListener('load', function () {
-    if (!started()) show('Программа панели не загрузилась. Проверьте подключение к интернету, закройте панель и откройте её снова.');
+    if (!started()) show('Панель реестра не загрузилась', 'Программа панели не загрузилась. Проверьте подключение к интернету, закройте панель и откройте её снова.');
   });
 })();

@@ -4,7 +4,7 @@
  * before the bundle) does it; these tests break the bundle or the engine on purpose, in the built
  * production pane from dist/. (That the bundle itself is ES5 is test/es5-bundles.test.ts.)
  */
-import { browserSuite, chromiumOrSkip, routeOffice } from './harness';
+import { browserSuite, chromiumOrSkip, routeOffice, screenshot } from './harness';
 
 const chromium = chromiumOrSkip();
 const describeBrowser = chromium ? describe : describe.skip;
@@ -29,6 +29,7 @@ describeBrowser('the pane in a web view that cannot run it', () => {
     s.watch.expectHttpError(404, BUNDLE);
     await s.page.goto(`${s.server.base}/taskpane.html`);
     expect(await bootMessage()).toContain('Программа панели не загрузилась');
+    await screenshot(s.page, 'w-01-bundle-not-loaded');
   });
 
   it('the bundle cannot be parsed by this engine: the message comes from the error', async () => {
