@@ -12,7 +12,7 @@ import { MEMBER_COLUMNS } from '../../domain/members/columns';
 import { REFRESH_TOKEN_KEY, SESSION_TOKEN_KEY } from '../../addin/api/token-store';
 import { DEMO_LOGINS } from '../../server/services/demo-seed';
 import { inventPeople, peopleAsSheetRows } from '../../server/services/members/demo-members';
-import { browserSuite, chromiumOrSkip, routeOffice, watchConsole, type ConsoleWatch } from './harness';
+import { browserSuite, chromiumOrSkip, routeOffice, screenshot, watchConsole, type ConsoleWatch } from './harness';
 
 const chromium = chromiumOrSkip();
 const describeBrowser = chromium ? describe : describe.skip;
@@ -45,7 +45,10 @@ describeBrowser('the pane reopens signed in when the chair asked to be remembere
     expect(await page.isChecked('[data-test=remember-me]')).toBe(false); // off by default
     await page.fill('[data-test=login]', l.login);
     await page.fill('[data-test=password]', l.password);
-    if (remember) await page.check('[data-test=remember-me]');
+    if (remember) {
+      await page.check('[data-test=remember-me]');
+      await screenshot(page, `r-01-sign-in-remember-${login}`);
+    }
     await page.click('[data-test=sign-in]');
   };
   const stored = (page: Page) =>
@@ -72,6 +75,7 @@ describeBrowser('the pane reopens signed in when the chair asked to be remembere
 
     const again = await reopen();
     await again.locator('[data-view=members]').waitFor();
+    await screenshot(again, 'r-02-reopened-signed-in');
     expect(await again.locator('[data-test=sign-in-form]').count()).toBe(0);
     expect(await again.textContent('[data-test=who]')).toContain('ППО МБОУ');
     const now = await stored(again);

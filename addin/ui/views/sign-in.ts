@@ -15,7 +15,7 @@ export function signInForm(app: Shell, opts: { login?: string; message?: string;
     'label',
     { class: 'remember' },
     remember,
-    d.h('span', {}, d.h('span', { text: 'Запомнить меня на этом компьютере' }), d.h('span', { class: 'field-hint', text: 'Только на своём компьютере: панель будет входить сама 30 дней. Не отмечайте на общем компьютере.' })),
+    d.h('span', {}, d.h('span', { text: 'Запомнить меня на этом компьютере' }), d.h('span', { class: 'field-hint', text: 'Только на своём компьютере: панель будет входить сама, пока её открывают хотя бы раз в 30 дней. Не отмечайте на общем компьютере.' })),
   );
   const status = d.h('div', { class: 'form-status' });
   const submit = button(d, 'Войти', () => void go(), { primary: true, test: 'sign-in', action: false });
