@@ -254,14 +254,15 @@ module.exports = (_env, argv) => {
       new LinkCopiedStylesheetsPlugin(),
     ],
     // Sized for a chair on a slow mobile link (~1 Mbit/s ≈ 125 KB/s). The ES5 build for Internet
-    // Explorer 11 / EdgeHTML 18 (Babel's output + core-js) made the pane's first load 137 → 291 KB
-    // (44 → 94 KB gzip, ≈ 0.8 s at that speed): warn past 300 KiB for the entry or one file.
-    // test/es5-bundles.test.ts holds the same budget for what the pane loads first (raw and gzip).
+    // Explorer 11 / EdgeHTML 18 (Babel's output + core-js) made the pane's first load 137 → 300 KB
+    // (44 → 97 KB gzip, ≈ 0.8 s at that speed). Budget: 340 KiB for the entry or one file (about
+    // 13 % to grow); test/es5-bundles.test.ts holds it for what the pane loads first, with 110 KiB
+    // gzipped (≈ 0.9 s at 1 Mbit/s).
     performance: production
       ? {
           hints: 'warning',
-          maxEntrypointSize: 300 * 1024,
-          maxAssetSize: 300 * 1024,
+          maxEntrypointSize: 340 * 1024,
+          maxAssetSize: 340 * 1024,
           assetFilter: (name) => /\.(js|css)$/.test(name),
         }
       : false,

@@ -120,15 +120,15 @@ describe('the shipped add-in (dist/, production build)', () => {
     expect(cssProblems(fs.readFileSync(path.join(DIST, file), 'utf8'))).toEqual([]);
   });
 
-  it('the pane\'s first load stays within its budget: 300 KiB of scripts, 100 KiB gzipped (≈ 0.8 s at 1 Mbit/s)', () => {
+  it('the pane\'s first load stays within its budget: 340 KiB of scripts, 110 KiB gzipped (≈ 0.9 s at 1 Mbit/s; webpack.config.js)', () => {
     const html = fs.readFileSync(path.join(DIST, 'taskpane.html'), 'utf8');
     const first = [...html.matchAll(/<script[^>]*\ssrc="?([^"\s>]+)/g)].map((m) => m[1]).filter((src) => !/^https?:/.test(src));
     expect(first).toEqual(['boot.js', expect.stringMatching(/^taskpane\.[0-9a-f]{8}\.js$/)]);
     const bytes = first.map((f) => fs.readFileSync(path.join(DIST, f)));
     const raw = bytes.reduce((n, b) => n + b.length, 0);
     const gzip = bytes.reduce((n, b) => n + zlib.gzipSync(b, { level: 9 }).length, 0);
-    expect(raw).toBeLessThanOrEqual(300 * 1024);
-    expect(gzip).toBeLessThanOrEqual(100 * 1024);
+    expect(raw).toBeLessThanOrEqual(340 * 1024);
+    expect(gzip).toBeLessThanOrEqual(110 * 1024);
   });
 
   it('pages have no inline scripts, and no inline styles that would escape these checks', () => {
