@@ -131,6 +131,15 @@ describe('the shipped add-in (dist/, production build)', () => {
     expect(gzip).toBeLessThanOrEqual(110 * 1024);
   });
 
+  it('the help page (assets/) has no script, and its inline styles render in IE11', () => {
+    const assets = path.join(DIST, 'assets');
+    for (const page of fs.readdirSync(assets).filter((f) => f.endsWith('.html'))) {
+      const html = fs.readFileSync(path.join(assets, page), 'utf8');
+      expect({ page, script: /<script/.test(html) }).toEqual({ page, script: false });
+      for (const m of html.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/g)) expect({ page, problems: cssProblems(m[1]) }).toEqual({ page, problems: [] });
+    }
+  });
+
   it('pages have no inline scripts, and no inline styles that would escape these checks', () => {
     for (const page of files.filter((f) => f.endsWith('.html'))) {
       const html = fs.readFileSync(path.join(DIST, page), 'utf8');
