@@ -1,12 +1,16 @@
 /** E-mail addresses: a practical subset of RFC 5322, Cyrillic addresses (почта@школа.рф) allowed. */
 import { fail, ok, type Check } from './check';
 import { cellAsText, isBlankCell, normalizeSpaces } from './cell';
+import { LETTER_RANGES, NUMBER_RANGES } from './unicode-classes';
 
 export const EMAIL_MAX_LENGTH = 254;
 
-const LOCAL = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+(\.[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+)*$/u;
-const LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
-const TLD = /^(?:\p{L}{2,63}|xn--[a-z0-9-]{1,59})$/u;
+// Letters and digits of any script (explicit ranges: the web views of Office 2016/2019 have no \p{…}).
+const LN = LETTER_RANGES + NUMBER_RANGES;
+const ATOM = `[${LN}!#$%&'*+/=?^_\`{|}~-]+`;
+const LOCAL = new RegExp(`^${ATOM}(\\.${ATOM})*$`);
+const LABEL = new RegExp(`^[${LN}](?:[${LN}-]{0,61}[${LN}])?$`);
+const TLD = new RegExp(`^(?:[${LETTER_RANGES}]{2,63}|xn--[a-z0-9-]{1,59})$`);
 
 /** Trims, lowercases the domain; returns the address or a message. */
 export function checkEmail(input: unknown, label = 'Эл. почта'): Check<string> {

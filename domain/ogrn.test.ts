@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { checkOgrn, checkOgrnAny, checkOgrnip, ogrnChecksumOk } from './ogrn';
 
 describe('ОГРН and ОГРНИП', () => {
@@ -33,5 +34,17 @@ describe('ОГРН and ОГРНИП', () => {
   it('the check sum works past 2^53 for ОГРНИП', () => {
     expect(ogrnChecksumOk('304500116000157')).toBe(true);
     expect(ogrnChecksumOk('12345')).toBe(false);
+  });
+
+  it('the digit-by-digit remainder (no BigInt) agrees with exact big-number arithmetic', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(13, 15), fc.stringMatching(/^[1-9]\d{13}$/), (length, digits) => {
+        const body = digits.slice(0, length - 1);
+        const check = (BigInt(body) % BigInt(length === 13 ? 11 : 13)) % 10n;
+        expect(ogrnChecksumOk(body + check.toString())).toBe(true);
+        expect(ogrnChecksumOk(body + ((Number(check) + 1) % 10).toString())).toBe(false);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -5,10 +5,13 @@ import { idDigits, isBlankCell } from './cell';
 /** The check digit: the number formed by all digits but the last, mod 11 (ОГРН) or 13 (ОГРНИП), last digit of that. */
 export function ogrnChecksumOk(digits: string): boolean {
   if (!/^\d+$/.test(digits) || /^0+$/.test(digits)) return false;
-  const mod = digits.length === 13 ? 11n : digits.length === 15 ? 13n : 0n;
-  if (mod === 0n) return false;
-  const body = BigInt(digits.slice(0, -1));
-  return Number((body % mod) % 10n) === Number(digits[digits.length - 1]);
+  const mod = digits.length === 13 ? 11 : digits.length === 15 ? 13 : 0;
+  if (mod === 0) return false;
+  // The remainder of the 12- or 14-digit number, digit by digit (Horner's rule mod m): no BigInt,
+  // which the web views of Office 2016/2019 lack, and no loss of precision past 2^53.
+  let rest = 0;
+  for (let i = 0; i < digits.length - 1; i++) rest = (rest * 10 + Number(digits[i])) % mod;
+  return rest % 10 === Number(digits[digits.length - 1]);
 }
 
 function checkOf(input: unknown, label: string, lengths: readonly (13 | 15)[]): Check<string> {

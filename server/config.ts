@@ -28,6 +28,8 @@ export interface Config {
   /** Extra origins allowed by CORS when the add-in is served elsewhere (comma-separated in ADDIN_ORIGIN). */
   addinOrigins: string[];
   tokenTtlMinutes: number;
+  /** «Запомнить меня»: days a refresh token lives unused (each use rotates it and starts the term again). */
+  refreshTtlDays: number;
   /** How long the answer to a pushed chunk is kept for retries with the same idempotency key. */
   idempotencyRetentionHours: number;
   /** Failed sign-ins before the account is locked, and for how long. */
@@ -127,6 +129,7 @@ const ENV_SCHEMA = z.object({
       .optional(),
   ),
   TOKEN_TTL_MINUTES: count(8 * 60),
+  REFRESH_TTL_DAYS: count(30),
   IDEMPOTENCY_RETENTION_HOURS: count(7 * 24),
   LOCKOUT_THRESHOLD: count(5),
   LOCKOUT_MINUTES: count(15),
@@ -198,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     publicOrigin,
     addinOrigins: e.ADDIN_ORIGIN ?? [],
     tokenTtlMinutes: e.TOKEN_TTL_MINUTES,
+    refreshTtlDays: e.REFRESH_TTL_DAYS,
     idempotencyRetentionHours: e.IDEMPOTENCY_RETENTION_HOURS,
     lockoutThreshold: e.LOCKOUT_THRESHOLD,
     lockoutMinutes: e.LOCKOUT_MINUTES,

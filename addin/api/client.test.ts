@@ -153,6 +153,60 @@ describe('ApiClient transport', () => {
   });
 });
 
+describe('ApiClient: «Запомнить меня»', () => {
+  const user = { id: 1, login: 'school', fullName: 'И', role: 'primary_chair', orgId: 4 };
+  const signedIn = (token: string, refreshToken?: string) => () => json(200, { token, expiresAt: '2030-01-01', mustChangePassword: false, user, ...(refreshToken ? { refreshToken } : {}) });
+
+  it('asks for a refresh token only when ticked, keeps it, exchanges it on the next opening and keeps the rotated one', async () => {
+    const { fetch, calls } = fakeFetch([signedIn('s1', 'r1'), signedIn('s2', 'r2')]);
+    const refreshTokens = memoryTokenStore();
+    const first = new ApiClient({ fetch, refreshTokens });
+    await first.login('school', 'pw', true);
+    expect(JSON.parse(calls[0].body!)).toEqual({ login: 'school', password: 'pw', remember: true });
+    expect(refreshTokens.get()).toBe('r1');
+    // The pane closed: a new client, no session, the refresh token kept.
+    const reopened = new ApiClient({ fetch, refreshTokens });
+    expect(reopened.signedIn).toBe(false);
+    expect(reopened.remembered).toBe(true);
+    expect(await reopened.resumeRemembered()).toBe(true);
+    expect(calls[1]).toMatchObject({ url: '/api/v1/auth/refresh', method: 'POST' });
+    expect(JSON.parse(calls[1].body!)).toEqual({ refreshToken: 'r1' });
+    expect(calls[1].headers.Authorization).toBeUndefined();
+    expect(reopened.signedIn).toBe(true);
+    expect(refreshTokens.get()).toBe('r2');
+  });
+
+  it('a refused refresh token is forgotten; a lost connection keeps it and is never resent (a resend would count as reuse)', async () => {
+    const refused = fakeFetch([() => problem(401, 'refresh_ended', 'Вход на этом компьютере больше не запомнен. Войдите снова.')]);
+    const kept = memoryTokenStore('r1');
+    const a = new ApiClient({ fetch: refused.fetch, refreshTokens: kept });
+    expect(await a.resumeRemembered()).toBe(false);
+    expect(kept.get()).toBeNull();
+
+    const down = fakeFetch([networkDown]);
+    const still = memoryTokenStore('r1');
+    const b = new ApiClient({ fetch: down.fetch, refreshTokens: still, retry: { retries: 3, delayMs: () => 0 }, sleep: async () => undefined });
+    await expect(b.resumeRemembered()).rejects.toMatchObject({ kind: 'network' });
+    expect(down.calls).toHaveLength(1);
+    expect(still.get()).toBe('r1');
+  });
+
+  it('a sign-in without the tick, «Выйти» and «Выйти на всех устройствах» forget this computer', async () => {
+    const store = memoryTokenStore('old');
+    const { fetch, calls } = fakeFetch([signedIn('s1'), () => new Response(null, { status: 204 }), signedIn('s2', 'r2'), () => new Response(null, { status: 204 })]);
+    const c = new ApiClient({ fetch, refreshTokens: store });
+    await c.login('school', 'pw');
+    expect(store.get()).toBeNull();
+    await c.logout();
+    await c.login('school', 'pw', true);
+    expect(store.get()).toBe('r2');
+    await c.logoutEverywhere();
+    expect(calls[3]).toMatchObject({ url: '/api/v1/auth/logout-all', method: 'POST' });
+    expect(store.get()).toBeNull();
+    expect(c.signedIn).toBe(false);
+  });
+});
+
 describe('ApiClient sessions', () => {
   it('stores the token from sign-in and sends it afterwards', async () => {
     const { fetch, calls } = fakeFetch([

@@ -5,7 +5,7 @@
  */
 import type { SyncRequest, SyncResponse } from '../../domain/members/sync-contract';
 import type { OrgKind } from '../../domain/organisations';
-import { ApiError, abortedError, errorFromResponse, networkError, timeoutError } from './errors';
+import { ApiError, abortedError, errorFromResponse, isApiError, networkError, timeoutError } from './errors';
 import { memoryTokenStore, type TokenStore } from './token-store';
 import type { BatchView, LoginResult, Me, MemberPage, OrgView, PassportInput, PassportView, RevertResult } from './types';
 
@@ -32,6 +32,8 @@ export interface ClientOptions {
   baseUrl?: string;
   fetch?: FetchLike;
   tokens?: TokenStore;
+  /** «Запомнить меня»: where the refresh token is kept (the origin's localStorage in the pane). */
+  refreshTokens?: TokenStore;
   /** Per-request timeout, ms (30 s). Pushes of large chunks set their own. */
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
@@ -76,18 +78,16 @@ type Listener<T> = (value: T) => void;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The page's fetch (native, or whatwg-fetch's in Internet Explorer 11), looked up at call time. */
 function globalFetch(): FetchLike {
-  const f = (globalThis as { fetch?: typeof fetch }).fetch;
-  if (!f) {
-    return () => Promise.reject(new TypeError('fetch is not available'));
-  }
-  return (url, init) => f.call(globalThis, url, init);
+  return (url, init) => (typeof fetch === 'function' ? fetch(url, init) : Promise.reject(new TypeError('fetch is not available')));
 }
 
 export class ApiClient {
   readonly baseUrl: string;
   private readonly fetchImpl: FetchLike;
   private readonly tokens: TokenStore;
+  private readonly refreshTokens: TokenStore;
   private readonly timeoutMs: number;
   private readonly retry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -98,6 +98,7 @@ export class ApiClient {
     this.baseUrl = (opts.baseUrl ?? '/api/v1').replace(/\/$/, '');
     this.fetchImpl = opts.fetch ?? globalFetch();
     this.tokens = opts.tokens ?? memoryTokenStore();
+    this.refreshTokens = opts.refreshTokens ?? memoryTokenStore();
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.retry = { ...DEFAULT_RETRY, ...(opts.retry ?? {}) };
     this.sleep = opts.sleep ?? defaultSleep;
@@ -246,10 +247,11 @@ export class ApiClient {
 
   // ------------------------------------------------------------------ auth
 
-  async login(login: string, password: string): Promise<LoginResult> {
+  /** Signs in; with `remember` the server also issues a refresh token, kept for the next opening. */
+  async login(login: string, password: string, remember = false): Promise<LoginResult> {
     const res = await this.request<LoginResult>('/auth/login', {
       method: 'POST',
-      body: { login, password },
+      body: remember ? { login, password, remember: true } : { login, password },
       auth: false,
       isLogin: true,
       // A repeated sign-in is harmless (one more token): retry a lost connection once, then tell
@@ -259,7 +261,44 @@ export class ApiClient {
       timeoutMs: 20_000,
     });
     this.tokens.set(res.token);
+    // Without the tick this computer is no longer remembered, whoever was remembered before.
+    this.refreshTokens.set(res.refreshToken ?? null);
     return res;
+  }
+
+  /** A refresh token from an earlier «Запомнить меня» is kept on this computer. */
+  get remembered(): boolean {
+    return this.refreshTokens.get() !== null;
+  }
+
+  /**
+   * Signs in with the remembered refresh token: true when a session started, false when the server
+   * no longer honours it (then it is forgotten and the chair signs in). A connection failure throws
+   * and keeps the token for another try. Never retried automatically: the server rotates the token
+   * on every exchange, and a second send of the same one would count as a stolen copy.
+   */
+  async resumeRemembered(): Promise<boolean> {
+    const refreshToken = this.refreshTokens.get();
+    if (!refreshToken) return false;
+    try {
+      const res = await this.request<LoginResult>('/auth/refresh', { method: 'POST', body: { refreshToken }, auth: false, retries: 0, timeoutMs: 20_000 });
+      this.tokens.set(res.token);
+      this.refreshTokens.set(res.refreshToken ?? null);
+      return true;
+    } catch (e) {
+      if (isApiError(e) && (e.status === 401 || e.status === 400)) {
+        if (this.refreshTokens.get() === refreshToken) this.refreshTokens.set(null);
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** «Выйти на всех устройствах»: every session and remembered computer of the account ends. */
+  async logoutEverywhere(): Promise<void> {
+    await this.request<void>('/auth/logout-all', { method: 'POST', idempotent: true, timeoutMs: 20_000 });
+    this.tokens.set(null);
+    this.refreshTokens.set(null);
   }
 
   changePassword(oldPassword: string, newPassword: string): Promise<void> {
@@ -274,6 +313,7 @@ export class ApiClient {
       /* the token is forgotten anyway; an unrevoked one expires by itself */
     } finally {
       this.tokens.set(null);
+      this.refreshTokens.set(null);
     }
   }
 

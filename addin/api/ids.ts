@@ -2,7 +2,10 @@
 
 function randomBytes(n: number): Uint8Array {
   const bytes = new Uint8Array(n);
-  const c = (globalThis as { crypto?: { getRandomValues?: (a: Uint8Array) => Uint8Array } }).crypto;
+  // Internet Explorer 11 names Web Crypto `msCrypto`. No `globalThis`: IE11 and EdgeHTML 18 lack it.
+  type RandomSource = { getRandomValues?: (a: Uint8Array) => Uint8Array };
+  const c: RandomSource | undefined =
+    typeof crypto !== 'undefined' ? crypto : typeof self !== 'undefined' ? (self as unknown as { msCrypto?: RandomSource }).msCrypto : undefined;
   if (c && typeof c.getRandomValues === 'function') {
     c.getRandomValues(bytes);
   } else {

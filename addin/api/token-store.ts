@@ -2,6 +2,10 @@
  * Where the bearer token lives: in the task pane's memory, optionally mirrored to sessionStorage so
  * that reloading the pane keeps the session. Never in the workbook or in Office document settings
  * (those are saved inside the file and travel with it).
+ *
+ * «Запомнить меня на этом компьютере» keeps one more thing: the rotating refresh token, in the add-in
+ * origin's localStorage (the desktop web views clear sessionStorage when the pane closes, but keep
+ * localStorage per origin). It is the only credential stored there; the server can revoke it.
  */
 export interface TokenStore {
   get(): string | null;
@@ -26,6 +30,7 @@ export interface KeyValueStorage {
 }
 
 export const SESSION_TOKEN_KEY = 'union-registry.session-token';
+export const REFRESH_TOKEN_KEY = 'union-registry.refresh-token';
 
 /**
  * Memory first; sessionStorage as a copy that dies with the pane's browsing session. Any storage

@@ -12,6 +12,9 @@ export interface LoginResult {
   expiresAt: string;
   mustChangePassword: boolean;
   user: { id: number; login: string; fullName: string; role: Role; orgId: number };
+  /** Only with «Запомнить меня»: the next refresh token and when it lapses unused. */
+  refreshToken?: string;
+  refreshExpiresAt?: string;
 }
 
 /** GET /me */

@@ -67,7 +67,11 @@ export class Activity {
     const handled = this.app.handleGlobalError(e);
     if (isApiError(e)) {
       if (e.kind === 'session_expired') {
-        dom.set(this.el, notice(dom, 'warning', 'Сеанс истёк', 'Войдите снова, затем нажмите «Повторить» — лист Excel и уже отправленные строки на месте.', [{ label: 'Повторить', onClick: retry, primary: true, test: 'retry' }], 'failure'));
+        const remembered = this.app.api.remembered;
+        const text = remembered
+          ? 'Нажмите «Повторить»: панель входит снова по запомненному входу (если она попросит пароль — сначала войдите). Лист Excel и уже отправленные строки на месте.'
+          : 'Войдите снова, затем нажмите «Повторить» — лист Excel и уже отправленные строки на месте.';
+        dom.set(this.el, notice(dom, 'warning', 'Сеанс истёк', text, [{ label: 'Повторить', onClick: retry, primary: true, test: 'retry' }], 'failure'));
         return;
       }
       if (handled) {

@@ -4,7 +4,7 @@
  */
 import { ApiClient } from '../api/client';
 import { isApiError, type ApiError } from '../api/errors';
-import { sessionTokenStore, type KeyValueStorage } from '../api/token-store';
+import { REFRESH_TOKEN_KEY, sessionTokenStore, type KeyValueStorage } from '../api/token-store';
 import type { Me, OrgView } from '../api/types';
 import type { ExcelCapabilities } from '../excel/capabilities';
 import { isPrimary } from '../../domain/organisations';
@@ -23,6 +23,11 @@ export interface TaskPaneHost {
   caps: ExcelCapabilities;
   /** sessionStorage when the web view allows it. */
   storage: KeyValueStorage | null;
+  /**
+   * The add-in origin's localStorage (survives closing the pane): only the «Запомнить меня» refresh
+   * token and ids (the last push to undo, the chosen organisation) — never personal data.
+   */
+  persistent?: KeyValueStorage | null;
   now?: () => Date;
   /** A ready client (tests); otherwise one on the pane's own origin is made. */
   api?: ApiClient;
@@ -44,12 +49,16 @@ export class TaskPane implements Shell {
   private current: { def: ViewDef; cleanup?: () => void } | null = null;
   private readonly els: { header: HTMLElement; who: HTMLElement; signOut: HTMLButtonElement; banners: HTMLElement; tabs: HTMLElement; main: HTMLElement; overlay: HTMLElement };
   private overlayOpen = false;
+  /** A remembered sign-in is being renewed after the session expired. */
+  private resuming = false;
+  /** A notice shown once with the next view (after «Выйти на всех устройствах»). */
+  private flash: HTMLElement | null = null;
   /** Renders of views loaded on demand. */
   private readonly loaded = new Map<string, ViewRender>();
 
   constructor(private readonly host: TaskPaneHost) {
     this.dom = new Dom(host.root.ownerDocument);
-    this.api = host.api ?? new ApiClient({ tokens: sessionTokenStore(host.storage) });
+    this.api = host.api ?? new ApiClient({ tokens: sessionTokenStore(host.storage), refreshTokens: sessionTokenStore(host.persistent ?? null, REFRESH_TOKEN_KEY) });
     this.caps = host.caps;
     this.views = [...(host.views ?? VIEWS)].sort((a, b) => (a.order ?? 99) - (b.order ?? 99));
     const d = this.dom;
@@ -67,6 +76,10 @@ export class TaskPane implements Shell {
   }
 
   // ------------------------------------------------------------------ Shell
+
+  get persistent(): KeyValueStorage | null {
+    return this.host.persistent ?? null;
+  }
 
   get storage(): KeyValueStorage | null {
     return this.host.storage;
@@ -87,7 +100,9 @@ export class TaskPane implements Shell {
 
   setBusy(busy: boolean): void {
     this.busy = busy;
-    this.host.root.classList.toggle('is-busy', busy);
+    // Not classList.toggle(name, force): Internet Explorer 11 ignores the second argument.
+    if (busy) this.host.root.classList.add('is-busy');
+    else this.host.root.classList.remove('is-busy');
     const buttons = this.host.root.querySelectorAll<HTMLButtonElement>('[data-action]');
     buttons.forEach((b) => {
       if (busy) {
@@ -121,6 +136,8 @@ export class TaskPane implements Shell {
     this.org = org;
     try {
       this.host.storage?.setItem(ORG_KEY, String(org.id));
+      // An id only: with «Запомнить меня» the next opening goes straight to the same organisation.
+      if (this.api.remembered) this.host.persistent?.setItem(ORG_KEY, String(org.id));
     } catch {
       /* memory only */
     }
@@ -172,14 +189,22 @@ export class TaskPane implements Shell {
 
   // ------------------------------------------------------------------ start, sign-in, sign-out
 
-  /** Opens the pane: resumes a session kept in session storage, or shows the sign-in. */
+  /**
+   * Opens the pane: resumes a session kept in session storage, or signs in with the refresh token of
+   * «Запомнить меня» (the desktop web views clear session storage when the pane closes), or shows
+   * the sign-in.
+   */
   async start(): Promise<void> {
-    if (!this.api.signedIn) {
+    if (!this.api.signedIn && !this.api.remembered) {
       this.navigate('sign-in');
       return;
     }
     this.dom.set(this.els.main, notice(this.dom, 'info', null, 'Подключение к реестру…'));
     try {
+      if (!this.api.signedIn && !(await this.api.resumeRemembered())) {
+        this.navigate('sign-in');
+        return;
+      }
       await this.afterSignIn(await this.api.me(), true);
     } catch (e) {
       if (isApiError(e) && e.kind === 'session_expired') {
@@ -212,7 +237,7 @@ export class TaskPane implements Shell {
       let orgId: number | null = null;
       if (resumed) {
         try {
-          const saved = this.host.storage?.getItem(ORG_KEY);
+          const saved = this.host.storage?.getItem(ORG_KEY) ?? (this.api.remembered ? this.host.persistent?.getItem(ORG_KEY) : null);
           orgId = saved ? Number(saved) : null;
         } catch {
           orgId = null;
@@ -247,15 +272,76 @@ export class TaskPane implements Shell {
     this.me = null;
     this.org = null;
     this.memory.clear();
-    try {
-      this.host.storage?.removeItem(ORG_KEY);
-    } catch {
-      /* nothing kept */
-    }
+    this.forgetLocal();
     this.navigate('sign-in');
   }
 
+  /** «Выйти на всех устройствах»: every session and remembered computer of the account ends, this one too. */
+  async signOutEverywhere(): Promise<void> {
+    if (this.busy) return;
+    try {
+      await this.api.logoutEverywhere();
+    } catch (e) {
+      if (!this.handleGlobalError(e)) {
+        this.dom.set(
+          this.els.banners,
+          notice(this.dom, 'error', 'Не удалось выйти на всех устройствах', isApiError(e) ? e.detail : 'Повторите.', [
+            { label: 'Повторить', onClick: () => void this.signOutEverywhere(), primary: true, test: 'retry' },
+          ], 'sign-out-everywhere-error'),
+        );
+      }
+      return;
+    }
+    if (this.org) saveLastPush(this, this.org.id, null);
+    this.me = null;
+    this.org = null;
+    this.memory.clear();
+    this.forgetLocal();
+    this.flash = notice(this.dom, 'success', 'Вы вышли на всех устройствах', 'Все сеансы завершены, запомненный вход отменён на всех компьютерах. Войдите снова.', [], 'signed-out-everywhere');
+    this.navigate('sign-in');
+  }
+
+  private everywhereButton(): HTMLElement {
+    const b = this.dom.h('button', {
+      type: 'button',
+      class: 'btn-link who-everywhere',
+      text: 'Выйти на всех устройствах',
+      attrs: { 'data-test': 'sign-out-everywhere', title: 'Завершить все сеансы и отменить «Запомнить меня» на всех компьютерах' },
+      disabled: this.busy,
+    });
+    b.addEventListener('click', () => void this.signOutEverywhere());
+    return b;
+  }
+
+  private forgetLocal(): void {
+    for (const store of [this.host.storage, this.host.persistent]) {
+      try {
+        store?.removeItem(ORG_KEY);
+      } catch {
+        /* nothing kept */
+      }
+    }
+  }
+
   private sessionExpired(e: ApiError): void {
+    if (!this.me || this.overlayOpen || this.resuming) return;
+    if (this.api.remembered) {
+      // «Запомнить меня»: a new session from the refresh token, without asking; the action that
+      // failed offers «Повторить». Only when the server no longer honours it, the sign-in form.
+      this.resuming = true;
+      void this.api
+        .resumeRemembered()
+        .catch(() => false)
+        .then((resumed) => {
+          this.resuming = false;
+          if (!resumed) this.askToSignIn(e);
+        });
+      return;
+    }
+    this.askToSignIn(e);
+  }
+
+  private askToSignIn(e: ApiError): void {
     if (!this.me || this.overlayOpen) return;
     const d = this.dom;
     const previous = this.me;
@@ -304,12 +390,15 @@ export class TaskPane implements Shell {
         ? [
             d.h('span', { class: 'who-name', text: me.fullName }),
             this.org ? d.h('span', { class: 'who-org', text: this.org.name, attrs: { 'data-test': 'current-org' } }) : null,
+            this.everywhereButton(),
           ]
         : null,
     );
     this.els.who.hidden = !me;
 
     const banners: HTMLElement[] = [];
+    if (this.flash && !me) banners.push(this.flash);
+    else this.flash = null;
     if (me?.mustChangePassword) {
       banners.push(notice(d, 'warning', 'Смените временный пароль', 'Вы вошли по временному паролю из письма. Придумайте свой пароль — до этого остальные разделы закрыты.', [], 'banner-password'));
     } else if (me && !me.obligationRecordedAt) {

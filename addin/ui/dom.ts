@@ -86,3 +86,18 @@ export class Dom {
 
   private static counter = 0;
 }
+
+/**
+ * The bytes of a chosen file. Blob#arrayBuffer() is missing from Internet Explorer 11 and EdgeHTML 18
+ * (the web views of Office 2016/2019); FileReader is everywhere.
+ */
+export function fileBytes(file: Blob): Promise<ArrayBuffer> {
+  const modern = (file as Blob & { arrayBuffer?: () => Promise<ArrayBuffer> }).arrayBuffer;
+  if (typeof modern === 'function') return modern.call(file);
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result as ArrayBuffer);
+    reader.onerror = () => reject(reader.error ?? new Error('Не удалось прочитать файл.'));
+    reader.readAsArrayBuffer(file);
+  });
+}

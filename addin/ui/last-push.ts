@@ -1,7 +1,9 @@
 /**
  * What «Отменить последнюю отправку» needs to know about the last push of an organisation: its
  * batches (one per chunk) with the member ids each created or changed. Kept in the pane's memory
- * and in session storage (ids and counts only, no personal data), so a reload of the pane keeps it.
+ * and in the add-in origin's localStorage (ids, counts and a time only — no personal data), so that
+ * closing and reopening the pane keeps it: the desktop web views clear session storage on close.
+ * Where localStorage is unavailable, session storage (a reload of the pane keeps it).
  */
 import type { SyncOutcome } from '../../domain/members/sync-contract';
 import type { PushSummary } from '../api/push';
@@ -16,7 +18,9 @@ export interface LastPush {
   counts: Record<SyncOutcome, number>;
 }
 
-type Store = Pick<Shell, 'memory' | 'storage'>;
+type Store = Pick<Shell, 'memory' | 'storage' | 'persistent'>;
+
+const storeOf = (app: Store) => app.persistent ?? app.storage;
 
 const key = (orgId: number) => `union-registry.last-push.${orgId}`;
 
@@ -31,7 +35,7 @@ export function lastPush(app: Store, orgId: number): LastPush | null {
   const inMemory = app.memory.get(key(orgId)) as LastPush | undefined;
   if (inMemory) return inMemory;
   try {
-    const raw = app.storage?.getItem(key(orgId));
+    const raw = storeOf(app)?.getItem(key(orgId));
     if (!raw) return null;
     const parsed = JSON.parse(raw) as LastPush;
     if (!Array.isArray(parsed.batches) || parsed.batches.length === 0) return null;
@@ -47,7 +51,7 @@ export function saveLastPush(app: Store, orgId: number, last: LastPush | null): 
   if (last && last.batches.length) {
     app.memory.set(key(orgId), last);
     try {
-      app.storage?.setItem(key(orgId), JSON.stringify(last));
+      storeOf(app)?.setItem(key(orgId), JSON.stringify(last));
     } catch {
       /* memory only */
     }
@@ -55,7 +59,7 @@ export function saveLastPush(app: Store, orgId: number, last: LastPush | null): 
   }
   app.memory.delete(key(orgId));
   try {
-    app.storage?.removeItem(key(orgId));
+    storeOf(app)?.removeItem(key(orgId));
   } catch {
     /* nothing kept */
   }

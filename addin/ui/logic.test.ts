@@ -1,7 +1,6 @@
 import { ApiError } from '../api/errors';
 import { checkRows, issueLine, issuesFromResults, issueText, marksFromIssues, summarySentence, toSyncRows } from './members-logic';
 import { checkPassport, passportIssuesFromError, passportIssueText } from './passport-logic';
-import { installPolyfills } from './polyfills';
 import { unitRows } from './views/structure';
 
 const TODAY = '2026-11-26';
@@ -94,28 +93,5 @@ describe('structure rows', () => {
       ['1-е классы', 1, 'Начальная школа'],
       ['Кухня', 0, null],
     ]);
-  });
-});
-
-describe('polyfills for old web views', () => {
-  it('installs flat, flatMap and Object.fromEntries only where missing, with the standard behaviour', () => {
-    const proto = Array.prototype as unknown as Record<string, unknown>;
-    const saved = { flat: proto.flat, flatMap: proto.flatMap, fromEntries: (Object as unknown as Record<string, unknown>).fromEntries };
-    try {
-      delete proto.flat;
-      delete proto.flatMap;
-      delete (Object as unknown as Record<string, unknown>).fromEntries;
-      installPolyfills();
-      expect([1, [2, [3]]].flat()).toEqual([1, 2, [3]]);
-      expect([1, 2].flatMap((x) => [x, x * 10])).toEqual([1, 10, 2, 20]);
-      expect(Object.fromEntries([['a', 1], ['b', 2]])).toEqual({ a: 1, b: 2 });
-      const mine = proto.flatMap;
-      installPolyfills();
-      expect(proto.flatMap).toBe(mine);
-    } finally {
-      Object.defineProperty(Array.prototype, 'flat', { value: saved.flat, configurable: true, writable: true });
-      Object.defineProperty(Array.prototype, 'flatMap', { value: saved.flatMap, configurable: true, writable: true });
-      Object.defineProperty(Object, 'fromEntries', { value: saved.fromEntries, configurable: true, writable: true });
-    }
   });
 });

@@ -6,9 +6,6 @@
 import type { KeyValueStorage } from '../api/token-store';
 import { BASELINE_CAPABILITIES, detectCapabilities } from '../excel/capabilities';
 import { startTaskPane } from './app';
-import { installPolyfills } from './polyfills';
-
-installPolyfills();
 
 function showFatal(text: string): void {
   const root = document.getElementById('app');
@@ -29,7 +26,36 @@ function sessionStore(): KeyValueStorage | null {
   }
 }
 
-if (typeof Office === 'undefined') {
+/**
+ * The add-in origin's localStorage («Запомнить меня», ids of the last push); null where the web view
+ * forbids it. Keys carry Office.context.partitionKey where Office gives one (Excel on the web):
+ * Microsoft's «Persist add-in state and settings» asks for partitioned localStorage for private data.
+ */
+function persistentStore(): KeyValueStorage | null {
+  let local: Storage;
+  try {
+    local = window.localStorage;
+    if (!local) return null;
+  } catch {
+    return null;
+  }
+  let partition = '';
+  try {
+    partition = (Office.context as unknown as { partitionKey?: string }).partitionKey ?? '';
+  } catch {
+    partition = '';
+  }
+  if (!partition) return local;
+  return {
+    getItem: (k) => local.getItem(partition + k),
+    setItem: (k, v) => local.setItem(partition + k, v),
+    removeItem: (k) => local.removeItem(partition + k),
+  };
+}
+
+if ((window as unknown as { unionRegistryBlocked?: boolean }).unionRegistryBlocked) {
+  // addin/ui/boot.js found this web view too old for the pane and has already said so, with the way out.
+} else if (typeof Office === 'undefined') {
   showFatal('Не удалось загрузить библиотеку Office. Проверьте подключение к интернету, закройте панель и откройте её снова.');
 } else {
   void Office.onReady((info) => {
@@ -49,6 +75,7 @@ if (typeof Office === 'undefined') {
       root,
       caps,
       storage: sessionStore(),
+      persistent: persistentStore(),
       excelRun: (batch) => Excel.run(batch),
     });
   });

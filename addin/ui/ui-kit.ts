@@ -8,59 +8,13 @@ import { notice } from './components';
 import type { Dom } from './dom';
 import { formatCount } from './format';
 
-const STYLE_ID = 'ux-extra-styles';
 
-const CSS = `
-.ux-fieldset { border: 0; margin: 0 0 10px; padding: 0; min-width: 0; }
-.ux-fieldset legend { font-weight: 600; padding: 0; margin-bottom: 4px; }
-.ux-check { display: flex; align-items: flex-start; gap: 8px; padding: 3px 0; cursor: pointer; }
-.ux-check input { margin: 3px 0 0; width: 16px; height: 16px; flex: 0 0 auto; }
-.ux-grid { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 8px; margin-bottom: 10px; }
-.ux-grid .field-label { font-weight: 400; color: var(--text-2); font-size: 13px; }
-.ux-pill { display: inline-block; border-radius: 10px; padding: 0 8px; font-size: 12px; line-height: 18px; font-weight: 600; white-space: nowrap; background: #f0f0f0; color: var(--text-2); }
-.ux-pill-done { background: var(--success-bg); color: var(--success); border: 1px solid var(--success-border); }
-.ux-pill-next { background: var(--info-bg); color: var(--brand); border: 1px solid var(--info-border); }
-.ux-pill-late { background: var(--error-bg); color: var(--error); border: 1px solid var(--error-border); }
-.ux-people { list-style: none; margin: 8px 0 0; padding: 0; max-height: 320px; overflow-y: auto; background: var(--card); border: 1px solid var(--border-soft); border-radius: var(--radius); }
-.ux-people li { padding: 6px 10px; }
-.ux-people li + li { border-top: 1px solid var(--border-soft); }
-.ux-people .ux-who { display: block; font-weight: 600; overflow-wrap: anywhere; }
-.ux-people .ux-why { display: block; color: var(--text-2); font-size: 13px; overflow-wrap: anywhere; }
-.ux-more { margin-top: 6px; }
-.ux-step { display: block; }
-.ux-step-head { display: flex; gap: 8px; align-items: baseline; justify-content: space-between; }
-.ux-step-title { font-weight: 600; }
-.ux-step-no { color: var(--text-2); margin-right: 4px; }
-.ux-step .ux-meta { color: var(--text-2); font-size: 13px; margin-top: 2px; }
-.ux-step .help-steps { margin: 8px 0 0; font-size: 13px; }
-.ux-step details summary { cursor: pointer; color: var(--brand); font-size: 13px; margin-top: 6px; }
-.ux-step .actions { margin-top: 8px; }
-.ux-step.is-late { border-left: 3px solid var(--error); }
-.ux-step.is-next { border-left: 3px solid var(--brand); }
-.ux-step.is-done { border-left: 3px solid var(--success); }
-.ux-bar { height: 6px; border-radius: 3px; background: #e0e0e0; overflow: hidden; margin-top: 6px; }
-.ux-bar > span { display: block; height: 100%; background: var(--brand); }
-.ux-bar.is-done > span { background: var(--success); }
-.ux-bar.is-late > span { background: var(--error); }
-.ux-orgs .list-item { align-items: flex-start; }
-.ux-figures { display: grid; grid-template-columns: minmax(0, 1fr) auto; gap: 2px 12px; margin: 8px 0 0; font-size: 13px; }
-.ux-figures dt { color: var(--text-2); }
-.ux-figures dd { margin: 0; text-align: right; font-weight: 600; }
-.ux-figures dd.is-late { color: var(--error); }
-.ux-figures dd.is-done { color: var(--success); }
-.ux-view .card > .activity, .ux-view .card > .results, .ux-view .card > .field, .ux-view .card > .list, .ux-view .card > div > .help-topic { margin-top: 10px; }
-.ux-view .card > .list:empty { margin-top: 0; }
-@media (max-width: 360px) { .ux-grid { grid-template-columns: 1fr; } }
-`;
-
-/** Adds the views' styles to the pane's document (once) and marks `root` as one of these views. */
-export function ensureStyles(doc: Document, root?: HTMLElement): void {
+/**
+ * Marks `root` as one of these views. Their styles (`.ux-…`) are in addin/ui/taskpane.css, which the
+ * build gives fallbacks for old web views; none are injected from script.
+ */
+export function ensureStyles(_doc: Document, root?: HTMLElement): void {
   root?.classList.add('ux-view');
-  if (doc.getElementById(STYLE_ID)) return;
-  const style = doc.createElement('style');
-  style.id = STYLE_ID;
-  style.textContent = CSS;
-  doc.head.appendChild(style);
 }
 
 export interface CheckHandle {
@@ -115,7 +69,7 @@ interface OfficeUi {
  * (desktop Excel), otherwise a new tab (Excel on the web). Returns false when nothing opened.
  */
 export function openLink(doc: Document, url: string): boolean {
-  const office = (globalThis as { Office?: { context?: { ui?: OfficeUi } } }).Office;
+  const office = typeof Office !== 'undefined' ? (Office as unknown as { context?: { ui?: OfficeUi } }) : undefined;
   const ui = office?.context?.ui;
   if (ui && typeof ui.openBrowserWindow === 'function') {
     try {

@@ -60,6 +60,8 @@ export interface Shell {
   refreshMe(): Promise<void>;
   /** Session storage of the pane (dies with the pane's browsing session); null when the web view forbids it. */
   readonly storage: KeyValueStorage | null;
+  /** The add-in origin's localStorage (survives closing the pane): ids and the refresh token only, never personal data. */
+  readonly persistent: KeyValueStorage | null;
   /** Memory of the pane for this session (e.g. the last push per organisation); gone on sign-out. */
   readonly memory: Map<string, unknown>;
 }

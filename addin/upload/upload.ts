@@ -223,13 +223,19 @@ async function goBack(): Promise<void> {
 // ---------------------------------------------------------------------------------- downloads
 
 function saveBlob(blob: Blob, fileName: string): void {
+  // Internet Explorer 11 has no <a download>; it saves a Blob with its own call.
+  const ms = navigator as unknown as { msSaveOrOpenBlob?: (b: Blob, name: string) => boolean };
+  if (typeof ms.msSaveOrOpenBlob === 'function') {
+    ms.msSaveOrOpenBlob(blob, fileName);
+    return;
+  }
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
   a.download = fileName;
   document.body.appendChild(a);
   a.click();
-  a.remove();
+  document.body.removeChild(a);
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 

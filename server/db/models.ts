@@ -145,6 +145,8 @@ export function defineModels(sequelize: Sequelize) {
     declare userId: number;
     declare expiresAt: Date;
     declare revokedAt: CreationOptional<Date | null>;
+    /** The «remember me» family that issued this session (migration 0060), null for a sign-in with the password. */
+    declare refreshFamily: CreationOptional<string | null>;
     declare createdAt: CreationOptional<Date>;
   }
   AuthToken.init(
@@ -154,9 +156,36 @@ export function defineModels(sequelize: Sequelize) {
       userId: { type: DataTypes.INTEGER, allowNull: false },
       expiresAt: { type: DataTypes.DATE, allowNull: false },
       revokedAt: { type: DataTypes.DATE, allowNull: true },
+      refreshFamily: { type: DataTypes.STRING(32), allowNull: true },
       createdAt: DataTypes.DATE,
     },
     { sequelize, tableName: 'auth_tokens', underscored: true, updatedAt: false },
+  );
+
+  /** «Запомнить меня»: a rotating refresh token, stored hashed (migration 0060-refresh-tokens). */
+  class RefreshToken extends Model<InferAttributes<RefreshToken>, InferCreationAttributes<RefreshToken>> {
+    declare id: CreationOptional<number>;
+    declare tokenHash: string;
+    declare familyId: string;
+    declare userId: number;
+    declare expiresAt: Date;
+    /** Set when the token was exchanged (rotated); presenting it again ends the family. */
+    declare usedAt: CreationOptional<Date | null>;
+    declare revokedAt: CreationOptional<Date | null>;
+    declare createdAt: Date;
+  }
+  RefreshToken.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      tokenHash: { type: DataTypes.STRING(64), allowNull: false, unique: true },
+      familyId: { type: DataTypes.STRING(32), allowNull: false },
+      userId: { type: DataTypes.INTEGER, allowNull: false },
+      expiresAt: { type: DataTypes.DATE, allowNull: false },
+      usedAt: { type: DataTypes.DATE, allowNull: true },
+      revokedAt: { type: DataTypes.DATE, allowNull: true },
+      createdAt: { type: DataTypes.DATE, allowNull: false },
+    },
+    { sequelize, tableName: 'refresh_tokens', underscored: true, updatedAt: false },
   );
 
   class AuditEntry extends Model<InferAttributes<AuditEntry>, InferCreationAttributes<AuditEntry>> {
@@ -185,7 +214,7 @@ export function defineModels(sequelize: Sequelize) {
     { sequelize, tableName: 'audit_log', underscored: true, timestamps: false },
   );
 
-  return { Organisation, Passport, User, AuthToken, AuditEntry };
+  return { Organisation, Passport, User, AuthToken, RefreshToken, AuditEntry };
 }
 
 export type Models = ReturnType<typeof defineModels>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineRoute, type AnyRoute } from '../http/route';
 import * as accounts from '../services/accounts.service';
 import * as auth from '../services/auth.service';
-import { accountResponse, changePasswordBody, loginBody, loginResponse, progressMarkBody } from './auth.schema';
+import { accountResponse, changePasswordBody, loginBody, loginResponse, progressMarkBody, refreshBody } from './auth.schema';
 
 export const authRoutes: AnyRoute[] = [
   defineRoute({
@@ -13,7 +13,17 @@ export const authRoutes: AnyRoute[] = [
     access: { kind: 'public' },
     body: loginBody,
     response: { status: 200, description: 'Токен (Bearer) и сведения о пользователе', schema: loginResponse },
-    handler: ({ ctx, body }) => auth.login(ctx, body.login, body.password),
+    handler: ({ ctx, body }) => auth.login(ctx, body.login, body.password, body.remember ?? false),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/auth/refresh',
+    summary: 'Запомненный вход: токен запомненного входа → токен доступа и новый токен запомненного входа (прежний больше не действует)',
+    tag: 'auth',
+    access: { kind: 'public' },
+    body: refreshBody,
+    response: { status: 200, description: 'Токен (Bearer), новый токен запомненного входа и сведения о пользователе', schema: loginResponse },
+    handler: ({ ctx, body }) => auth.refresh(ctx, body.refreshToken),
   }),
   defineRoute({
     method: 'post',
@@ -33,6 +43,15 @@ export const authRoutes: AnyRoute[] = [
     access: { kind: 'signedIn', pendingPassword: true },
     response: { status: 204, description: 'Токен отозван' },
     handler: ({ ctx, actor }) => auth.logout(ctx, actor),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/auth/logout-all',
+    summary: 'Выйти на всех устройствах: отзываются все токены и все запомненные входы пользователя',
+    tag: 'auth',
+    access: { kind: 'signedIn', pendingPassword: true },
+    response: { status: 204, description: 'Все токены отозваны' },
+    handler: ({ ctx, actor }) => auth.logoutEverywhere(ctx, actor),
   }),
   defineRoute({
     method: 'get',

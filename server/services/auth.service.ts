@@ -1,5 +1,14 @@
-/** Sign-in, tokens, lockout, first-sign-in password change. Tokens are stored hashed and can be revoked. */
-import { Op } from 'sequelize';
+/**
+ * Sign-in, tokens, lockout, first-sign-in password change. Tokens are stored hashed and can be revoked.
+ *
+ * «Запомнить меня на этом компьютере»: a sign-in with `remember` also issues a refresh token (a new
+ * family). The pane keeps it in its origin's localStorage and exchanges it for a session token when
+ * it opens (`refresh`); each exchange rotates it within the family. A rotated token presented again
+ * ends the whole family and the sessions it issued (someone else has a copy). A password change or
+ * reset, a deactivation and «Выйти на всех устройствах» end every family of the user.
+ */
+import { randomBytes } from 'node:crypto';
+import { Op, type Transaction } from 'sequelize';
 import { AppError, badRequest, forbidden, unauthorized } from '../errors';
 import { returning } from '../db/sql';
 import { recordAudit } from './audit.service';
@@ -12,7 +21,12 @@ export interface LoginResult {
   expiresAt: string;
   mustChangePassword: boolean;
   user: { id: number; login: string; fullName: string; role: string; orgId: number };
+  /** Only with «Запомнить меня»: the next refresh token (shown once) and when it lapses unused. */
+  refreshToken?: string;
+  refreshExpiresAt?: string;
 }
+
+const REFRESH_ENDED = 'Вход на этом компьютере больше не запомнен. Войдите снова.';
 
 const BAD_CREDENTIALS = 'Неверный логин или пароль. Проверьте раскладку клавиатуры и Caps Lock.';
 
@@ -25,8 +39,8 @@ export const DEMO_LOGINS_REFUSED =
   'Демонстрационные учётные записи на этом сервере отключены: он настроен для настоящей работы (задан PUBLIC_ORIGIN, HTTPS или DATABASE_URL). ' +
   'Войдите под своей учётной записью; первого администратора создаёт команда «npm run create-admin» на сервере.';
 
-export async function login(ctx: Ctx, loginName: string, password: string): Promise<LoginResult> {
-  const { User, AuthToken } = ctx.db.models;
+export async function login(ctx: Ctx, loginName: string, password: string, remember = false): Promise<LoginResult> {
+  const { User } = ctx.db.models;
   const normalised = loginName.trim().toLowerCase();
   if (ctx.config.demoLoginsRefused && DEMO_LOGINS.some((l) => l.login === normalised)) {
     throw new AppError(403, 'demo_login_refused', DEMO_LOGINS_REFUSED);
@@ -57,10 +71,28 @@ export async function login(ctx: Ctx, loginName: string, password: string): Prom
     await user.reload();
     throw new AppError(423, 'account_locked', lockedMessage(user.lockedUntil ?? now, now));
   }
+  return ctx.db.sequelize.transaction(async (transaction) => {
+    const family = remember ? randomBytes(16).toString('hex') : null;
+    const session = await issueSession(ctx, user, family, transaction);
+    await recordAudit(ctx, { userId: user.id, orgId: user.orgId, action: 'auth.login', entity: 'user', entityId: user.id, details: remember ? { remember: true } : undefined }, transaction);
+    return family ? { ...session, ...(await issueRefreshToken(ctx, user.id, family, transaction)) } : session;
+  });
+}
+
+interface SessionUser {
+  id: number;
+  login: string;
+  fullName: string;
+  role: string;
+  orgId: number;
+  mustChangePassword: boolean;
+}
+
+async function issueSession(ctx: Ctx, user: SessionUser, refreshFamily: string | null, transaction: Transaction): Promise<LoginResult> {
+  const now = ctx.now();
   const token = generateToken();
   const expiresAt = new Date(now.getTime() + ctx.config.tokenTtlMinutes * 60_000);
-  await AuthToken.create({ tokenHash: sha256(token), userId: user.id, expiresAt, createdAt: now });
-  await recordAudit(ctx, { userId: user.id, orgId: user.orgId, action: 'auth.login', entity: 'user', entityId: user.id });
+  await ctx.db.models.AuthToken.create({ tokenHash: sha256(token), userId: user.id, expiresAt, refreshFamily, createdAt: now }, { transaction });
   return {
     token,
     expiresAt: expiresAt.toISOString(),
@@ -92,6 +124,66 @@ async function countFailedPassword(ctx: Ctx, userId: number, orgId: number, now:
     return { locked: true, until };
   }
   return { locked: false, until };
+}
+
+async function issueRefreshToken(ctx: Ctx, userId: number, familyId: string, transaction: Transaction): Promise<{ refreshToken: string; refreshExpiresAt: string }> {
+  const now = ctx.now();
+  const refreshToken = generateToken();
+  const expiresAt = new Date(now.getTime() + ctx.config.refreshTtlDays * 24 * 60 * 60_000);
+  await ctx.db.models.RefreshToken.create({ tokenHash: sha256(refreshToken), familyId, userId, expiresAt, createdAt: now }, { transaction });
+  return { refreshToken, refreshExpiresAt: expiresAt.toISOString() };
+}
+
+/**
+ * A remembered sign-in: the refresh token is exchanged for a session token and a new refresh token
+ * of the same family; the old one can never be used again. A token that was already exchanged ends
+ * the whole family (and the sessions it issued): whoever holds it now, it is a copy.
+ */
+export async function refresh(ctx: Ctx, refreshToken: string): Promise<LoginResult> {
+  const { RefreshToken, User } = ctx.db.models;
+  const now = ctx.now();
+  const row = await RefreshToken.findOne({ where: { tokenHash: sha256(refreshToken) } });
+  if (!row || row.revokedAt) throw new AppError(401, 'refresh_ended', REFRESH_ENDED);
+  if (row.usedAt) {
+    await endFamily(ctx, row.familyId, { userId: row.userId, reason: 'reused' });
+    throw new AppError(401, 'refresh_ended', REFRESH_ENDED);
+  }
+  if (row.expiresAt <= now) throw new AppError(401, 'refresh_ended', REFRESH_ENDED);
+  const user = await User.findByPk(row.userId);
+  if (!user || !user.active) {
+    await endFamily(ctx, row.familyId, { userId: row.userId, reason: 'inactive' });
+    throw unauthorized('Учётная запись отключена.');
+  }
+  const rotated = await ctx.db.sequelize.transaction(async (transaction) => {
+    // One statement claims the token, so two exchanges of the same token cannot both succeed.
+    const claimed = await returning<{ id: number }>(
+      ctx.db,
+      'UPDATE refresh_tokens SET used_at = :now WHERE id = :id AND used_at IS NULL AND revoked_at IS NULL RETURNING id',
+      { now, id: row.id },
+      transaction,
+    );
+    if (claimed.length === 0) return null;
+    const session = await issueSession(ctx, user, row.familyId, transaction);
+    const next = await issueRefreshToken(ctx, user.id, row.familyId, transaction);
+    await recordAudit(ctx, { userId: user.id, orgId: user.orgId, action: 'auth.refresh', entity: 'user', entityId: user.id }, transaction);
+    return { ...session, ...next };
+  });
+  if (!rotated) {
+    await endFamily(ctx, row.familyId, { userId: row.userId, reason: 'reused' });
+    throw new AppError(401, 'refresh_ended', REFRESH_ENDED);
+  }
+  return rotated;
+}
+
+/** Revokes every refresh token of a family and the sessions it issued. */
+async function endFamily(ctx: Ctx, familyId: string, why: { userId: number; reason: 'reused' | 'inactive' | 'logout' }, transaction?: Transaction): Promise<void> {
+  const { RefreshToken, AuthToken } = ctx.db.models;
+  const now = ctx.now();
+  await RefreshToken.update({ revokedAt: now }, { where: { familyId, revokedAt: null }, transaction });
+  await AuthToken.update({ revokedAt: now }, { where: { refreshFamily: familyId, revokedAt: null }, transaction });
+  if (why.reason === 'reused') {
+    await recordAudit(ctx, { userId: why.userId, orgId: null, action: 'auth.refresh_reused', entity: 'user', entityId: why.userId }, transaction);
+  }
 }
 
 function unauthorizedLogin(): AppError {
@@ -164,20 +256,38 @@ export async function changePassword(ctx: Ctx, actor: Actor, oldPassword: string
       { revokedAt: ctx.now() },
       { where: { userId: user.id, revokedAt: null, id: { [Op.ne]: actor.tokenId } }, transaction },
     );
+    // «Запомнить меня» ends everywhere, on this computer too: the next opening asks for the new password.
+    await ctx.db.models.RefreshToken.update({ revokedAt: ctx.now() }, { where: { userId: user.id, revokedAt: null }, transaction });
     await recordAudit(ctx, { userId: user.id, orgId: user.orgId, action: 'auth.password_changed', entity: 'user', entityId: user.id, fields: ['password'] }, transaction);
   });
 }
 
-/** Ends the session the request came with; the audit log records it like the sign-in. */
+/**
+ * Ends the session the request came with, and the «remember me» of the computer it came from (the
+ * family that issued it); the audit log records it like the sign-in.
+ */
 export async function logout(ctx: Ctx, actor: Actor): Promise<void> {
   await ctx.db.sequelize.transaction(async (transaction) => {
+    const session = await ctx.db.models.AuthToken.findByPk(actor.tokenId, { transaction });
     await ctx.db.models.AuthToken.update({ revokedAt: ctx.now() }, { where: { id: actor.tokenId }, transaction });
+    if (session?.refreshFamily) await endFamily(ctx, session.refreshFamily, { userId: actor.userId, reason: 'logout' }, transaction);
     await recordAudit(ctx, { userId: actor.userId, orgId: actor.orgId, action: 'auth.logout', entity: 'user', entityId: actor.userId }, transaction);
   });
 }
 
-export async function revokeAllTokens(ctx: Ctx, userId: number): Promise<void> {
-  await ctx.db.models.AuthToken.update({ revokedAt: ctx.now() }, { where: { userId, revokedAt: null } });
+/** «Выйти на всех устройствах»: every session and every remembered computer of the user ends, this one too. */
+export async function logoutEverywhere(ctx: Ctx, actor: Actor): Promise<void> {
+  await ctx.db.sequelize.transaction(async (transaction) => {
+    await revokeAllTokens(ctx, actor.userId, transaction);
+    await recordAudit(ctx, { userId: actor.userId, orgId: actor.orgId, action: 'auth.logout_all', entity: 'user', entityId: actor.userId }, transaction);
+  });
+}
+
+/** Every session and every «remember me» of the user (password reset, deactivation, logout everywhere). */
+export async function revokeAllTokens(ctx: Ctx, userId: number, transaction?: Transaction): Promise<void> {
+  const now = ctx.now();
+  await ctx.db.models.AuthToken.update({ revokedAt: now }, { where: { userId, revokedAt: null }, transaction });
+  await ctx.db.models.RefreshToken.update({ revokedAt: now }, { where: { userId, revokedAt: null }, transaction });
 }
 
 /** Until the one-time password is changed, only the password change and «who am I» are open. */

@@ -65,6 +65,6 @@ describe.each(dbVariants())('housekeeping (%s)', (variant) => {
     expect(await count('SELECT COUNT(*) AS n FROM members')).toBe(members);
 
     // Nothing left to delete: a second run deletes nothing.
-    expect(await runHousekeeping(t.ctx)).toEqual({ idempotencyKeys: 0, rateLimitWindows: 0, authTokens: 0, documentFiles: 0 });
+    expect(await runHousekeeping(t.ctx)).toEqual({ idempotencyKeys: 0, rateLimitWindows: 0, authTokens: 0, refreshTokens: 0, documentFiles: 0 });
   });
 });

@@ -7,7 +7,8 @@
  *    answered afresh: the rows match the members they created (by СНИЛС or name and birth date), so
  *    they come back `unchanged`, never as duplicates.
  *  - rate_limit_hits: windows that ended more than a day ago.
- *  - auth_tokens: tokens expired more than 30 days ago (sign-ins themselves stay in the audit log).
+ *  - auth_tokens: tokens expired more than 30 days ago (sign-ins themselves stay in the audit log);
+ *    refresh_tokens («Запомнить меня») the same, counted from their own expiry.
  *  - printed documents' files whose links expired (server/services/documents/downloads.ts).
  * Runs when the server starts and then every hour (`startHousekeeping`), in every server process —
  * each statement is one idempotent DELETE, so processes sharing one PostgreSQL do not get in each other's way.
@@ -26,6 +27,7 @@ export interface HousekeepingResult {
   idempotencyKeys: number;
   rateLimitWindows: number;
   authTokens: number;
+  refreshTokens: number;
   documentFiles: number;
 }
 
@@ -41,8 +43,9 @@ export async function runHousekeeping(ctx: Ctx): Promise<HousekeepingResult> {
   const idempotencyKeys = await deleted(ctx, `DELETE FROM idempotency_keys WHERE created_at < ${keysBefore}`);
   const rateLimitWindows = await deleted(ctx, `DELETE FROM rate_limit_hits WHERE reset_ms < ${Math.floor(now - RATE_LIMIT_RETENTION_MS)}`);
   const authTokens = await ctx.db.models.AuthToken.destroy({ where: { expiresAt: { [Op.lt]: new Date(now - TOKEN_RETENTION_MS) } } });
+  const refreshTokens = await ctx.db.models.RefreshToken.destroy({ where: { expiresAt: { [Op.lt]: new Date(now - TOKEN_RETENTION_MS) } } });
   const documentFiles = await sweepExpired(ctx);
-  return { idempotencyKeys, rateLimitWindows, authTokens, documentFiles };
+  return { idempotencyKeys, rateLimitWindows, authTokens, refreshTokens, documentFiles };
 }
 
 /** Runs now and every `everyMs`; a failure is logged (without data) and tried again next time. Returns the stop function. */
@@ -53,7 +56,7 @@ export function startHousekeeping(ctx: Ctx, everyMs = HOUR_MS): () => void {
     running = true;
     try {
       const r = await runHousekeeping(ctx);
-      if (r.idempotencyKeys + r.rateLimitWindows + r.authTokens + r.documentFiles > 0) ctx.log.info(r, 'housekeeping: expired rows deleted');
+      if (r.idempotencyKeys + r.rateLimitWindows + r.authTokens + r.refreshTokens + r.documentFiles > 0) ctx.log.info(r, 'housekeeping: expired rows deleted');
     } catch (err) {
       ctx.log.warn({ err: { name: (err as Error).name } }, 'housekeeping failed; will try again');
     } finally {

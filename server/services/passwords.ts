@@ -85,11 +85,5 @@ export function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
 
-/** A new password must be usable by a teacher yet not trivial. */
-export function passwordProblem(password: string, login: string): string | null {
-  if (password.length < 10) return 'Пароль должен быть не короче 10 символов.';
-  if (password.length > 200) return 'Пароль слишком длинный (не более 200 символов).';
-  if (password.toLowerCase().includes(login.toLowerCase())) return 'Пароль не должен содержать логин.';
-  if (!/\p{L}/u.test(password) || !/\d/.test(password)) return 'В пароле должны быть и буквы, и цифры.';
-  return null;
-}
+/** One rule for the pane and the server: domain/password-rule.ts. */
+export { passwordProblem } from '../../domain/password-rule';

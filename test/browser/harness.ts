@@ -43,11 +43,18 @@ export function chromiumOrSkip(): string | null {
   return null;
 }
 
-/** The task pane must be built (`npm run build`; `npm test` builds before jest). */
+/**
+ * The task pane must be built (`npm run build`; `npm test` builds before jest), and built for
+ * production: the tests run the very ES5 bundles that ship (content-hashed names), not a
+ * development build.
+ */
 export function assertBuilt(): void {
   const page = path.join(ROOT, 'dist', 'taskpane.html');
   if (!fs.existsSync(page)) {
     throw new Error(`dist/taskpane.html is missing: run \`npm run build\` first (npm test does it before jest).`);
+  }
+  if (!/src="?taskpane\.[0-9a-f]{8}\.js/.test(fs.readFileSync(page, 'utf8'))) {
+    throw new Error('dist/ holds a development build: run `npm run build` (production) — the browser tests run the bundles that ship.');
   }
 }
 

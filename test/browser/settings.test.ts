@@ -75,6 +75,8 @@ describeBrowser('«Настройки» in Chromium (fake Excel, real server)', 
     expect(opened.headers.get('content-type')).toBe(DOCX);
     expect(Buffer.from(await opened.arrayBuffer()).equals(fs.readFileSync(path.join(ROOT, 'templates', 'consent-union.docx')))).toBe(true);
 
+    // As in EdgeHTML 18 and Internet Explorer 11 (Office 2016/2019): no Blob#arrayBuffer — the pane reads the file with FileReader.
+    await s.page.evaluate(() => delete (Blob.prototype as unknown as { arrayBuffer?: unknown }).arrayBuffer);
     await item.locator('[data-test=template-file]').setInputFiles({ name: 'согласие.docx', mimeType: DOCX, buffer: await editedTemplate((x) => x.replace('СОГЛАСИЕ', 'СОГЛАСИЕ (РЕДАКЦИЯ 2)')) });
     await item.locator('[data-test=template-upload]').click();
     await s.page.locator('[data-test=template-uploaded]').waitFor();

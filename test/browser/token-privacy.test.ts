@@ -5,11 +5,12 @@
  * XML parts, workbook settings, document properties, OfficeRuntime.storage) and records each write.
  * A chair signs in, creates the sheet, pastes rows, checks, pushes and loads them back; then the
  * token (as the server issued it) must be in the pane's sessionStorage — its documented place,
- * addin/api/token-store.ts — and nowhere in the workbook or those stores.
+ * addin/api/token-store.ts — and nowhere in the workbook or those stores. The chair ticks «Запомнить
+ * меня»: the refresh token must be in the add-in origin's localStorage only, likewise nowhere else.
  */
 import type { Page } from 'playwright-core';
 import { MEMBER_COLUMNS } from '../../domain/members/columns';
-import { SESSION_TOKEN_KEY } from '../../addin/api/token-store';
+import { REFRESH_TOKEN_KEY, SESSION_TOKEN_KEY } from '../../addin/api/token-store';
 import { DEMO_LOGINS } from '../../server/services/demo-seed';
 import { inventPeople, peopleAsSheetRows } from '../../server/services/members/demo-members';
 import { browserBundle, browserSuite, chromiumOrSkip, fakeOfficeScript, routeOffice, screenshot } from './harness';
@@ -68,10 +69,14 @@ describeBrowser('the session token stays out of the workbook', () => {
     await s.page.locator('[data-test=sign-in-form]').waitFor();
     await s.page.fill('[data-test=login]', school.login);
     await s.page.fill('[data-test=password]', school.password);
+    await s.page.check('[data-test=remember-me]');
     const loginAnswer = s.page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login') && r.status() === 200);
     await s.page.click('[data-test=sign-in]');
-    const token = ((await (await loginAnswer).json()) as { token: string }).token;
+    const answer = (await (await loginAnswer).json()) as { token: string; refreshToken: string };
+    const token = answer.token;
+    const refreshToken = answer.refreshToken;
     expect(typeof token).toBe('string');
+    expect(refreshToken).toMatch(/^[\w-]{43}$/);
     expect(token.length).toBeGreaterThanOrEqual(20);
     await s.page.locator('[data-view=members]').waitFor();
 
@@ -93,6 +98,9 @@ describeBrowser('the session token stays out of the workbook', () => {
 
     // The token is where addin/api/token-store.ts keeps it (so the search below looks for the right string)…
     expect(await s.page.evaluate((k) => sessionStorage.getItem(k), SESSION_TOKEN_KEY)).toBe(token);
+    // …and so is the refresh token of «Запомнить меня»: the add-in origin's localStorage, nowhere else.
+    expect(await s.page.evaluate((k) => localStorage.getItem(k), REFRESH_TOKEN_KEY)).toBe(refreshToken);
+    expect((await scanWorkbook(s.page, refreshToken)).hits).toEqual([]);
 
     // …and in no cell, sheet or table name, note, comment, format or rule of the workbook. The scan
     // sees the workbook: it finds what the pane did write (a sheet name, a loaded member's surname).
@@ -107,7 +115,7 @@ describeBrowser('the session token stays out of the workbook', () => {
     // Document settings, custom XML parts, workbook settings, document and custom properties,
     // OfficeRuntime.storage: never written with the token (the pane writes none of them at all).
     const records = await s.page.evaluate(() => (window as unknown as { __storageRecords: { where: string; key: string; value: unknown }[] }).__storageRecords);
-    expect(records.filter((r) => JSON.stringify(r).includes(token))).toEqual([]);
+    expect(records.filter((r) => JSON.stringify(r).includes(token) || JSON.stringify(r).includes(refreshToken))).toEqual([]);
     expect(records).toEqual([]);
     const settingsNow = await s.page.evaluate(() => {
       const o = (window as unknown as { Office: { context: { document: { settings: { get(n: string): unknown } } } } }).Office;
@@ -123,11 +131,14 @@ describeBrowser('the session token stays out of the workbook', () => {
       inputs: [...document.querySelectorAll('input, textarea')].map((e) => (e as HTMLInputElement).value),
     }));
     expect(elsewhere.local.filter((s) => s.includes(token))).toEqual([]);
+    expect(elsewhere.local.filter((s) => s.includes(refreshToken))).toEqual([`${REFRESH_TOKEN_KEY}=${refreshToken}`]);
     expect(elsewhere.cookies).not.toContain(token);
+    expect(elsewhere.cookies).not.toContain(refreshToken);
     expect(elsewhere.html).not.toContain(token);
+    expect(elsewhere.html).not.toContain(refreshToken);
     expect(elsewhere.inputs.filter((v) => v.includes(token))).toEqual([]);
     expect(urls.length).toBeGreaterThan(5);
-    expect(urls.filter((u) => u.includes(token) || u.includes(encodeURIComponent(token)))).toEqual([]);
+    expect(urls.filter((u) => u.includes(token) || u.includes(encodeURIComponent(token)) || u.includes(refreshToken))).toEqual([]);
     await screenshot(s.page, 't-01-token-not-in-workbook');
 
     // The checks can fail: the recorders and the scan do see a token once it is written.

@@ -17,6 +17,14 @@ async function freshLogin(f: BaseFixtures, role: Role): Promise<string> {
   return res.body.token as string;
 }
 
+/** A refresh token of the role's demo login («Запомнить меня»), fresh for each use (each works once). */
+async function rememberedSignIn(f: BaseFixtures, role: Role): Promise<string> {
+  const demo = DEMO_LOGINS.find((l) => l.login === DEMO_OF_ROLE[role])!;
+  const res = await request(f.t.app).post('/api/v1/auth/login').send({ login: demo.login, password: demo.password, remember: true });
+  if (res.status !== 200 || typeof res.body.refreshToken !== 'string') throw new Error(`fixture remembered login ${demo.login}: ${res.status}`);
+  return res.body.refreshToken as string;
+}
+
 /**
  * A throwaway account of the role (created by the central admin at an organisation of the role's
  * level) signed in with its one-time password: the password change can really succeed, and no
@@ -59,6 +67,11 @@ export const foundationMatrix: MatrixArea = {
       },
     },
     { route: 'POST /auth/logout', roles: everyone, own: async (f, role) => ({ path: '/auth/logout', token: await freshLogin(f, role) }) },
+    {
+      route: 'POST /auth/refresh', roles: everyone,
+      own: async (f, role) => ({ path: '/auth/refresh', body: { refreshToken: await rememberedSignIn(f, role) } }),
+    },
+    { route: 'POST /auth/logout-all', roles: everyone, own: async (f, role) => ({ path: '/auth/logout-all', token: (await throwawaySession(f, role)).token }) },
     { route: 'GET /me', roles: everyone, own: () => ({ path: '/me' }) },
     { route: 'POST /me/progress', roles: everyone, own: () => ({ path: '/me/progress', body: { what: 'training' } }) },
     {

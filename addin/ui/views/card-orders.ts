@@ -9,7 +9,7 @@ import { plural } from '../../../domain/cell';
 import { cancelCardOrder, importDeliveryList, listCardOrders, type CardOrder, type DeliveryImportAnswer } from '../../api/cards';
 import { Activity } from '../activity';
 import { button, notice, section } from '../components';
-import type { Dom } from '../dom';
+import { fileBytes, type Dom } from '../dom';
 import { formatCount } from '../format';
 import { peopleList } from '../ui-kit';
 import type { Shell } from '../view';
@@ -129,7 +129,7 @@ export function deliverySection(app: Shell, orgId: number): HTMLElement {
         return;
       }
       r.indeterminate(dryRun ? 'Проверяем файл…' : 'Записываем статусы…');
-      const a = await importDeliveryList(app.api, orgId, await file.arrayBuffer(), { dryRun });
+      const a = await importDeliveryList(app.api, orgId, await fileBytes(file), { dryRun });
       const errors = a.rows.filter((x) => x.outcome === 'error');
       d.set(out, deliverySummary(d, a), errors.length ? peopleList(d, errors.map((x) => ({ who: `Строка ${x.row}`, why: x.message ?? 'ошибка' })), 'delivery-errors') : null);
     });

@@ -175,13 +175,18 @@ export const membersView: ViewDef = {
 
     // ---------------------------------------------------------------- revert
     const revertBtn = button(d, 'Отменить последнюю отправку', () => onRevert(false), { subtle: true, test: 'revert', hint: pdHint });
-    const timeOf = (iso: string) => new Date(iso).toLocaleTimeString('ru-RU', { hour: '2-digit', minute: '2-digit' });
+    // The last push is remembered on this computer across openings of the pane: name the day when it was not today.
+    const timeOf = (iso: string) => {
+      const at = new Date(iso);
+      const time = at.toLocaleTimeString('ru-RU', { hour: '2-digit', minute: '2-digit' });
+      return at.toDateString() === new Date().toDateString() ? time : `${at.toLocaleDateString('ru-RU')} ${time}`;
+    };
     const refreshRevert = () => {
       const last = lastPush(app, org.id);
       const disabled = !pd || !last;
       if (revertBtn.dataset.wasDisabled !== undefined) revertBtn.dataset.wasDisabled = disabled ? '1' : '0';
       else revertBtn.disabled = disabled;
-      revertBtn.title = !pd ? (pdHint ?? '') : last ? `Отменить отправку от ${timeOf(last.at)}` : 'В этом сеансе ещё ничего не отправлено';
+      revertBtn.title = !pd ? (pdHint ?? '') : last ? `Отменить отправку от ${timeOf(last.at)}` : 'С этого компьютера ещё ничего не отправлено';
     };
     const onRevert = (confirmed: boolean) => {
       const last = lastPush(app, org.id);

@@ -1,4 +1,5 @@
 /** Changing the one-time password (required after the first sign-in; also available any time). */
+import { passwordProblem } from '../../../domain/password-rule';
 import { isApiError } from '../../api/errors';
 import { button, notice, section, textField } from '../components';
 import type { ViewDef } from '../view';
@@ -38,14 +39,9 @@ export const passwordView: ViewDef = {
         oldPw.setError('Введите пароль, с которым вы вошли.');
         bad = true;
       }
-      if (n.length < 10) {
-        newPw.setError('Пароль должен быть не короче 10 символов.');
-        bad = true;
-      } else if (!/\p{L}/u.test(n) || !/\d/.test(n)) {
-        newPw.setError('В пароле должны быть и буквы, и цифры.');
-        bad = true;
-      } else if (login && n.toLowerCase().includes(login.toLowerCase())) {
-        newPw.setError('Пароль не должен содержать логин.');
+      const problem = passwordProblem(n, login);
+      if (problem) {
+        newPw.setError(problem);
         bad = true;
       }
       if (!bad && again.value() !== n) {

@@ -5,6 +5,7 @@
  * version is in use and which {{placeholders}} it must keep, the current one opened in Word through a
  * single-use link, and a replacement uploaded (accepted only with every required placeholder).
  */
+import { fileBytes } from '../dom';
 import { isApiError } from '../../api/errors';
 import { getCardPrices, setCardPrice, type CardPrice } from '../../api/cards';
 import { getDocumentSettings, listTemplates, saveCardOperator, templateLink, uploadTemplate, type CardOperatorDetails, type DocumentSettings, type TemplateInfo } from '../../api/settings';
@@ -170,7 +171,7 @@ export const render: ViewRender = (root, app) => {
       }
       r.indeterminate('Проверяем шаблон…');
       try {
-        const a = await uploadTemplate(app.api, t.kind, await f.arrayBuffer());
+        const a = await uploadTemplate(app.api, t.kind, await fileBytes(f));
         showTemplates(await listTemplates(app.api));
         d.set(
           tplOut,

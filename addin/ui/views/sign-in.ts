@@ -8,6 +8,15 @@ export function signInForm(app: Shell, opts: { login?: string; message?: string;
   const d = app.dom;
   const login = textField(d, 'Логин', { autocomplete: 'username', value: opts.login ?? '', name: 'login', test: 'login', required: true });
   const password = textField(d, 'Пароль', { type: 'password', autocomplete: 'current-password', name: 'password', test: 'password', required: true });
+  // «Запомнить меня на этом компьютере» (off by default): a refresh token in this add-in's own
+  // storage lets the pane sign in by itself next time; never in the workbook.
+  const remember = d.h('input', { type: 'checkbox', attrs: { 'data-test': 'remember-me', name: 'remember' } }) as HTMLInputElement;
+  const rememberRow = d.h(
+    'label',
+    { class: 'remember' },
+    remember,
+    d.h('span', {}, d.h('span', { text: 'Запомнить меня на этом компьютере' }), d.h('span', { class: 'field-hint', text: 'Только на своём компьютере: панель будет входить сама, пока её открывают хотя бы раз в 30 дней. Не отмечайте на общем компьютере.' })),
+  );
   const status = d.h('div', { class: 'form-status' });
   const submit = button(d, 'Войти', () => void go(), { primary: true, test: 'sign-in', action: false });
   submit.type = 'submit';
@@ -17,6 +26,7 @@ export function signInForm(app: Shell, opts: { login?: string; message?: string;
     opts.message ? notice(d, 'warning', null, opts.message) : null,
     login.el,
     password.el,
+    rememberRow,
     status,
     d.h('div', { class: 'form-actions' }, submit),
   );
@@ -43,7 +53,7 @@ export function signInForm(app: Shell, opts: { login?: string; message?: string;
     submit.disabled = true;
     submit.textContent = 'Вход…';
     try {
-      await app.api.login(l, p);
+      await app.api.login(l, p, remember.checked);
       const me = await app.api.me();
       await opts.onSignedIn(me);
     } catch (e) {
