@@ -6,6 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseConfig, readConfigJson } from '../config-file';
 import { innChecksumOk } from '../../domain/inn';
+import { cardOperatorDataList } from '../../domain/card-operator-data';
 import type { ConsentKind } from '../../domain/members/codes';
 import { DocumentsConfigError } from './errors';
 
@@ -17,6 +18,19 @@ const ConsentTexts = z.object({
   methods: Text,
   term: Text,
   revocation: Text,
+});
+
+/**
+ * The consent to the card operator: its list of data is not configurable — it is the one definition in
+ * domain/card-operator-data.ts that the operator's register is made of, so the two cannot drift apart.
+ */
+const OperatorConsentTexts = ConsentTexts.omit({ data_list: true }).extend({
+  data_list: z
+    .never({
+      message:
+        'перечень данных для оператора электронных профсоюзных билетов задаётся в программе (domain/card-operator-data.ts) вместе со столбцами реестра для оператора; уберите consents.operator.data_list из файла',
+    })
+    .optional(),
 });
 
 export const DocumentsConfigSchema = z.object({
@@ -31,7 +45,7 @@ export const DocumentsConfigSchema = z.object({
       address: Text.nullable(),
     }),
   }),
-  consents: z.object({ union: ConsentTexts, operator: ConsentTexts, notify: ConsentTexts }),
+  consents: z.object({ union: ConsentTexts, operator: OperatorConsentTexts, notify: ConsentTexts }),
   /** Price of one electronic union card, roubles, by year from which it applies. */
   card_prices: z.record(z.string().regex(/^\d{4}$/), z.number().positive()),
 });
@@ -73,6 +87,10 @@ export function cardOperator(config: DocumentsConfig): CardOperator {
 }
 
 export function consentTexts(config: DocumentsConfig, kind: ConsentKind): ConsentTexts {
+  if (kind === 'operator') {
+    const { purpose, actions, methods, term, revocation } = config.consents.operator;
+    return { purpose, data_list: cardOperatorDataList(), actions, methods, term, revocation };
+  }
   return config.consents[kind];
 }
 

@@ -1,6 +1,6 @@
 import JSZip from 'jszip';
 import { BLANKS, buildConsentBatch, buildConsentZip, consentFileName, printability, type ConsentMember } from './consents';
-import { loadDocumentsConfig } from './config';
+import { consentTexts, loadDocumentsConfig } from './config';
 import { DocumentDataError, DocumentsConfigError, MembersNotPrintableError, OrganisationDetailsError } from './errors';
 import { readTemplateFile } from './templates';
 import { assertWellFormed, consentTemplates, documentXml, splitDocuments, syntheticMembers, testConfig, TEST_ORG } from './test-fixtures';
@@ -82,7 +82,7 @@ describe('buildConsentBatch', () => {
         for (const s of TEST_ORG.superiors) expect(text).toContain(`${s.name} (адрес: ${s.address})`);
       }
       // 3–8. purpose, data, actions, methods, term, revocation — from the configuration
-      const t = config.consents[kind];
+      const t = consentTexts(config, kind);
       expect(text).toContain(`1. Цель обработки: ${t.purpose}`);
       expect(text).toContain(`2. Перечень персональных данных: ${t.data_list}`);
       expect(text).toContain(`3. Перечень действий с персональными данными: ${t.actions}`);

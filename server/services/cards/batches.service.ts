@@ -5,7 +5,7 @@
  * outputs carry personal data: every download is written to the audit log (counts, never values).
  */
 import type { Transaction } from 'sequelize';
-import type { CardStatus, CategoryCode, SexCode } from '../../../domain/members/codes';
+import type { CardStatus, CategoryCode } from '../../../domain/members/codes';
 import { isInSubtree, type OrgKind } from '../../../domain/organisations';
 import type { OrganisationRow } from '../../db/models';
 import { buildCardOrder, DocumentError, loadDocumentsConfig } from '../../documents';
@@ -188,7 +188,7 @@ interface BatchMemberRow extends RegisterMember {
 async function batchMembers(ctx: Ctx, batchId: number): Promise<BatchMemberRow[]> {
   const found = await rows<Raw>(
     ctx.db,
-    `SELECT m.id, m.surname, m.name, m.patronymic, m.sex, m.birth_date, m.snils, m.phone, m.email, m.category, m.card_status, m.card_status_at,
+    `SELECT m.id, m.surname, m.name, m.patronymic, m.birth_date, m.phone, m.email, m.category, m.card_status, m.card_status_at,
        m.deregistered_at, m.consent_operator, i.kind, co.number AS order_number, p.name AS primary_name
      FROM card_orders co JOIN card_order_items i ON i.order_id = co.id JOIN members m ON m.id = i.member_id JOIN organisations p ON p.id = co.org_id
      WHERE co.batch_id = ${lit(Math.trunc(batchId))}
@@ -202,9 +202,7 @@ async function batchMembers(ctx: Ctx, batchId: number): Promise<BatchMemberRow[]
     surname: String(r.surname),
     name: String(r.name),
     patronymic: s(r.patronymic),
-    sex: s(r.sex) as SexCode | null,
     birthDate: isoDate(r.birth_date) ?? '',
-    snils: s(r.snils),
     phone: s(r.phone),
     email: s(r.email),
     category: String(r.category) as CategoryCode,
