@@ -72,7 +72,8 @@ const NO_BORDERS = TableBorders.NONE;
 
 /** The signature block: date, signature, name; captions underneath. */
 function signatureTable(date: Piece, name: Piece, style = 'Normal', captions = ['(дата)', '(подпись)', '(фамилия, инициалы)']): Table {
-  const widths = [3900, 2700, 3038];
+  // The name column is the widest: a double-barrelled surname with initials must not break mid-word.
+  const widths = [3300, 2300, 4038];
   const cell = (children: Paragraph[], w: number) => new TableCell({ children, width: { size: w, type: WidthType.DXA }, borders: NO_BORDERS, verticalAlign: VerticalAlignTable.BOTTOM });
   return new Table({
     width: { size: TEXT_WIDTH, type: WidthType.DXA },
@@ -84,7 +85,7 @@ function signatureTable(date: Piece, name: Piece, style = 'Normal', captions = [
         cantSplit: true,
         children: [
           cell([new Paragraph({ style, children: runs([date]) })], widths[0]),
-          cell([new Paragraph({ style, alignment: AlignmentType.CENTER, children: runs(['______________________']) })], widths[1]),
+          cell([new Paragraph({ style, alignment: AlignmentType.CENTER, children: runs(['____________________']) })], widths[1]),
           cell([new Paragraph({ style, alignment: AlignmentType.CENTER, children: runs([name]) })], widths[2]),
         ],
       }),
@@ -214,8 +215,10 @@ function obligation(): Document {
     p('FormSubtitle', 'о неразглашении персональных данных'),
     new Paragraph({ style: 'FormField', children: runs([{ text: 'Я, ', size: 24 }, { text: '{{chair_full_name}}', underline: true, size: 24 }, { text: ',', size: 24 }]) }),
     caption('(фамилия, имя, отчество)'),
-    new Paragraph({ style: 'FormField', children: runs([{ text: '{{chair_position}}', underline: true, size: 24 }, { text: ' — ', size: 24 }, { text: '{{organisation_name}}', underline: true, size: 24 }, { text: ',', size: 24 }]) }),
-    caption('(должность, наименование организации Профсоюза)'),
+    new Paragraph({ style: 'FormField', children: runs([{ text: '{{chair_position}}', underline: true, size: 24 }]) }),
+    caption('(должность)'),
+    new Paragraph({ style: 'FormField', children: runs([{ text: '{{organisation_name}}', underline: true, size: 24 }, { text: ',', size: 24 }]) }),
+    caption('(полное наименование организации Профсоюза)'),
     p(
       'LetterBody',
       'в связи с предоставлением мне доступа к персональным данным членов Общероссийского Профсоюза образования, в том числе в автоматизированной информационной системе «Единый реестр Общероссийского Профсоюза образования», обязуюсь:',
@@ -227,11 +230,11 @@ function obligation(): Document {
     ),
     p('LetterBody', 'Подписанное обязательство хранится в документах выборного органа первичной профсоюзной организации.'),
     spacer(360),
-    signatureTable({ text: '{{document_date}}', size: 24 }, { text: '{{chair_short_name}}', underline: true, size: 24 }, 'Normal'),
+    signatureTable({ text: '«____» _____________ 20____ г.', size: 24 }, { text: '{{chair_short_name}}', underline: true, size: 24 }, 'Normal'),
   ]);
 }
 
-function labelledTable(rows: [string, string][]): Table {
+function labelledTable(rows: [string, string | TextRun][]): Table {
   const widths = [3600, TEXT_WIDTH - 3600];
   const border = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
   const borders = { top: border, bottom: border, left: border, right: border };
@@ -245,40 +248,55 @@ function labelledTable(rows: [string, string][]): Table {
           cantSplit: true,
           children: [
             new TableCell({ width: { size: widths[0], type: WidthType.DXA }, borders, margins: { top: 60, bottom: 60, left: 100, right: 100 }, children: [new Paragraph({ children: runs([{ text: label, size: 24 }]) })] }),
-            new TableCell({ width: { size: widths[1], type: WidthType.DXA }, borders, margins: { top: 60, bottom: 60, left: 100, right: 100 }, children: [new Paragraph({ children: runs([{ text: value, bold: true, size: 24 }]) })] }),
+            new TableCell({
+              width: { size: widths[1], type: WidthType.DXA },
+              borders,
+              margins: { top: 60, bottom: 60, left: 100, right: 100 },
+              children: [new Paragraph({ children: typeof value === 'string' ? runs([{ text: value, bold: true, size: 24 }]) : [value] })],
+            }),
           ],
         }),
     ),
   });
 }
 
-const FIRST_STEPS = [
-  'Установите надстройку реестра в Excel: в Excel выберите «Вставка» → «Надстройки» → «Мои надстройки» → «Загрузить мою надстройку» и укажите файл надстройки, скачанный по ссылке из таблицы. Если надстройку уже установил администратор, пропустите этот шаг.',
-  'Откройте панель «Реестр» и войдите с логином и одноразовым паролем из этого письма.',
-  'При первом входе реестр попросит сменить пароль. Придумайте свой надёжный пароль и никому его не сообщайте; одноразовый пароль после этого перестанет действовать.',
-  'Подпишите обязательство о неразглашении персональных данных и передайте его в территориальную организацию Профсоюза. Пока обязательство не отмечено в реестре, персональные данные членов Профсоюза вам не видны.',
-  'Пройдите первый запуск: реестр шаг за шагом проведёт вас по паспорту организации, списку членов Профсоюза, согласиям на обработку персональных данных и заявкам на электронные профсоюзные билеты.',
-];
+/** The numbered steps of the letter: a borderless table whose row repeats per step ({{#steps}} … {{/steps}}). */
+function stepsTable(): Table {
+  const widths = [567, TEXT_WIDTH - 567];
+  const cell = (text: string, i: number) =>
+    new TableCell({
+      width: { size: widths[i], type: WidthType.DXA },
+      borders: NO_BORDERS,
+      margins: { top: 0, bottom: 100, left: 0, right: 80 },
+      children: [new Paragraph({ alignment: i === 1 ? AlignmentType.JUSTIFIED : AlignmentType.LEFT, children: runs([{ text, size: 24 }]) })],
+    });
+  return new Table({
+    width: { size: TEXT_WIDTH, type: WidthType.DXA },
+    columnWidths: widths,
+    layout: TableLayoutType.FIXED,
+    borders: NO_BORDERS,
+    rows: [new TableRow({ cantSplit: true, children: [cell('{{#steps}}{{step_no}}', 0), cell('{{step_text}}{{/steps}}', 1)] })],
+  });
+}
 
 function loginLetter(): Document {
+  // The one-time password: monospace, characters spaced, so that l/1/I and O/0 can be told apart.
+  const password = new TextRun({ text: '{{password}}', bold: true, size: 28, font: 'Courier New', characterSpacing: 60 });
   return document('Письмо с логином и паролем председателя', [
     new Paragraph({ children: runs([{ text: '{{territorial_name}}', bold: true, size: 24 }]) }),
     spacer(240),
     p('LetterAddress', 'Кому: ', '{{chair_full_name}}'),
     p('LetterAddress', 'Организация: ', '{{organisation_name}}'),
     p('LetterHeading', 'Доступ к единому реестру членов Профсоюза'),
-    p(
-      'LetterBody',
-      'Для работы в автоматизированной информационной системе «Единый реестр Общероссийского Профсоюза образования» вам выдан личный доступ. Храните это письмо в месте, недоступном посторонним, и не пересылайте его.',
-    ),
+    p('LetterBody', '{{letter_intro}}', ' Храните это письмо в месте, недоступном посторонним, и не пересылайте его.'),
     labelledTable([
       ['Логин', '{{login}}'],
-      ['Одноразовый пароль', '{{password}}'],
+      ['Одноразовый пароль', password],
       ['Адрес реестра', '{{server_url}}'],
       ['Файл надстройки для Excel', '{{manifest_url}}'],
     ]),
-    p('LetterHeading', 'Первые шаги'),
-    ...FIRST_STEPS.map((text, i) => p('LetterItem', `${i + 1}.\u00A0${text}`)),
+    p('LetterHeading', 'Что сделать'),
+    stepsTable(),
     p('LetterBody', 'Если что-то не получается, обратитесь в территориальную организацию Профсоюза: ', '{{territorial_contact}}', '.'),
     spacer(240),
     p('LetterBody', 'Дата выдачи: ', '{{document_date}}'),
@@ -286,7 +304,7 @@ function loginLetter(): Document {
 }
 
 function cardOrder(): Document {
-  const widths = [700, 4738, 1900, 2300];
+  const widths = [600, 3300, 1500, 1900, 2338];
   const border = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
   const borders = { top: border, bottom: border, left: border, right: border };
   const cell = (text: Piece[], i: number, bold = false) =>
@@ -294,32 +312,43 @@ function cardOrder(): Document {
       width: { size: widths[i], type: WidthType.DXA },
       borders,
       margins: { top: 40, bottom: 40, left: 80, right: 80 },
-      children: [new Paragraph({ style: 'TableText', alignment: i === 1 ? AlignmentType.LEFT : AlignmentType.CENTER, children: runs(text.map((t) => (bold && typeof t === 'string' ? { text: t, bold } : t))) })],
+      children: [new Paragraph({ style: 'TableText', alignment: i === 1 || i === 4 ? AlignmentType.LEFT : AlignmentType.CENTER, children: runs(text.map((t) => (bold && typeof t === 'string' ? { text: t, bold } : t))) })],
     });
   const table = new Table({
     width: { size: TEXT_WIDTH, type: WidthType.DXA },
     columnWidths: widths,
     layout: TableLayoutType.FIXED,
     rows: [
-      new TableRow({ tableHeader: true, cantSplit: true, children: ['№', 'Фамилия, имя, отчество', 'Дата рождения', 'Телефон'].map((h, i) => cell([h], i, true)) }),
+      new TableRow({ tableHeader: true, cantSplit: true, children: ['№', 'Фамилия, имя, отчество', 'Дата рождения', 'Телефон', 'Первичная профсоюзная организация'].map((h, i) => cell([h], i, true)) }),
       new TableRow({
         cantSplit: true,
-        children: [cell(['{{#members}}', '{{member_no}}'], 0), cell(['{{member_full_name}}'], 1), cell(['{{member_birth_date}}'], 2), cell(['{{member_phone}}', '{{/members}}'], 3)],
+        children: [
+          cell(['{{#members}}', '{{member_no}}'], 0),
+          cell(['{{member_full_name}}'], 1),
+          cell(['{{member_birth_date}}'], 2),
+          cell(['{{member_phone}}'], 3),
+          cell(['{{member_org}}', '{{/members}}'], 4),
+        ],
       }),
     ],
   });
   const line = (label: string, ...value: Piece[]) => new Paragraph({ style: 'FormField', children: runs([{ text: label, size: 24 }, ...value.map((v) => (typeof v === 'string' ? { text: v, size: 24 } : { size: 24, ...v }))]) });
   return document('Заявка на изготовление электронных профсоюзных билетов', [
+    new Paragraph({ style: 'LetterAddress', children: runs([{ text: 'Кому: ', size: 24 }, { text: '{{addressee}}', size: 24 }]) }),
+    spacer(240),
     p('FormTitle', 'ЗАЯВКА № ', '{{order_number}}'),
     p('FormSubtitle', 'на изготовление электронных профсоюзных билетов от ', '{{order_date}}'),
     line('Организация Профсоюза: ', { text: '{{organisation_name}}', bold: true }),
     line('Количество билетов: ', { text: '{{card_count}}', bold: true }, ' шт.'),
     line('Стоимость одного билета: ', '{{card_price}}'),
     line('Общая стоимость: ', { text: '{{total_cost}}', bold: true }, ' (', '{{total_cost_words}}', ')'),
+    line('Адрес доставки билетов: ', '{{delivery_address}}'),
+    line('Контактное лицо: ', '{{contact_person}}'),
     spacer(200),
     table,
     spacer(360),
-    signatureTable({ text: '{{chair_position}}', size: 24 }, { text: '{{chair_short_name}}', underline: true, size: 24 }, 'Normal', ['(должность)', '(подпись)', '(фамилия, инициалы)']),
+    new Paragraph({ keepNext: true, children: runs([{ text: '{{chair_position}}', size: 24 }]) }),
+    signatureTable({ text: '{{signature_date}}', size: 24 }, { text: '{{chair_short_name}}', underline: true, size: 24 }, 'Normal'),
   ]);
 }
 

@@ -15,6 +15,8 @@ export interface CardOperatorDetails {
   name: string | null;
   inn: string | null;
   address: string | null;
+  /** The contract with the operator, printed in card orders (not needed for the consent). */
+  contract: string | null;
 }
 
 /** GET /settings/documents */

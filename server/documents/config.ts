@@ -43,6 +43,8 @@ export const DocumentsConfigSchema = z.object({
         .refine((v) => innChecksumOk(v) && v.length === 10, 'ИНН организации: 10 цифр с верным контрольным числом')
         .nullable(),
       address: Text.nullable(),
+      /** The union's contract with the operator, printed as the addressee of card orders, e.g. «договор № 12/2024 от 15.01.2024». */
+      contract: Text.nullable().default(null),
     }),
   }),
   consents: z.object({ union: ConsentTexts, operator: OperatorConsentTexts, notify: ConsentTexts }),

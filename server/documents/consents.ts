@@ -9,6 +9,7 @@
  * native deflate stream; the package is zipped once.
  */
 import { CONSENT_KINDS, type ConsentKind } from '../../domain/members/codes';
+import { propertyParts, type DocumentProperties } from './properties';
 import { bind, render, type Compiled, type TemplateValues } from './compile';
 import { cardOperator, consentTexts, loadDocumentsConfig, type DocumentsConfig } from './config';
 import { DocumentDataError, MembersNotPrintableError, OrganisationDetailsError, TemplateError, type NotPrintableMember } from './errors';
@@ -213,10 +214,22 @@ function* documentChunks(prep: PreparedBatch, plan: PreparedBatch['plan'], numbe
   yield Buffer.from(buf, 'utf8');
 }
 
-function sharedEntries(merged: MergedTemplates, level: number): ZipEntry[] {
+function sharedEntries(merged: MergedTemplates, level: number, properties: DocumentProperties): ZipEntry[] {
   const files = new Map(merged.files);
   if (merged.numberingPath) files.delete(merged.numberingPath);
-  return packageEntries(files, new Map(), level);
+  return packageEntries(files, propertyParts(files, properties), level);
+}
+
+const KIND_TITLES: Record<ConsentKind, string> = { union: 'Профсоюзу', operator: 'оператору электронного профсоюзного билета', notify: 'на получение уведомлений' };
+
+/** File → Properties of a consents file: the title names the kinds of consent in it, the subject the organisation. */
+export function consentProperties(plan: PreparedBatch['plan'], org: ConsentOrganisation, members: number): DocumentProperties {
+  const kinds = CONSENT_ORDER.filter((k) => plan.some((p) => p.kinds.includes(k)));
+  const noun = kinds.length === 1 && members === 1 ? 'Согласие' : 'Согласия';
+  return {
+    title: `${noun} на обработку персональных данных: ${kinds.map((k) => KIND_TITLES[k]).join(', ')}`,
+    subject: `${org.unionName?.trim() ?? ''} — членов Профсоюза: ${members}`,
+  };
 }
 
 function numberingEntry(merged: MergedTemplates, numbering: BatchNumbering, level: number): ZipEntry[] {
@@ -245,7 +258,8 @@ export async function buildConsentBatch(
   const level = options.compressionLevel ?? DEFAULT_LEVEL;
   const numbering = new BatchNumbering(prep.merged);
   const documentEntry = await deflateChunks(prep.merged.documentPath, documentChunks(prep, prep.plan, numbering), level);
-  return writeZip(ordered([...sharedEntries(prep.merged, level), documentEntry, ...numberingEntry(prep.merged, numbering, level)]));
+  const properties = consentProperties(prep.plan, org, prep.plan.filter((p) => p.kinds.length).length);
+  return writeZip(ordered([...sharedEntries(prep.merged, level, properties), documentEntry, ...numberingEntry(prep.merged, numbering, level)]));
 }
 
 /** File name for a member's consents: Cyrillic full name as written + short id, safe for Windows. */
@@ -263,13 +277,13 @@ export async function buildConsentZip(
 ): Promise<Buffer> {
   const prep = await prepare(templates, org, members, options);
   const level = options.compressionLevel ?? DEFAULT_LEVEL;
-  const shared = sharedEntries(prep.merged, level);
   const outer: ZipEntry[] = [];
   const names = new Set<string>();
   for (const item of prep.plan) {
     if (!item.kinds.length) continue;
     const numbering = new BatchNumbering(prep.merged);
     const xml = Buffer.concat([...documentChunks(prep, [item], numbering)]);
+    const shared = sharedEntries(prep.merged, level, consentProperties([item], org, 1));
     const docx = writeZip(ordered([...shared, deflateEntry(prep.merged.documentPath, xml, level), ...numberingEntry(prep.merged, numbering, level)]));
     let name = consentFileName(item.member);
     for (let i = 2; names.has(name.toLowerCase()); i++) name = consentFileName(item.member).replace(/\.docx$/, ` (${i}).docx`);

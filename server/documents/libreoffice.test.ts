@@ -87,9 +87,8 @@ describe('rendering with LibreOffice', () => {
         path.join(dir, 'obligation.docx'),
         await buildObligation(readTemplateFile('obligation'), {
           chairFullName: 'Константинопольская-Ёлкина Александра Вячеславовна',
-          chairPosition: 'Председатель первичной профсоюзной организации',
+          chairPosition: 'Председатель',
           organisationName: TEST_ORG.unionName!,
-          date: '2025-03-05',
         }),
       );
       fs.writeFileSync(
@@ -104,6 +103,8 @@ describe('rendering with LibreOffice', () => {
           territorialName: TEST_ORG.superiors[0].name!,
           territorialContact: '+7 8332 64-00-00, gorkom@example.ru',
           date: '2025-03-05',
+          occasion: 'new',
+          obligationRecorded: false,
         }),
       );
       fs.writeFileSync(
@@ -112,11 +113,14 @@ describe('rendering with LibreOffice', () => {
           readTemplateFile('card-order'),
           {
             organisationName: TEST_ORG.unionName!,
+            addressee: { name: 'Общество с ограниченной ответственностью «ФИНФОРТ» (ООО «ФИНФОРТ»)', inn: '7830002293', contract: 'договор № 12/2024 от 15.01.2024' },
+            deliveryAddress: `${TEST_ORG.superiors[1].name}, ${TEST_ORG.superiors[1].address}`,
+            contactPerson: 'Соловьёва Татьяна Игоревна, +7 8332 64-00-00, gorkom@example.ru',
             orderNumber: '17',
             date: '2025-04-01',
             chairFullName: 'Соловьёва Татьяна Игоревна',
             chairPosition: 'Председатель ППО',
-            members: syntheticMembers(20).map((m) => ({ ...m, birthDate: '1980-05-17' })),
+            members: syntheticMembers(20).map((m) => ({ ...m, birthDate: '1980-05-17', primaryOrgName: 'ППО МБОУ «Средняя общеобразовательная школа № 17» г. Кирова' })),
           },
           config,
         ),

@@ -250,6 +250,12 @@ describe.each(dbVariants())('cards API (%s)', (variant) => {
     );
     expect(lines.find((l) => l.includes('Громов'))).toMatch(/;Громов;Илья;;12\.04\.1985;/);
 
+    // The order names where the cards are mailed: the regional committee's address, kept in its details.
+    const noAddress = await getFile(`/card-batches/${batch.id}/application.docx`, tok.territory);
+    expect(noAddress.status).toBe(422);
+    expect(JSON.parse((noAddress.body as Buffer).toString('utf8')).detail).toMatch(/адрес доставки билетов .*«Демонстрационная региональная организация Профсоюза».* Его вносит председатель этой организации или администратор реестра/);
+    const region = t.demo.orgIds.region;
+    expect((await request(t.app).put(`/api/v1/organisations/${region}/documents/details`).set(auth(tok.region)).send({ legalAddress: '420000, г. Демонстрационный, ул. Профсоюзная, д. 10' })).status).toBe(200);
     const docx = await getFile(`/card-batches/${batch.id}/application.docx`, tok.territory);
     expect(docx.status).toBe(200);
     expect(docx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');

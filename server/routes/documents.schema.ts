@@ -31,7 +31,7 @@ export const templateView = z.object({
 });
 export const templateUploadResponse = templateView.extend({ created: z.boolean() });
 
-const cardOperator = z.object({ name: z.string().nullable(), inn: z.string().nullable(), address: z.string().nullable() });
+const cardOperator = z.object({ name: z.string().nullable(), inn: z.string().nullable(), address: z.string().nullable(), contract: z.string().nullable() });
 export const documentSettingsView = z.object({
   cardOperator,
   defaults: cardOperator,
@@ -44,6 +44,7 @@ export const documentSettingsBody = z.strictObject({
     name: text(500, 'наименование оператора').nullable().optional(),
     inn: z.string().max(20).nullable().optional(),
     address: text(500, 'адрес оператора').nullable().optional(),
+    contract: text(200, 'договор с оператором').nullable().optional(),
   }),
 });
 

@@ -48,6 +48,7 @@ export const render: ViewRender = (root, app) => {
     name: textField(d, 'Наименование', { autocomplete: 'off', test: 'operator-name' }),
     inn: textField(d, 'ИНН', { autocomplete: 'off', test: 'operator-inn', hint: '10 цифр, из договора с оператором' }),
     address: textField(d, 'Адрес', { autocomplete: 'off', test: 'operator-address', hint: 'Как в договоре: индекс, город, улица, дом' }),
+    contract: textField(d, 'Договор с оператором', { autocomplete: 'off', test: 'operator-contract', hint: 'Для заявок на ЭПБ, например: договор № 12/2024 от 15.01.2024' }),
   };
   let settings: DocumentSettings | null = null;
   const showOperator = (s: DocumentSettings, saved: boolean) => {
@@ -73,7 +74,7 @@ export const render: ViewRender = (root, app) => {
         d.append(opOut, [notice(d, 'info', 'Проверьте реквизиты', 'Это реквизиты, которые действуют сейчас. Исправьте их и нажмите «Сохранить реквизиты оператора» ещё раз.', [], 'operator-reloaded')]);
         return;
       }
-      const typed = { name: fields.name.value(), inn: fields.inn.value(), address: fields.address.value() };
+      const typed = { name: fields.name.value(), inn: fields.inn.value(), address: fields.address.value(), contract: fields.contract.value() };
       const change = operatorChange(settings.cardOperator, typed);
       if (!Object.keys(change).length) {
         d.set(opOut, notice(d, 'info', 'Нечего сохранять', 'Реквизиты не изменились.', [], 'operator-unchanged'));
@@ -196,6 +197,7 @@ export const render: ViewRender = (root, app) => {
       fields.name.el,
       fields.inn.el,
       fields.address.el,
+      fields.contract.el,
       d.h('div', { class: 'actions' }, button(d, 'Сохранить реквизиты оператора', onSaveOperator, { primary: true, test: 'operator-save' })),
       opActivityEl,
       opOut,

@@ -16,13 +16,18 @@ import type { Actor, Ctx } from '../context';
 import { documentModels } from './models';
 
 export const DOCUMENT_SETTINGS_KEY = 'documents';
-const orgDetailsKey = (orgId: number) => `organisation-details:${orgId}`;
+export const orgDetailsKey = (orgId: number) => `organisation-details:${orgId}`;
 
 export interface CardOperatorDetails {
   name: string | null;
   inn: string | null;
   address: string | null;
+  /** The contract with the operator (card orders' addressee); not needed for the consent. */
+  contract: string | null;
 }
+
+/** The details the consent to the card operator needs (the contract is for card orders only). */
+type ConsentDetail = 'name' | 'inn' | 'address';
 
 interface StoredDocumentSettings {
   cardOperator?: Partial<CardOperatorDetails>;
@@ -40,7 +45,7 @@ export interface DocumentSettingsView {
   updatedAt: string | null;
 }
 
-export const CARD_OPERATOR_LABELS: Record<keyof CardOperatorDetails, string> = {
+export const CARD_OPERATOR_LABELS: Record<ConsentDetail, string> = {
   name: 'наименование оператора электронных профсоюзных билетов',
   inn: 'ИНН оператора электронных профсоюзных билетов',
   address: 'адрес оператора электронных профсоюзных билетов',
@@ -59,14 +64,15 @@ export async function getDocumentSettings(ctx: Ctx): Promise<DocumentSettingsVie
   const file = loadDocumentsConfig().operators.card_operator;
   const stored = await readSetting<StoredDocumentSettings>(ctx, DOCUMENT_SETTINGS_KEY);
   const o = stored?.value.cardOperator ?? {};
-  const overrides: CardOperatorDetails = { name: o.name ?? null, inn: o.inn ?? null, address: o.address ?? null };
-  const defaults: CardOperatorDetails = { name: file.name, inn: file.inn, address: file.address };
+  const overrides: CardOperatorDetails = { name: o.name ?? null, inn: o.inn ?? null, address: o.address ?? null, contract: o.contract ?? null };
+  const defaults: CardOperatorDetails = { name: file.name, inn: file.inn, address: file.address, contract: file.contract ?? null };
   const cardOperator: CardOperatorDetails = {
     name: overrides.name ?? defaults.name,
     inn: overrides.inn ?? defaults.inn,
     address: overrides.address ?? defaults.address,
+    contract: overrides.contract ?? defaults.contract,
   };
-  const missing = (Object.keys(CARD_OPERATOR_LABELS) as (keyof CardOperatorDetails)[]).filter((k) => !cardOperator[k]?.trim()).map((k) => CARD_OPERATOR_LABELS[k]);
+  const missing = (Object.keys(CARD_OPERATOR_LABELS) as ConsentDetail[]).filter((k) => !cardOperator[k]?.trim()).map((k) => CARD_OPERATOR_LABELS[k]);
   return { cardOperator, defaults, overrides, missing, updatedAt: stored ? stored.updatedAt.toISOString() : null };
 }
 
@@ -99,15 +105,15 @@ export async function updateDocumentSettings(ctx: Ctx, actor: Actor, input: { ca
 }
 
 /** config/documents.json with the administrator's overrides applied: what the consent builder gets. */
-export async function effectiveDocumentsConfig(ctx: Ctx): Promise<{ config: DocumentsConfig; missing: (keyof CardOperatorDetails)[] }> {
+export async function effectiveDocumentsConfig(ctx: Ctx): Promise<{ config: DocumentsConfig; missing: ConsentDetail[] }> {
   const base = loadDocumentsConfig();
   const s = await getDocumentSettings(ctx);
-  const missing = (Object.keys(CARD_OPERATOR_LABELS) as (keyof CardOperatorDetails)[]).filter((k) => !s.cardOperator[k]?.trim());
+  const missing = (Object.keys(CARD_OPERATOR_LABELS) as ConsentDetail[]).filter((k) => !s.cardOperator[k]?.trim());
   const config: DocumentsConfig = {
     ...base,
     operators: {
       ...base.operators,
-      card_operator: { name: s.cardOperator.name ?? base.operators.card_operator.name, inn: s.cardOperator.inn, address: s.cardOperator.address },
+      card_operator: { name: s.cardOperator.name ?? base.operators.card_operator.name, inn: s.cardOperator.inn, address: s.cardOperator.address, contract: s.cardOperator.contract },
     },
   };
   return { config, missing };
