@@ -43,8 +43,9 @@ const STYLES = {
     { id: 'FormSubtitle', name: 'Form Subtitle', basedOn: 'Normal', next: 'Normal', quickFormat: true, run: { bold: true }, paragraph: { alignment: AlignmentType.CENTER, spacing: { after: 160 }, keepNext: true } },
     { id: 'FormField', name: 'Form Field', basedOn: 'Normal', quickFormat: true, paragraph: { spacing: { before: 40 } } },
     { id: 'FormCaption', name: 'Form Caption', basedOn: 'Normal', quickFormat: true, run: { size: 15, italics: true }, paragraph: { alignment: AlignmentType.CENTER } },
-    { id: 'FormBody', name: 'Form Body', basedOn: 'Normal', quickFormat: true, paragraph: { alignment: AlignmentType.JUSTIFIED, spacing: { before: 100, after: 60 }, indent: { firstLine: 567 } } },
-    { id: 'FormItem', name: 'Form Item', basedOn: 'Normal', quickFormat: true, paragraph: { alignment: AlignmentType.JUSTIFIED, spacing: { after: 50 }, indent: { firstLine: 567 } } },
+    // The consents' text: 10 pt, so that a consent with the longest member's details fits one A4 page.
+    { id: 'FormBody', name: 'Form Body', basedOn: 'Normal', quickFormat: true, run: { size: 20 }, paragraph: { alignment: AlignmentType.JUSTIFIED, spacing: { before: 80, after: 40 }, indent: { firstLine: 567 } } },
+    { id: 'FormItem', name: 'Form Item', basedOn: 'Normal', quickFormat: true, run: { size: 20 }, paragraph: { alignment: AlignmentType.JUSTIFIED, spacing: { after: 30 }, indent: { firstLine: 567 } } },
     { id: 'LetterBody', name: 'Letter Body', basedOn: 'Normal', quickFormat: true, run: { size: 24 }, paragraph: { alignment: AlignmentType.JUSTIFIED, spacing: { after: 120 }, indent: { firstLine: 567 } } },
     { id: 'LetterItem', name: 'Letter Item', basedOn: 'Normal', quickFormat: true, run: { size: 24 }, paragraph: { alignment: AlignmentType.JUSTIFIED, spacing: { after: 100 }, indent: { left: 567, hanging: 340 } } },
     { id: 'LetterHeading', name: 'Letter Heading', basedOn: 'Normal', next: 'LetterBody', quickFormat: true, run: { bold: true, size: 26 }, paragraph: { alignment: AlignmentType.CENTER, spacing: { before: 240, after: 200 }, keepNext: true } },
@@ -84,9 +85,9 @@ function signatureTable(date: Piece, name: Piece, style = 'Normal', captions = [
       new TableRow({
         cantSplit: true,
         children: [
-          cell([new Paragraph({ style, children: runs([date]) })], widths[0]),
-          cell([new Paragraph({ style, alignment: AlignmentType.CENTER, children: runs(['____________________']) })], widths[1]),
-          cell([new Paragraph({ style, alignment: AlignmentType.CENTER, children: runs([name]) })], widths[2]),
+          cell([new Paragraph({ style, keepNext: true, children: runs([date]) })], widths[0]),
+          cell([new Paragraph({ style, keepNext: true, alignment: AlignmentType.CENTER, children: runs(['________________']) })], widths[1]),
+          cell([new Paragraph({ style, keepNext: true, alignment: AlignmentType.CENTER, children: runs([name]) })], widths[2]),
         ],
       }),
       new TableRow({ cantSplit: true, children: captions.map((c, i) => cell([caption(c)], widths[i])) }),
@@ -100,9 +101,9 @@ function consentSubject(extra: Paragraph[] = []): Paragraph[] {
   return [
     p('FormField', 'Я, ', field('member_full_name'), ','),
     caption('(фамилия, имя, отчество субъекта персональных данных)'),
-    p('FormField', 'адрес: ', field('member_address'), ','),
+    p('FormField', 'адрес регистрации: ', field('member_address'), ','),
     p('FormField', 'документ, удостоверяющий личность: ', field('member_id_document'), ','),
-    caption('(вид документа, серия, номер, дата выдачи, кем выдан)'),
+    caption('(вид документа, серия, номер, кем выдан, дата выдачи, код подразделения)'),
     ...extra,
   ];
 }
@@ -117,29 +118,38 @@ function consentTerms(): (Paragraph | Table)[] {
     item(4, 'Общее описание способов обработки', 'methods'),
     item(5, 'Срок действия согласия', 'term'),
     item(6, 'Порядок отзыва согласия', 'revocation'),
-    p(
-      'FormBody',
-      'Согласие оформлено отдельным документом. Мне разъяснены права субъекта персональных данных, предусмотренные главой 3 Федерального закона «О персональных данных», в том числе право получать сведения об обработке моих персональных данных и право отозвать согласие.',
-    ),
-    spacer(240),
+    // The signature block keeps together and with the text above it (keep-with-next): it never stands
+    // alone on a page; and it names the member, so a page with it always says whose consent it is.
+    new Paragraph({
+      style: 'FormBody',
+      keepNext: true,
+      keepLines: true,
+      children: runs([
+        'Согласие оформлено отдельным документом. Мне разъяснены права субъекта персональных данных, предусмотренные главой 3 Федерального закона «О персональных данных», в том числе право получать сведения об обработке моих персональных данных и право отозвать согласие.',
+      ]),
+    }),
+    new Paragraph({ style: 'FormField', keepNext: true, keepLines: true, spacing: { before: 160, after: 120 }, children: runs(['Субъект персональных данных: ', { text: '{{member_full_name}}', bold: true }]) }),
     signatureTable('«____» _____________ 20____ г.', field('member_short_name')),
   ];
 }
 
+/** A4 with 1.5 cm top and bottom and 1.2 cm right margins (2 cm left for filing): a consent is one page. */
+const CONSENT_PAGE = { ...PAGE, margin: { ...PAGE.margin, top: 850, bottom: 850, right: 680, header: 425, footer: 425 } };
+
 function consentDocument(title: string, subtitle: string, children: (Paragraph | Table)[]): Document {
-  return document(title, [p('FormTitle', 'СОГЛАСИЕ'), p('FormSubtitle', subtitle), ...children]);
+  return document(title, [p('FormTitle', 'СОГЛАСИЕ'), p('FormSubtitle', subtitle), ...children], CONSENT_PAGE);
 }
 
 /** Word always keeps a paragraph after a table at the end of a document; so do we (it also carries the section break in a batch). */
 const endParagraph = () => new Paragraph({ spacing: { before: 0, after: 0 }, children: [] });
 
-function document(title: string, children: (Paragraph | Table)[]): Document {
+function document(title: string, children: (Paragraph | Table)[], page = PAGE): Document {
   return new Document({
     creator: 'Единый реестр Общероссийского Профсоюза образования',
     title,
     description: 'Шаблон документа. Поля {{…}} заполняет сервер реестра; их можно переставлять, но не переименовывать.',
     styles: STYLES,
-    sections: [{ properties: { page: PAGE }, children: [...children, endParagraph()] }],
+    sections: [{ properties: { page }, children: [...children, endParagraph()] }],
   });
 }
 
@@ -230,7 +240,7 @@ function obligation(): Document {
     ),
     p('LetterBody', 'Подписанное обязательство хранится в документах выборного органа первичной профсоюзной организации.'),
     spacer(360),
-    signatureTable({ text: '«____» _____________ 20____ г.', size: 24 }, { text: '{{chair_short_name}}', underline: true, size: 24 }, 'Normal'),
+    signatureTable('«____» _____________ 20____ г.', { text: '{{chair_short_name}}', underline: true, size: 24 }, 'Normal'),
   ]);
 }
 
@@ -267,8 +277,9 @@ function stepsTable(): Table {
     new TableCell({
       width: { size: widths[i], type: WidthType.DXA },
       borders: NO_BORDERS,
-      margins: { top: 0, bottom: 100, left: 0, right: 80 },
-      children: [new Paragraph({ alignment: i === 1 ? AlignmentType.JUSTIFIED : AlignmentType.LEFT, children: runs([{ text, size: 24 }]) })],
+      margins: { top: 0, bottom: 60, left: 0, right: 80 },
+      // Left-aligned: a step's lines end with line breaks, which justified text would stretch.
+      children: [new Paragraph({ alignment: AlignmentType.LEFT, children: runs([{ text, size: 21 }]) })],
     });
   return new Table({
     width: { size: TEXT_WIDTH, type: WidthType.DXA },
@@ -284,7 +295,7 @@ function loginLetter(): Document {
   const password = new TextRun({ text: '{{password}}', bold: true, size: 28, font: 'Courier New', characterSpacing: 60 });
   return document('Письмо с логином и паролем председателя', [
     new Paragraph({ children: runs([{ text: '{{territorial_name}}', bold: true, size: 24 }]) }),
-    spacer(240),
+    spacer(120),
     p('LetterAddress', 'Кому: ', '{{chair_full_name}}'),
     p('LetterAddress', 'Организация: ', '{{organisation_name}}'),
     p('LetterHeading', 'Доступ к единому реестру членов Профсоюза'),
@@ -298,7 +309,6 @@ function loginLetter(): Document {
     p('LetterHeading', 'Что сделать'),
     stepsTable(),
     p('LetterBody', 'Если что-то не получается, обратитесь в территориальную организацию Профсоюза: ', '{{territorial_contact}}', '.'),
-    spacer(240),
     p('LetterBody', 'Дата выдачи: ', '{{document_date}}'),
   ]);
 }
@@ -348,7 +358,7 @@ function cardOrder(): Document {
     table,
     spacer(360),
     new Paragraph({ keepNext: true, children: runs([{ text: '{{chair_position}}', size: 24 }]) }),
-    signatureTable({ text: '{{signature_date}}', size: 24 }, { text: '{{chair_short_name}}', underline: true, size: 24 }, 'Normal'),
+    signatureTable('{{signature_date}}', { text: '{{chair_short_name}}', underline: true, size: 24 }, 'Normal'),
   ]);
 }
 

@@ -66,10 +66,10 @@ describe('buildConsentBatch', () => {
       const fullName = [member.surname, member.name, member.patronymic].filter(Boolean).join(' ');
       // 1. the subject: full name, address, ID document
       expect(text).toContain(`Я, ${fullName},`);
-      expect(text).toContain(`адрес: ${member.address ?? BLANKS.member_address},`);
-      const idDoc = member.idDocument ?? BLANKS.member_id_document.replace('\n', ' ');
+      expect(text).toContain(`адрес регистрации: ${member.address ?? BLANKS.member_address.replace(/\n/g, ' ')},`);
+      const idDoc = member.idDocument ?? BLANKS.member_id_document.replace(/\n/g, ' ');
       expect(text).toContain(`документ, удостоверяющий личность: ${idDoc},`);
-      expect(text).toContain('(вид документа, серия, номер, дата выдачи, кем выдан)');
+      expect(text).toContain('(вид документа, серия, номер, кем выдан, дата выдачи, код подразделения)');
       // 2. the operator: name and address
       if (kind === 'operator') {
         expect(text).toContain(config.operators.card_operator.name);

@@ -59,6 +59,11 @@ export interface ConsentBatchOptions {
   config?: DocumentsConfig;
   /** zlib level for the document text (1 fastest … 9 smallest); default 6. */
   compressionLevel?: number;
+  /**
+   * Double-sided printing: every consent starts on an odd (right-hand) page — its section break is
+   * «odd page» instead of «next page» — so no consent shares a sheet with another member's.
+   */
+  doubleSided?: boolean;
 }
 
 /**
@@ -66,8 +71,10 @@ export interface ConsentBatchOptions {
  * (every other placeholder without a value is an error: MissingPlaceholderError).
  */
 export const BLANKS = {
-  member_address: '_'.repeat(70),
-  member_id_document: `${'_'.repeat(50)}\n${'_'.repeat(84)}`,
+  // Two full lines: a real address (region, town, street, house, flat) is written in by hand.
+  member_address: `${'_'.repeat(66)}\n${'_'.repeat(84)}`,
+  // The blanks of a real form: серия, номер, кем выдан, дата выдачи, код подразделения.
+  member_id_document: `паспорт, серия ________ номер ______________ дата выдачи «___» ____________ ______ г.\nкем выдан ${'_'.repeat(74)}\n${'_'.repeat(54)} код подразделения _______-_______`,
   member_phone: '_'.repeat(40),
   member_email: '_'.repeat(40),
 } as const;
@@ -150,6 +157,7 @@ interface PreparedBatch {
   bound: Map<ConsentKind, { mid: Compiled; last: Compiled }>;
   /** Per member: the consents to print, in order. */
   plan: { member: ConsentMember; kinds: ConsentKind[] }[];
+  doubleSided: boolean;
 }
 
 async function prepare(templates: ConsentTemplates, org: ConsentOrganisation, members: readonly ConsentMember[], options: ConsentBatchOptions): Promise<PreparedBatch> {
@@ -183,9 +191,15 @@ async function prepare(templates: ConsentTemplates, org: ConsentOrganisation, me
   for (const k of used) {
     const body = merged.bodies.get(k)!;
     const values = staticValues.get(k)!;
-    bound.set(k, { mid: bind(body.mid, values, MEMBER_PLACEHOLDERS), last: bind(body.last, values, MEMBER_PLACEHOLDERS) });
+    const mid = bind(body.mid, values, MEMBER_PLACEHOLDERS);
+    bound.set(k, { mid: options.doubleSided ? oddPageStarts(mid) : mid, last: bind(body.last, values, MEMBER_PLACEHOLDERS) });
   }
-  return { merged, bound, plan };
+  return { merged, bound, plan, doubleSided: options.doubleSided === true };
+}
+
+/** A document body whose closing section break starts the next document on an odd page (ECMA-376 §17.18.77 ST_SectionMark «oddPage»). */
+function oddPageStarts(c: Compiled): Compiled {
+  return { ...c, lits: c.lits.map((l) => l.replace(/<w:type w:val="nextPage"\/>/g, '<w:type w:val="oddPage"/>')) };
 }
 
 /** Renders the given members' consents as the text of one main document part, in chunks. */
@@ -201,7 +215,9 @@ function* documentChunks(prep: PreparedBatch, plan: PreparedBatch['plan'], numbe
     for (const k of kinds) {
       done++;
       const body = prep.bound.get(k)!;
-      buf += render(done === total ? body.last : body.mid, values, numbering.context());
+      // Double-sided, the last consent also ends its section: an even-page section with one empty
+      // paragraph follows, so the file ends on a full sheet (each consent = one sheet, front and back).
+      buf += render(done === total && !prep.doubleSided ? body.last : body.mid, values, numbering.context());
       lastKind = k;
       if (buf.length >= CHUNK) {
         yield Buffer.from(buf, 'utf8');
@@ -210,7 +226,8 @@ function* documentChunks(prep: PreparedBatch, plan: PreparedBatch['plan'], numbe
     }
   }
   if (lastKind === null) throw new TemplateError('Нет ни одного согласия для печати.');
-  buf += prep.merged.bodies.get(lastKind)!.sectPr + prep.merged.tail;
+  const sectPr = prep.merged.bodies.get(lastKind)!.sectPr;
+  buf += (prep.doubleSided ? '<w:p/>' + sectPr.replace('<w:type w:val="nextPage"/>', '<w:type w:val="evenPage"/>') : sectPr) + prep.merged.tail;
   yield Buffer.from(buf, 'utf8');
 }
 

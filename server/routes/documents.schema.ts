@@ -73,6 +73,7 @@ export const printConsentsBody = z.strictObject({
     .refine((a) => new Set(a).size === a.length, 'Каждое согласие — один раз')
     .optional(),
   format: z.enum(['docx', 'zip']).default('docx'),
+  doubleSided: z.boolean().default(false).describe('Печать с двух сторон: каждое согласие начинается с нечётной страницы'),
 });
 
 export const issuedLink = z.object({ documentId: z.string(), downloadUrl: z.string(), expiresAt: z.string() });

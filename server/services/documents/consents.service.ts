@@ -33,6 +33,8 @@ export interface PrintConsentsInput {
   allWithoutSignedConsents?: boolean;
   kinds?: ConsentKind[];
   format: 'docx' | 'zip';
+  /** Every consent starts on an odd page (double-sided printing). */
+  doubleSided?: boolean;
 }
 
 export interface PrintConsentsResult extends IssuedLink {
@@ -175,7 +177,7 @@ export async function printConsents(ctx: Ctx, actor: Actor, org: OrganisationRow
   let file: Buffer;
   try {
     const build = input.format === 'zip' ? buildConsentZip : buildConsentBatch;
-    file = await build(consentTemplates, consentOrg, printable, { kinds: usedKinds, config });
+    file = await build(consentTemplates, consentOrg, printable, { kinds: usedKinds, config, doubleSided: input.doubleSided === true });
   } catch (err) {
     if (err instanceof MembersNotPrintableError || err instanceof DocumentError) throw documentProblem(err);
     throw err;
