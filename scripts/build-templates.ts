@@ -40,12 +40,13 @@ const STYLES = {
   },
   paragraphStyles: [
     { id: 'FormTitle', name: 'Form Title', basedOn: 'Normal', next: 'Normal', quickFormat: true, run: { bold: true, size: 26 }, paragraph: { alignment: AlignmentType.CENTER, keepNext: true } },
-    { id: 'FormSubtitle', name: 'Form Subtitle', basedOn: 'Normal', next: 'Normal', quickFormat: true, run: { bold: true }, paragraph: { alignment: AlignmentType.CENTER, spacing: { after: 160 }, keepNext: true } },
-    { id: 'FormField', name: 'Form Field', basedOn: 'Normal', quickFormat: true, paragraph: { spacing: { before: 40 } } },
+    { id: 'FormSubtitle', name: 'Form Subtitle', basedOn: 'Normal', next: 'Normal', quickFormat: true, run: { bold: true }, paragraph: { alignment: AlignmentType.CENTER, spacing: { after: 100 }, keepNext: true } },
+    { id: 'FormField', name: 'Form Field', basedOn: 'Normal', quickFormat: true, run: { size: 20 }, paragraph: { spacing: { before: 30 } } },
     { id: 'FormCaption', name: 'Form Caption', basedOn: 'Normal', quickFormat: true, run: { size: 15, italics: true }, paragraph: { alignment: AlignmentType.CENTER } },
-    // The consents' text: 10 pt, so that a consent with the longest member's details fits one A4 page.
-    { id: 'FormBody', name: 'Form Body', basedOn: 'Normal', quickFormat: true, run: { size: 20 }, paragraph: { alignment: AlignmentType.JUSTIFIED, spacing: { before: 80, after: 40 }, indent: { firstLine: 567 } } },
-    { id: 'FormItem', name: 'Form Item', basedOn: 'Normal', quickFormat: true, run: { size: 20 }, paragraph: { alignment: AlignmentType.JUSTIFIED, spacing: { after: 30 }, indent: { firstLine: 567 } } },
+    // The consents' text: 9.5 pt, so that a consent with the longest member's details, every operator
+    // and processor — and the legal representative's blanks — fits one A4 page.
+    { id: 'FormBody', name: 'Form Body', basedOn: 'Normal', quickFormat: true, run: { size: 19 }, paragraph: { alignment: AlignmentType.JUSTIFIED, spacing: { before: 40, after: 20 }, indent: { firstLine: 567 } } },
+    { id: 'FormItem', name: 'Form Item', basedOn: 'Normal', quickFormat: true, run: { size: 19 }, paragraph: { alignment: AlignmentType.JUSTIFIED, spacing: { after: 20 }, indent: { firstLine: 567 } } },
     { id: 'LetterBody', name: 'Letter Body', basedOn: 'Normal', quickFormat: true, run: { size: 24 }, paragraph: { alignment: AlignmentType.JUSTIFIED, spacing: { after: 120 }, indent: { firstLine: 567 } } },
     { id: 'LetterItem', name: 'Letter Item', basedOn: 'Normal', quickFormat: true, run: { size: 24 }, paragraph: { alignment: AlignmentType.JUSTIFIED, spacing: { after: 100 }, indent: { left: 567, hanging: 340 } } },
     { id: 'LetterHeading', name: 'Letter Heading', basedOn: 'Normal', next: 'LetterBody', quickFormat: true, run: { bold: true, size: 26 }, paragraph: { alignment: AlignmentType.CENTER, spacing: { before: 240, after: 200 }, keepNext: true } },
@@ -108,9 +109,33 @@ function consentSubject(extra: Paragraph[] = []): Paragraph[] {
   ];
 }
 
+/**
+ * The subject of a consent signed by the legal representative of a member under 18 (152-ФЗ art. 9
+ * part 6; Civil Code arts. 26, 28): the representative's name, identity document and basis — parent or
+ * guardian, with the document — are blanks written in by hand; then the minor's own details.
+ */
+function consentSubjectMinor(extra: Paragraph[] = []): Paragraph[] {
+  return [
+    p('FormField', 'Я, ', '_'.repeat(52), { text: ' (фамилия, имя, отчество законного представителя)', size: 15, italics: true }, ','),
+    p('FormField', 'паспорт (иной документ, удостоверяющий личность): серия ______ номер __________ выдан ___.___.______,'),
+    p('FormField', 'кем выдан ', '_'.repeat(46), ' код подразделения ______-______,'),
+    p('FormField', 'законный представитель (подчеркнуть): родитель, усыновитель, опекун, попечитель, на основании'),
+    p('FormField', '_'.repeat(46), { text: ' (свидетельство о рождении, решение об опеке: серия, номер, дата, кем выдан)', size: 15, italics: true }, ','),
+    p('FormField', 'несовершеннолетнего (несовершеннолетней) ', field('member_full_name'), ','),
+    caption('(фамилия, имя, отчество субъекта персональных данных)'),
+    p('FormField', 'адрес регистрации: ', field('member_address'), ','),
+    p('FormField', 'документ, удостоверяющий личность: ', field('member_id_document'), ','),
+    caption('(паспорт или свидетельство о рождении: серия, номер, кем выдан, дата выдачи, код подразделения)'),
+    ...extra,
+  ];
+}
+
+/** For the representative's variant: the terms below are the member's, written in the first person. */
+const MINOR_READING = ' Слова «я», «мне», «мой», «мои» в условиях ниже относятся к представляемому мной несовершеннолетнему.';
+
 const LAW = 'в соответствии со статьёй 9 Федерального закона от 27.07.2006 № 152-ФЗ «О персональных данных» свободно, своей волей и в своём интересе ';
 
-function consentTerms(): (Paragraph | Table)[] {
+function consentTerms(minor = false): (Paragraph | Table)[] {
   return [
     item(1, 'Цель обработки', 'purpose'),
     item(2, 'Перечень персональных данных', 'data_list'),
@@ -128,13 +153,15 @@ function consentTerms(): (Paragraph | Table)[] {
         'Согласие оформлено отдельным документом. Мне разъяснены права субъекта персональных данных, предусмотренные главой 3 Федерального закона «О персональных данных», в том числе право получать сведения об обработке моих персональных данных и право отозвать согласие.',
       ]),
     }),
-    new Paragraph({ style: 'FormField', keepNext: true, keepLines: true, spacing: { before: 160, after: 120 }, children: runs(['Субъект персональных данных: ', { text: '{{member_full_name}}', bold: true }]) }),
-    signatureTable('«____» _____________ 20____ г.', field('member_short_name')),
+    new Paragraph({ style: 'FormField', keepNext: true, keepLines: true, spacing: { before: 60, after: 40 }, children: runs([{ text: 'Субъект персональных данных: ', size: 17 }, { text: '{{member_full_name}}', bold: true, size: 17 }]) }),
+    minor
+      ? signatureTable('«____» _____________ 20____ г.', '______________________', 'Normal', ['(дата)', '(подпись законного представителя)', '(фамилия, инициалы законного представителя)'])
+      : signatureTable('«____» _____________ 20____ г.', field('member_short_name')),
   ];
 }
 
-/** A4 with 1.5 cm top and bottom and 1.2 cm right margins (2 cm left for filing): a consent is one page. */
-const CONSENT_PAGE = { ...PAGE, margin: { ...PAGE.margin, top: 850, bottom: 850, right: 680, header: 425, footer: 425 } };
+/** A4 with 1.4 cm top and bottom and 1.2 cm right margins (2 cm left for filing): a consent is one page. */
+const CONSENT_PAGE = { ...PAGE, margin: { ...PAGE.margin, top: 794, bottom: 794, right: 680, header: 397, footer: 397 } };
 
 function consentDocument(title: string, subtitle: string, children: (Paragraph | Table)[]): Document {
   return document(title, [p('FormTitle', 'СОГЛАСИЕ'), p('FormSubtitle', subtitle), ...children], CONSENT_PAGE);
@@ -153,60 +180,75 @@ function document(title: string, children: (Paragraph | Table)[], page = PAGE): 
   });
 }
 
-function consentUnion(): Document {
-  return consentDocument('Согласие на обработку персональных данных Профсоюзом', 'на обработку персональных данных члена Общероссийского Профсоюза образования', [
-    ...consentSubject(),
+const MINOR_SUBTITLE = ' (подписывает законный представитель несовершеннолетнего)';
+const law = (minor: boolean) => (minor ? LAW.replace('в своём интересе', 'в интересе представляемого') : LAW);
+
+function consentUnion(minor = false): Document {
+  return consentDocument(`Согласие на обработку персональных данных Профсоюзом${minor ? ' (законный представитель)' : ''}`, `на обработку персональных данных члена Общероссийского Профсоюза образования${minor ? MINOR_SUBTITLE : ''}`, [
+    ...(minor ? consentSubjectMinor() : consentSubject()),
     p(
       'FormBody',
-      LAW + 'даю согласие оператору — ',
+      law(minor) + 'даю согласие оператору — ',
       { text: '{{operator_name}}', bold: true },
-      ' (адрес: ',
+      ' (',
+      '{{operator_requisites}}',
+      'адрес: ',
       '{{operator_address}}',
       '), а также вышестоящим организациям Общероссийского Профсоюза образования, ведущим единый реестр членов Профсоюза: ',
       '{{superior_operators}}',
-      ' (далее вместе — Операторы), на обработку моих персональных данных на следующих условиях.',
+      ` (далее вместе — Операторы), на обработку ${minor ? 'персональных данных представляемого' : 'моих персональных данных'} на следующих условиях.`,
+      '{{processors}}',
+      minor ? MINOR_READING : '',
     ),
-    ...consentTerms(),
+    ...consentTerms(minor),
   ]);
 }
 
-function consentOperator(): Document {
-  return consentDocument('Согласие на обработку персональных данных ООО «ФИНФОРТ»', 'на обработку персональных данных оператором электронного профсоюзного билета', [
-    ...consentSubject(),
+function consentOperator(minor = false): Document {
+  return consentDocument(`Согласие на обработку персональных данных ООО «ФИНФОРТ»${minor ? ' (законный представитель)' : ''}`, `на обработку персональных данных оператором электронного профсоюзного билета${minor ? MINOR_SUBTITLE : ''}`, [
+    ...(minor ? consentSubjectMinor() : consentSubject()),
     p(
       'FormBody',
-      LAW + 'даю согласие оператору — ',
+      law(minor) + 'даю согласие оператору — ',
       { text: '{{operator_name}}', bold: true },
       ', ИНН ',
       '{{operator_inn}}',
       ', адрес: ',
       '{{operator_address}}',
-      ' (далее — Оператор), на обработку моих персональных данных, в том числе на их получение Оператором от организации Профсоюза — ',
+      ` (далее — Оператор), на обработку ${minor ? 'персональных данных представляемого' : 'моих персональных данных'}, в том числе на их получение Оператором от организации Профсоюза — `,
       '{{union_name}}',
       ', на следующих условиях.',
+      minor ? MINOR_READING : '',
     ),
-    ...consentTerms(),
+    ...consentTerms(minor),
   ]);
 }
 
-function consentNotify(): Document {
-  return consentDocument('Согласие на получение SMS/PUSH/e-mail-уведомлений', 'на получение SMS-, PUSH- и e-mail-уведомлений от Профсоюза', [
-    ...consentSubject([
+function consentNotify(minor = false): Document {
+  const subject = minor ? consentSubjectMinor : consentSubject;
+  return consentDocument(`Согласие на получение SMS/PUSH/e-mail-уведомлений${minor ? ' (законный представитель)' : ''}`, `на получение SMS-, PUSH- и e-mail-уведомлений от Профсоюза${minor ? MINOR_SUBTITLE : ''}`, [
+    ...subject([
       p('FormField', 'номер мобильного телефона: ', field('member_phone'), ','),
       p('FormField', 'адрес электронной почты: ', field('member_email'), ','),
       caption('(контакты, на которые направляются уведомления)'),
     ]),
     p(
       'FormBody',
-      LAW + 'даю согласие оператору — ',
+      law(minor) + 'даю согласие оператору — ',
       { text: '{{operator_name}}', bold: true },
-      ' (адрес: ',
+      ' (',
+      '{{operator_requisites}}',
+      'адрес: ',
       '{{operator_address}}',
       ') и вышестоящим организациям Общероссийского Профсоюза образования: ',
       '{{superior_operators}}',
-      ' (далее вместе — Операторы), на направление мне уведомлений по указанным контактам и на обработку моих персональных данных для этой цели на следующих условиях.',
+      minor
+        ? ' (далее вместе — Операторы), на направление представляемому уведомлений по указанным контактам и на обработку его персональных данных для этой цели на следующих условиях.'
+        : ' (далее вместе — Операторы), на направление мне уведомлений по указанным контактам и на обработку моих персональных данных для этой цели на следующих условиях.',
+      '{{processors}}',
+      minor ? MINOR_READING : '',
     ),
-    ...consentTerms(),
+    ...consentTerms(minor),
   ]);
 }
 
@@ -363,9 +405,12 @@ function cardOrder(): Document {
 }
 
 export const TEMPLATE_BUILDERS: Readonly<Record<string, () => Document>> = {
-  'consent-union.docx': consentUnion,
-  'consent-operator.docx': consentOperator,
-  'consent-notify.docx': consentNotify,
+  'consent-union.docx': () => consentUnion(),
+  'consent-operator.docx': () => consentOperator(),
+  'consent-notify.docx': () => consentNotify(),
+  'consent-union-minor.docx': () => consentUnion(true),
+  'consent-operator-minor.docx': () => consentOperator(true),
+  'consent-notify-minor.docx': () => consentNotify(true),
   'obligation.docx': obligation,
   'login-letter.docx': loginLetter,
   'card-order.docx': cardOrder,

@@ -29,6 +29,8 @@ export interface DocumentSettings {
   overrides: CardOperatorDetails;
   /** Russian names of the details still missing: until they are filled the consent to the operator is not printed. */
   missing: string[];
+  /** Processors named in the consents (hosting contractor, SMS gateway, PUSH app); null: not set, not printed. */
+  processors: Record<'hosting' | 'sms' | 'push', { name: string; inn: string | null; address: string } | null>;
   updatedAt: string | null;
 }
 

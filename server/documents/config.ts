@@ -33,6 +33,12 @@ const OperatorConsentTexts = ConsentTexts.omit({ data_list: true }).extend({
     .optional(),
 });
 
+/** A processor (обработчик по поручению оператора): printed in the consents only when set. */
+const Processor = z.object({ name: Text, inn: z.string().trim().refine((v) => innChecksumOk(v), 'ИНН: 10 или 12 цифр с верным контрольным числом').nullable().default(null), address: Text }).nullable().default(null);
+
+export const PROCESSOR_ROLES = ['hosting', 'sms', 'push'] as const;
+export type ProcessorRole = (typeof PROCESSOR_ROLES)[number];
+
 export const DocumentsConfigSchema = z.object({
   operators: z.object({
     card_operator: z.object({
@@ -47,6 +53,8 @@ export const DocumentsConfigSchema = z.object({
       contract: Text.nullable().default(null),
     }),
   }),
+  /** Processors of the register's data on the union's behalf: the hosting contractor, the SMS gateway, the PUSH app. */
+  processors: z.object({ hosting: Processor, sms: Processor, push: Processor }).default({ hosting: null, sms: null, push: null }),
   consents: z.object({ union: ConsentTexts, operator: OperatorConsentTexts, notify: ConsentTexts }),
   /** Price of one electronic union card, roubles, by year from which it applies. */
   card_prices: z.record(z.string().regex(/^\d{4}$/), z.number().positive()),

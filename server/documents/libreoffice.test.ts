@@ -98,6 +98,20 @@ export const LONGEST_MEMBER: ConsentMember = {
   email: `${'a'.repeat(64)}@${['b'.repeat(63), 'c'.repeat(63), 'd'.repeat(EMAIL_MAX_LENGTH - 64 - 1 - 63 - 63 - 2 - 3)].join('.')}.ru`,
 };
 
+/** The worst case of the operators' paragraph: ИНН and ОГРН of the union body, every processor set. */
+const FULL_ORG = { ...TEST_ORG, inn: '4345000000', ogrn: '1024300000000' };
+function fullConfig() {
+  const base = testConfig();
+  return {
+    ...base,
+    processors: {
+      hosting: { name: 'Общество с ограниченной ответственностью «Облачные технологии»', inn: '7705000002', address: '123000, г. Москва, ул. Серверная, д. 1, стр. 2' },
+      sms: { name: 'Общество с ограниченной ответственностью «СМС-шлюз»', inn: '7830002293', address: '190000, г. Санкт-Петербург, ул. Связи, д. 2' },
+      push: { name: 'Общество с ограниченной ответственностью «Профкардс»', inn: null, address: '190000, г. Санкт-Петербург, ул. Приложений, д. 3' },
+    },
+  };
+}
+
 const TITLES = ['члена Общероссийского Профсоюза образования', 'оператором электронного профсоюзного билета', 'e-mail-уведомлений'];
 
 describe('rendering with LibreOffice', () => {
@@ -131,7 +145,7 @@ describe('rendering with LibreOffice', () => {
     expect(pages).toHaveLength(members.length * 3);
     pages.forEach((text, i) => {
       const m = members[Math.floor(i / 3)];
-      expect(text).toContain('СОГЛАСИЕ');
+      expect(text.startsWith('СОГЛАСИЕ')).toBe(true);
       expect(text).toContain(TITLES[i % 3]);
       expect(text).toContain('(подпись)');
       expect(text).toContain('Субъект персональных данных:');
@@ -142,12 +156,12 @@ describe('rendering with LibreOffice', () => {
   withOffice(
     'a member with the longest values the API accepts: one page per consent, every page with its title and its member; double-sided: each consent on an odd page',
     () => {
-      const config = testConfig();
+      const config = fullConfig();
       const blanks: ConsentMember = { ...syntheticMembers(1)[0], id: 'blank-0001', address: null, idDocument: null, phone: null, email: null };
       const members = [LONGEST_MEMBER, blanks, syntheticMembers(3)[2]];
       return Promise.all([
-        buildConsentBatch(consentTemplates(), TEST_ORG, members, { kinds: ['union', 'operator', 'notify'], config }),
-        buildConsentBatch(consentTemplates(), TEST_ORG, members, { kinds: ['union', 'operator', 'notify'], config, doubleSided: true }),
+        buildConsentBatch(consentTemplates(), FULL_ORG, members, { kinds: ['union', 'operator', 'notify'], config }),
+        buildConsentBatch(consentTemplates(), FULL_ORG, members, { kinds: ['union', 'operator', 'notify'], config, doubleSided: true }),
       ]).then(([batch, duplex]) => {
         const pdf = render({ 'consents-longest': batch, 'consents-double-sided': duplex });
         screenshot(pdf['consents-longest'], 'consents-longest-member', 6);
@@ -162,6 +176,53 @@ describe('rendering with LibreOffice', () => {
         );
         // The back of every sheet is blank: each consent is one sheet, the file ends on a full sheet.
         for (let i = 1; i < sides.length; i += 2) expect(sides[i]).toBe('');
+      });
+    },
+    600_000,
+  );
+
+  withOffice(
+    'a 15-year-old member: the legal representative’s variant of each consent — one page with realistic details; at the API’s maximum two at most, the member named above the signature',
+    async () => {
+      const config = fullConfig();
+      const longest: ConsentMember = { ...LONGEST_MEMBER, id: 'teen-0001', birthDate: '2011-03-05' };
+      const realistic: ConsentMember = {
+        id: 'teen-0002',
+        surname: 'Константинопольская-Ёлкина',
+        name: 'Александра',
+        patronymic: 'Вячеславовна',
+        birthDate: '2011-03-05',
+        address: '610000, Кировская область, г. Киров, Октябрьский район, ул. Карла Маркса, д. 127, корп. 3, кв. 258',
+        idDocument: 'паспорт гражданина Российской Федерации 3325 456789, выдан УМВД России по Кировской области 12.03.2025, код подразделения 430-001',
+        phone: '+79123456789',
+        email: 'aleksandra.konstantinopolskaya@example.ru',
+      };
+      const blank: ConsentMember = { ...syntheticMembers(1)[0], id: 'teen-0003', birthDate: '2011-09-01', address: null, idDocument: null, phone: null, email: null };
+      const members = [realistic, blank, longest];
+      const pdf = render({ 'consents-minor': await buildConsentBatch(consentTemplates(), FULL_ORG, members, { kinds: ['union', 'operator', 'notify'], config, printDate: '2026-11-26' }) });
+      screenshot(pdf['consents-minor'], 'consents-minor', 8);
+      const pages = pageTexts(pdf['consents-minor']);
+      // Split the pages into consents: a consent starts with its title.
+      const consents: string[][] = [];
+      for (const text of pages) {
+        if (text.startsWith('СОГЛАСИЕ')) consents.push([text]);
+        else consents[consents.length - 1].push(text);
+      }
+      expect(consents).toHaveLength(members.length * 3);
+      consents.forEach((consentPages, i) => {
+        const m = members[Math.floor(i / 3)];
+        const all = consentPages.join(' ');
+        expect(all).toContain('подписывает законный представитель несовершеннолетнего');
+        expect(all).toContain('(фамилия, имя, отчество законного представителя)');
+        expect(all).toContain(TITLES[i % 3]);
+        const last = consentPages[consentPages.length - 1];
+        expect(last).toContain('(подпись'); // «(подпись законного представителя)» wraps in its narrow column
+        expect(last).toContain('Субъект персональных данных:');
+        expect(last.replace(/[\s-]/g, '')).toContain(`${m.surname}${m.name}`.replace(/[\s-]/g, ''));
+        // Realistic details: one page; the longest the API accepts: never more than two, and the
+        // signature never alone — the last page also carries the text before it and the member's name.
+        expect(consentPages.length).toBeLessThanOrEqual(m === longest ? 2 : 1);
+        if (consentPages.length === 2) expect(last).toContain('Согласие оформлено отдельным документом');
       });
     },
     600_000,

@@ -9,6 +9,7 @@
 import { checkInnOrganisation } from '../../../domain/inn';
 import { isPrimary, isUnit } from '../../../domain/organisations';
 import { loadDocumentsConfig, type DocumentsConfig } from '../../documents';
+import { PROCESSOR_ROLES, type ProcessorRole } from '../../documents/config';
 import type { OrganisationRow } from '../../db/models';
 import { badRequest } from '../../errors';
 import { recordAudit } from '../audit.service';
@@ -29,8 +30,16 @@ export interface CardOperatorDetails {
 /** The details the consent to the card operator needs (the contract is for card orders only). */
 type ConsentDetail = 'name' | 'inn' | 'address';
 
+/** A processor on the union's behalf (hosting contractor, SMS gateway, PUSH app): named in the consents when set. */
+export interface ProcessorDetails {
+  name: string;
+  inn: string | null;
+  address: string;
+}
+
 interface StoredDocumentSettings {
   cardOperator?: Partial<CardOperatorDetails>;
+  processors?: Partial<Record<ProcessorRole, ProcessorDetails>>;
 }
 
 export interface DocumentSettingsView {
@@ -42,6 +51,8 @@ export interface DocumentSettingsView {
   overrides: CardOperatorDetails;
   /** Russian names of the details still missing (the consent to the card operator cannot be printed). */
   missing: string[];
+  /** The processors the consents name now (the override where set, else config/documents.json); null: not named. */
+  processors: Record<ProcessorRole, ProcessorDetails | null>;
   updatedAt: string | null;
 }
 
@@ -73,16 +84,43 @@ export async function getDocumentSettings(ctx: Ctx): Promise<DocumentSettingsVie
     contract: overrides.contract ?? defaults.contract,
   };
   const missing = (Object.keys(CARD_OPERATOR_LABELS) as ConsentDetail[]).filter((k) => !cardOperator[k]?.trim()).map((k) => CARD_OPERATOR_LABELS[k]);
-  return { cardOperator, defaults, overrides, missing, updatedAt: stored ? stored.updatedAt.toISOString() : null };
+  const storedProcessors = stored?.value.processors ?? {};
+  const configured = loadDocumentsConfig().processors;
+  const processors = Object.fromEntries(PROCESSOR_ROLES.map((r) => [r, storedProcessors[r] ?? configured[r] ?? null])) as Record<ProcessorRole, ProcessorDetails | null>;
+  return { cardOperator, defaults, overrides, missing, processors, updatedAt: stored ? stored.updatedAt.toISOString() : null };
 }
 
 /** `null` for a field removes the override (the config file's value applies again); absent: unchanged. */
-export async function updateDocumentSettings(ctx: Ctx, actor: Actor, input: { cardOperator: Partial<CardOperatorDetails> }): Promise<DocumentSettingsView> {
+export async function updateDocumentSettings(
+  ctx: Ctx,
+  actor: Actor,
+  input: { cardOperator?: Partial<CardOperatorDetails>; processors?: Partial<Record<ProcessorRole, (Omit<ProcessorDetails, 'inn'> & { inn?: string | null }) | null>> },
+): Promise<DocumentSettingsView> {
   const fields: { field: string; message: string }[] = [];
-  const next: Partial<CardOperatorDetails> = { ...((await readSetting<StoredDocumentSettings>(ctx, DOCUMENT_SETTINGS_KEY))?.value.cardOperator ?? {}) };
+  const stored = (await readSetting<StoredDocumentSettings>(ctx, DOCUMENT_SETTINGS_KEY))?.value ?? {};
+  const next: Partial<CardOperatorDetails> = { ...(stored.cardOperator ?? {}) };
+  const nextProcessors: Partial<Record<ProcessorRole, ProcessorDetails>> = { ...(stored.processors ?? {}) };
   const changed: string[] = [];
-  for (const key of Object.keys(input.cardOperator) as (keyof CardOperatorDetails)[]) {
-    let v = input.cardOperator[key];
+  for (const role of Object.keys(input.processors ?? {}) as ProcessorRole[]) {
+    const p = input.processors![role];
+    if (p === undefined) continue;
+    if (p === null) delete nextProcessors[role];
+    else {
+      let inn: string | null = null;
+      if (p.inn) {
+        const c = checkInnOrganisation(p.inn, 'ИНН');
+        if (!c.ok) {
+          fields.push({ field: `processors.${role}.inn`, message: c.message });
+          continue;
+        }
+        inn = c.value;
+      }
+      nextProcessors[role] = { name: p.name.trim(), inn, address: p.address.trim() };
+    }
+    changed.push(`processors.${role}`);
+  }
+  for (const key of Object.keys(input.cardOperator ?? {}) as (keyof CardOperatorDetails)[]) {
+    let v = input.cardOperator![key];
     if (v !== null && v !== undefined && key === 'inn') {
       const c = checkInnOrganisation(v, 'ИНН оператора');
       if (!c.ok) {
@@ -98,7 +136,7 @@ export async function updateDocumentSettings(ctx: Ctx, actor: Actor, input: { ca
   }
   if (fields.length) throw badRequest('Настройки не сохранены: исправьте отмеченные поля.', fields);
   if (changed.length) {
-    await writeSetting(ctx, actor, DOCUMENT_SETTINGS_KEY, { cardOperator: next } satisfies StoredDocumentSettings);
+    await writeSetting(ctx, actor, DOCUMENT_SETTINGS_KEY, { cardOperator: next, processors: nextProcessors } satisfies StoredDocumentSettings);
     await recordAudit(ctx, { userId: actor.userId, orgId: actor.orgId, action: 'settings.documents_updated', entity: 'settings', entityId: DOCUMENT_SETTINGS_KEY, fields: changed });
   }
   return getDocumentSettings(ctx);
@@ -115,6 +153,7 @@ export async function effectiveDocumentsConfig(ctx: Ctx): Promise<{ config: Docu
       ...base.operators,
       card_operator: { name: s.cardOperator.name ?? base.operators.card_operator.name, inn: s.cardOperator.inn, address: s.cardOperator.address, contract: s.cardOperator.contract },
     },
+    processors: s.processors,
   };
   return { config, missing };
 }

@@ -95,7 +95,9 @@ export async function consentOrganisation(ctx: Ctx, primary: OrganisationRow, ki
   const org: ConsentOrganisation = {
     unionName: self.name,
     legalAddress: self.legalAddress,
-    superiors: superiors.map((s) => ({ name: s.name, address: s.legalAddress })),
+    inn: self.inn,
+    ogrn: self.ogrn,
+    superiors: superiors.map((s) => ({ name: s.name, address: s.legalAddress, inn: s.inn, ogrn: s.ogrn })),
   };
 
   const needsAddresses = kinds.includes('union') || kinds.includes('notify');
