@@ -164,6 +164,6 @@ describe('fillDocument', () => {
 
   test('every template kind declares a file that exists', () => {
     for (const kind of TEMPLATE_KINDS_LIST) expect(readTemplateFile(kind).length).toBeGreaterThan(1000);
-    expect(Object.keys(TEMPLATE_KINDS)).toHaveLength(6);
+    expect(Object.keys(TEMPLATE_KINDS)).toHaveLength(9);
   });
 });

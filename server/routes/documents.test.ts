@@ -288,7 +288,7 @@ describe.each(dbVariants())('documents: consents, templates, obligations, login 
     const [id] = await insertMembers(t.ctx, t.demo.orgIds.school, [MEMBERS[0]]);
     const list = await api().get('/api/v1/templates').set(auth(admin));
     expect(list.status).toBe(200);
-    expect(list.body).toHaveLength(6);
+    expect(list.body).toHaveLength(9); // three consents, their legal representative's variants, obligation, login letter, card order
     expect(list.body.find((x: { kind: string }) => x.kind === 'consent-union')).toMatchObject({ version: 1, shipped: true, versions: 1 });
 
     const zip = await JSZip.loadAsync(readTemplateFile('consent-union'));
