@@ -6,7 +6,8 @@ export { normalizeSpaces } from './cell';
 
 export type NamePartLabel = 'Фамилия' | 'Имя' | 'Отчество';
 
-export const NAME_MAX_LENGTH = 100;
+/** Longest surname, name or patronymic (a double-barrelled one included): it must fit the consents' lines and signature block. */
+export const NAME_MAX_LENGTH = 60;
 
 /** Words of Turkic patronymics that follow the father's name and stay in lower case: «Ильхам оглы». */
 const PATRONYMIC_PARTICLES = ['оглы', 'кызы', 'гызы', 'улы', 'уулу'];

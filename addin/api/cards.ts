@@ -100,7 +100,7 @@ export interface DeliveryImportAnswer {
     encoding: 'utf-8' | 'utf-16' | 'windows-1251' | null;
     separator: ';' | ',' | '\t' | null;
     headerRow: number;
-    columns: ('memberId' | 'snils' | 'status' | 'date')[];
+    columns: ('memberId' | 'snils' | 'order' | 'surname' | 'name' | 'patronymic' | 'birthDate' | 'status' | 'date')[];
   };
   rows: DeliveryRowResult[];
   counts: { updated: number; unchanged: number; error: number };

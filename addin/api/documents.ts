@@ -25,6 +25,8 @@ export interface PrintConsentsOptions {
   kinds?: ConsentKind[];
   /** One .docx for all (default) or a .zip with one .docx per member. */
   format?: 'docx' | 'zip';
+  /** Double-sided printing: every consent starts on an odd page (a blank back page where needed). */
+  doubleSided?: boolean;
   signal?: AbortSignal;
 }
 
@@ -74,6 +76,7 @@ export function printConsents(client: ApiClient, orgId: number, opts: PrintConse
   if (opts.memberIds) body.memberIds = opts.memberIds;
   if (opts.allWithoutSignedConsents) body.allWithoutSignedConsents = true;
   if (opts.kinds) body.kinds = opts.kinds;
+  if (opts.doubleSided) body.doubleSided = true;
   return client.request<PrintConsentsResult>(`/organisations/${orgId}/documents/consents`, {
     method: 'POST',
     body,

@@ -59,8 +59,8 @@ describe('settings view helpers', () => {
   });
 
   test('only changed operator fields are saved; an emptied field goes back to the configuration file', () => {
-    const current = { name: 'ООО «ФИНФОРТ»', inn: null, address: 'Москва' };
-    expect(operatorChange(current, { name: ' ООО  «ФИНФОРТ» ', inn: '7830002293', address: '' })).toEqual({ inn: '7830002293', address: null });
-    expect(operatorChange(current, { name: 'ООО «ФИНФОРТ»', inn: '', address: 'Москва' })).toEqual({});
+    const current = { name: 'ООО «ФИНФОРТ»', inn: null, address: 'Москва', contract: null };
+    expect(operatorChange(current, { name: ' ООО  «ФИНФОРТ» ', inn: '7830002293', address: '', contract: 'договор № 1' })).toEqual({ inn: '7830002293', address: null, contract: 'договор № 1' });
+    expect(operatorChange(current, { name: 'ООО «ФИНФОРТ»', inn: '', address: 'Москва', contract: '' })).toEqual({});
   });
 });

@@ -15,6 +15,8 @@ export interface CardOperatorDetails {
   name: string | null;
   inn: string | null;
   address: string | null;
+  /** The contract with the operator, printed in card orders (not needed for the consent). */
+  contract: string | null;
 }
 
 /** GET /settings/documents */
@@ -27,6 +29,8 @@ export interface DocumentSettings {
   overrides: CardOperatorDetails;
   /** Russian names of the details still missing: until they are filled the consent to the operator is not printed. */
   missing: string[];
+  /** Processors named in the consents (hosting contractor, SMS gateway, PUSH app); null: not set, not printed. */
+  processors: Record<ProcessorRole, ProcessorDetails | null>;
   updatedAt: string | null;
 }
 
@@ -53,6 +57,18 @@ export interface TemplateUploadAnswer extends TemplateInfo {
 
 export function getDocumentSettings(client: ApiClient): Promise<DocumentSettings> {
   return client.request<DocumentSettings>('/settings/documents');
+}
+
+export type ProcessorRole = 'hosting' | 'sms' | 'push';
+export interface ProcessorDetails {
+  name: string;
+  inn: string | null;
+  address: string;
+}
+
+/** Saves the processors given (null: not named by the administrator, the configuration file's applies). */
+export function saveProcessors(client: ApiClient, change: Partial<Record<ProcessorRole, ProcessorDetails | null>>): Promise<DocumentSettings> {
+  return client.request<DocumentSettings>('/settings/documents', { method: 'PUT', body: { processors: change } });
 }
 
 /** Saves the operator's details given; null returns a field to config/documents.json. */

@@ -34,12 +34,16 @@ export const MEMBER_FIELD_KEYS: readonly MemberFieldKey[] = MEMBER_COLUMNS.filte
   (c) => c.type !== 'id' && c.type !== 'version',
 ).map((c) => c.key as MemberFieldKey);
 
-/** Longest text allowed in the free-text columns. */
+/**
+ * Longest text allowed in the free-text columns. The address and the identity document are printed in
+ * every consent: at these lengths a consent still fits one A4 page (server/documents/libreoffice.test.ts
+ * prints a member with every field at its longest).
+ */
 export const TEXT_MAX_LENGTH: Partial<Record<MemberFieldKey, number>> = {
   position: 200,
   unit: 200,
-  address: 500,
-  idDocument: 300,
+  address: 250,
+  idDocument: 250,
 };
 
 /** Each consent state column and the column with its date. */

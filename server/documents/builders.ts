@@ -8,6 +8,7 @@ import { cardPriceKopecks, loadDocumentsConfig, type DocumentsConfig } from './c
 import { DocumentDataError } from './errors';
 import { fillDocument } from './fill';
 import { formatDateLong, formatDateShort, formatPhone, formatRoubles, fullName, roublesInWords, shortName, splitFullName, yearOf } from './format';
+import { installStepText } from './install-ways';
 import type { LoadedTemplate } from './package';
 
 type Template = Buffer | LoadedTemplate;
@@ -28,12 +29,14 @@ const documentDate = (iso: string) => asDate(iso, formatDateLong, 'Дата до
 export interface ObligationData {
   /** The chair's full name as stored ("Фамилия Имя Отчество"). */
   chairFullName: string;
-  /** E.g. «Председатель первичной профсоюзной организации». */
+  /** The office only, e.g. «Председатель» (the organisation's full name follows on its own line). */
   chairPosition: string;
+  /** The union body's full name, e.g. «Первичная профсоюзная организация МБОУ … Общероссийского Профсоюза образования». */
   organisationName: string;
-  /** ISO date printed on the obligation. */
-  date: string;
 }
+
+/** The date line left blank: the chair writes the date of signing by hand. */
+export const BLANK_DATE = '«____» _____________ 20____ г.';
 
 export function obligationValues(d: ObligationData): Record<string, string> {
   return {
@@ -41,12 +44,13 @@ export function obligationValues(d: ObligationData): Record<string, string> {
     chair_short_name: shortName(splitFullName(d.chairFullName)),
     chair_position: d.chairPosition.trim(),
     organisation_name: d.organisationName.trim(),
-    document_date: documentDate(d.date),
+    // Templates uploaded before the date became a printed blank still have {{document_date}}: blank too.
+    document_date: BLANK_DATE,
   };
 }
 
 export async function buildObligation(template: Template, d: ObligationData): Promise<Buffer> {
-  return fillDocument(template, obligationValues(d));
+  return fillDocument(template, obligationValues(d), { title: 'Обязательство о неразглашении персональных данных', subject: d.organisationName.trim() });
 }
 
 // ---- Login letter for a chair (roadmap step 1) ----------------------------------------------
@@ -66,9 +70,32 @@ export interface LoginLetterData {
   territorialContact: string;
   /** ISO date of issue. */
   date: string;
+  /** A first access (new account) or a new one-time password for an existing one. */
+  occasion: 'new' | 'reset';
+  /** Whether the chair's signed obligation is already recorded (then the letter does not ask for it). */
+  obligationRecorded: boolean;
 }
 
-export function loginLetterValues(d: LoginLetterData): Record<string, string> {
+/** The letter's numbered steps: what this chair has still to do (a reset never repeats first-time wording). */
+export function loginLetterSteps(d: Pick<LoginLetterData, 'occasion' | 'obligationRecorded'>): string[] {
+  const steps = [installStepText(), 'Откройте панель «Реестр» (кнопка «Реестр» на вкладке «Главная») и войдите с логином и одноразовым паролем из этого письма.'];
+  steps.push(
+    d.occasion === 'new'
+      ? 'При первом входе реестр попросит сменить пароль. Придумайте свой надёжный пароль и никому его не сообщайте; одноразовый пароль после этого перестанет действовать.'
+      : 'Сразу после входа реестр попросит задать новый пароль. Придумайте надёжный пароль и никому его не сообщайте; одноразовый пароль после этого перестанет действовать, прежний пароль уже не действует.',
+  );
+  if (!d.obligationRecorded) {
+    steps.push(
+      'Подпишите обязательство о неразглашении персональных данных и передайте его в территориальную организацию Профсоюза. Пока обязательство не отмечено в реестре, персональные данные членов Профсоюза вам не видны.',
+    );
+  }
+  if (d.occasion === 'new') {
+    steps.push('Пройдите первый запуск: реестр шаг за шагом проведёт вас по паспорту организации, списку членов Профсоюза, согласиям на обработку персональных данных и заявкам на электронные профсоюзные билеты.');
+  }
+  return steps;
+}
+
+export function loginLetterValues(d: LoginLetterData): TemplateValues {
   return {
     organisation_name: d.organisationName.trim(),
     chair_full_name: d.chairFullName.trim(),
@@ -79,11 +106,17 @@ export function loginLetterValues(d: LoginLetterData): Record<string, string> {
     territorial_name: d.territorialName.trim(),
     territorial_contact: d.territorialContact.trim(),
     document_date: documentDate(d.date),
+    letter_intro:
+      d.occasion === 'new'
+        ? 'Для работы в автоматизированной информационной системе «Единый реестр Общероссийского Профсоюза образования» вам выдан личный доступ.'
+        : 'Для входа в автоматизированную информационную систему «Единый реестр Общероссийского Профсоюза образования» вам выдан новый одноразовый пароль; прежний пароль больше не действует.',
+    steps: loginLetterSteps(d).map((text, i) => ({ step_no: `${i + 1}.`, step_text: text })),
   };
 }
 
 export async function buildLoginLetter(template: Template, d: LoginLetterData): Promise<Buffer> {
-  return fillDocument(template, loginLetterValues(d));
+  const title = d.occasion === 'new' ? 'Письмо с логином и паролем председателя' : 'Письмо с новым паролем председателя';
+  return fillDocument(template, loginLetterValues(d), { title, subject: d.organisationName.trim(), created: new Date(`${d.date}T00:00:00Z`) });
 }
 
 // ---- Order for electronic union cards (roadmap step 6) --------------------------------------
@@ -96,10 +129,25 @@ export interface CardOrderMember {
   birthDate: string;
   /** E.164, as stored. */
   phone?: string | null;
+  /** The member's primary organisation (an order of a territorial body spans several). */
+  primaryOrgName: string;
+}
+
+/** Whom the order is addressed to: the card operator from the settings (name, ИНН, contract). */
+export interface CardOrderAddressee {
+  name: string;
+  inn: string | null;
+  /** E.g. «договор № 12/2024 от 15.01.2024»; from the settings, null while not filled in. */
+  contract: string | null;
 }
 
 export interface CardOrderData {
   organisationName: string;
+  addressee: CardOrderAddressee;
+  /** Where the cards are mailed (the regional committee's name and address). */
+  deliveryAddress: string;
+  /** Who receives them and answers questions: name and phone / e-mail. */
+  contactPerson: string;
   /** The order (batch) number. */
   orderNumber: string;
   /** ISO date of the order; the card price is the one in force in that year. */
@@ -121,8 +169,14 @@ export function cardOrderValues(d: CardOrderData, config: DocumentsConfig): Temp
     member_full_name: fullName(m),
     member_birth_date: asDate(m.birthDate, formatDateShort, `Строка ${i + 1} заявки, дата рождения`),
     member_phone: m.phone && m.phone.trim() ? formatPhone(m.phone.trim()) : NO_PHONE,
+    member_org: m.primaryOrgName.trim(),
   }));
+  const a = d.addressee;
   return {
+    addressee: [a.name.trim(), a.inn ? `ИНН ${a.inn}` : null, a.contract?.trim() || null].filter(Boolean).join(', '),
+    delivery_address: d.deliveryAddress.trim(),
+    contact_person: d.contactPerson.trim(),
+    signature_date: BLANK_DATE,
     organisation_name: d.organisationName.trim(),
     order_number: d.orderNumber.trim(),
     order_date: orderDate,
@@ -138,5 +192,9 @@ export function cardOrderValues(d: CardOrderData, config: DocumentsConfig): Temp
 }
 
 export async function buildCardOrder(template: Template, d: CardOrderData, config: DocumentsConfig = loadDocumentsConfig()): Promise<Buffer> {
-  return fillDocument(template, cardOrderValues(d, config));
+  return fillDocument(template, cardOrderValues(d, config), {
+    title: `Заявка на изготовление электронных профсоюзных билетов № ${d.orderNumber.trim()}`,
+    subject: d.organisationName.trim(),
+    created: new Date(`${d.date}T00:00:00Z`),
+  });
 }

@@ -221,8 +221,10 @@ export function renderUnchecked(c: Compiled, values: TemplateValues, ctx?: Rende
  * Substitutes the values that are the same for every document of a batch (organisation, operator,
  * texts from the configuration) once, leaving only the listed per-document placeholders as slots.
  */
-export function bind(c: Compiled, values: TemplateValues, keep: ReadonlySet<string>): Compiled {
-  const missing = [...new Set(c.slots.flatMap((s) => (s.kind === 'value' && !keep.has(s.name) && isBlank(values[s.name]) ? [s.name] : [])))];
+export function bind(c: Compiled, values: TemplateValues, keep: ReadonlySet<string>, mayBeEmpty: ReadonlySet<string> = new Set()): Compiled {
+  // `mayBeEmpty`: parts of a sentence printed only when set (a processor, an operator's ИНН); given as '' they print nothing.
+  const empty = (name: string) => mayBeEmpty.has(name) && values[name] === '';
+  const missing = [...new Set(c.slots.flatMap((s) => (s.kind === 'value' && !keep.has(s.name) && isBlank(values[s.name]) && !empty(s.name) ? [s.name] : [])))];
   if (missing.length) throw new MissingPlaceholderError(missing);
   const lits: string[] = [c.lits[0]];
   const slots: Slot[] = [];
@@ -231,7 +233,7 @@ export function bind(c: Compiled, values: TemplateValues, keep: ReadonlySet<stri
       lits[lits.length - 1] += valueToRunXml(values[s.name] as string) + c.lits[i + 1];
       return;
     }
-    slots.push(s.kind === 'rows' ? { ...s, row: bind(s.row, values, keep) } : s);
+    slots.push(s.kind === 'rows' ? { ...s, row: bind(s.row, values, keep, mayBeEmpty) } : s);
     lits.push(c.lits[i + 1]);
   });
   return { lits, slots };

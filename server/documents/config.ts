@@ -6,6 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseConfig, readConfigJson } from '../config-file';
 import { innChecksumOk } from '../../domain/inn';
+import { cardOperatorDataList } from '../../domain/card-operator-data';
 import type { ConsentKind } from '../../domain/members/codes';
 import { DocumentsConfigError } from './errors';
 
@@ -19,6 +20,25 @@ const ConsentTexts = z.object({
   revocation: Text,
 });
 
+/**
+ * The consent to the card operator: its list of data is not configurable — it is the one definition in
+ * domain/card-operator-data.ts that the operator's register is made of, so the two cannot drift apart.
+ */
+const OperatorConsentTexts = ConsentTexts.omit({ data_list: true }).extend({
+  data_list: z
+    .never({
+      message:
+        'перечень данных для оператора электронных профсоюзных билетов задаётся в программе (domain/card-operator-data.ts) вместе со столбцами реестра для оператора; уберите consents.operator.data_list из файла',
+    })
+    .optional(),
+});
+
+/** A processor (обработчик по поручению оператора): printed in the consents only when set. */
+const Processor = z.object({ name: Text, inn: z.string().trim().refine((v) => innChecksumOk(v), 'ИНН: 10 или 12 цифр с верным контрольным числом').nullable().default(null), address: Text }).nullable().default(null);
+
+export const PROCESSOR_ROLES = ['hosting', 'sms', 'push'] as const;
+export type ProcessorRole = (typeof PROCESSOR_ROLES)[number];
+
 export const DocumentsConfigSchema = z.object({
   operators: z.object({
     card_operator: z.object({
@@ -29,9 +49,13 @@ export const DocumentsConfigSchema = z.object({
         .refine((v) => innChecksumOk(v) && v.length === 10, 'ИНН организации: 10 цифр с верным контрольным числом')
         .nullable(),
       address: Text.nullable(),
+      /** The union's contract with the operator, printed as the addressee of card orders, e.g. «договор № 12/2024 от 15.01.2024». */
+      contract: Text.nullable().default(null),
     }),
   }),
-  consents: z.object({ union: ConsentTexts, operator: ConsentTexts, notify: ConsentTexts }),
+  /** Processors of the register's data on the union's behalf: the hosting contractor, the SMS gateway, the PUSH app. */
+  processors: z.object({ hosting: Processor, sms: Processor, push: Processor }).default({ hosting: null, sms: null, push: null }),
+  consents: z.object({ union: ConsentTexts, operator: OperatorConsentTexts, notify: ConsentTexts }),
   /** Price of one electronic union card, roubles, by year from which it applies. */
   card_prices: z.record(z.string().regex(/^\d{4}$/), z.number().positive()),
 });
@@ -73,6 +97,10 @@ export function cardOperator(config: DocumentsConfig): CardOperator {
 }
 
 export function consentTexts(config: DocumentsConfig, kind: ConsentKind): ConsentTexts {
+  if (kind === 'operator') {
+    const { purpose, actions, methods, term, revocation } = config.consents.operator;
+    return { purpose, data_list: cardOperatorDataList(), actions, methods, term, revocation };
+  }
   return config.consents[kind];
 }
 

@@ -106,8 +106,8 @@ describe('consent templates edited in Word (placeholders split across runs) thro
       const member = MEMBERS[Math.floor(i / 3)];
       const kind = ALL[i % 3];
       expect(text).toContain(`Я, ${fullName(member)},`);
-      expect(text).toContain(`адрес: ${member.address ?? BLANKS.member_address},`);
-      expect(text).toContain(`документ, удостоверяющий личность: ${member.idDocument ?? BLANKS.member_id_document.replace('\n', ' ')},`);
+      expect(text).toContain(`адрес регистрации: ${member.address ?? BLANKS.member_address.replace(/\n/g, ' ')},`);
+      expect(text).toContain(`документ, удостоверяющий личность: ${member.idDocument ?? BLANKS.member_id_document.replace(/\n/g, ' ')},`);
       const t = config.consents[kind];
       expect(text).toContain(`1. Цель обработки: ${t.purpose}`);
       expect(text).toContain(`6. Порядок отзыва согласия: ${t.revocation}`);

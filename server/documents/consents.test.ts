@@ -1,6 +1,6 @@
 import JSZip from 'jszip';
 import { BLANKS, buildConsentBatch, buildConsentZip, consentFileName, printability, type ConsentMember } from './consents';
-import { loadDocumentsConfig } from './config';
+import { consentTexts, loadDocumentsConfig } from './config';
 import { DocumentDataError, DocumentsConfigError, MembersNotPrintableError, OrganisationDetailsError } from './errors';
 import { readTemplateFile } from './templates';
 import { assertWellFormed, consentTemplates, documentXml, splitDocuments, syntheticMembers, testConfig, TEST_ORG } from './test-fixtures';
@@ -66,10 +66,10 @@ describe('buildConsentBatch', () => {
       const fullName = [member.surname, member.name, member.patronymic].filter(Boolean).join(' ');
       // 1. the subject: full name, address, ID document
       expect(text).toContain(`Я, ${fullName},`);
-      expect(text).toContain(`адрес: ${member.address ?? BLANKS.member_address},`);
-      const idDoc = member.idDocument ?? BLANKS.member_id_document.replace('\n', ' ');
+      expect(text).toContain(`адрес регистрации: ${member.address ?? BLANKS.member_address.replace(/\n/g, ' ')},`);
+      const idDoc = member.idDocument ?? BLANKS.member_id_document.replace(/\n/g, ' ');
       expect(text).toContain(`документ, удостоверяющий личность: ${idDoc},`);
-      expect(text).toContain('(вид документа, серия, номер, дата выдачи, кем выдан)');
+      expect(text).toContain('(вид документа, серия, номер, кем выдан, дата выдачи, код подразделения)');
       // 2. the operator: name and address
       if (kind === 'operator') {
         expect(text).toContain(config.operators.card_operator.name);
@@ -82,7 +82,7 @@ describe('buildConsentBatch', () => {
         for (const s of TEST_ORG.superiors) expect(text).toContain(`${s.name} (адрес: ${s.address})`);
       }
       // 3–8. purpose, data, actions, methods, term, revocation — from the configuration
-      const t = config.consents[kind];
+      const t = consentTexts(config, kind);
       expect(text).toContain(`1. Цель обработки: ${t.purpose}`);
       expect(text).toContain(`2. Перечень персональных данных: ${t.data_list}`);
       expect(text).toContain(`3. Перечень действий с персональными данными: ${t.actions}`);
@@ -174,13 +174,22 @@ describe('who and what can be printed', () => {
 });
 
 describe('buildConsentZip', () => {
-  test('one .docx per member, named by the Cyrillic full name and a short id, with that member’s 3 consents', async () => {
-    const members = [...syntheticMembers(3), { ...SPECIAL, surname: 'Иванова: "Тест"?', id: 'ABC-123' }];
+  test('one .docx per member, named by the full name and the birth date (namesakes differ, the same from print to print), with that member’s 3 consents and its own File → Properties', async () => {
+    const namesake = { ...SPECIAL, surname: 'Иванова: "Тест"?', id: 'ABC-123' };
+    const members = [
+      ...syntheticMembers(3).map((m) => ({ ...m, birthDate: '1990-02-01' })),
+      { ...namesake, birthDate: '1980-02-01' },
+      { ...namesake, id: 'ABC-124', birthDate: '1991-07-15' },
+    ];
     const zip = await JSZip.loadAsync(await buildConsentZip(consentTemplates(), TEST_ORG, members, { kinds: [...ALL], config }));
     const names = Object.keys(zip.files);
     expect(names).toEqual(members.map(consentFileName));
-    expect(names[3]).toBe('Иванова_ _Тест__ Пётр Семёнович_ABC123.docx');
-    expect(names[0]).toMatch(/^Иванова Алёна Петровна_[0-9a-f]{8}\.docx$/);
+    expect(names[3]).toBe('Иванова_ _Тест__ Пётр Семёнович, 01.02.1980.docx');
+    expect(names[4]).toBe('Иванова_ _Тест__ Пётр Семёнович, 15.07.1991.docx');
+    expect(names[0]).toBe('Иванова Алёна Петровна, 01.02.1990.docx');
+    const core = await (await JSZip.loadAsync(await zip.file(names[0])!.async('nodebuffer'))).file('docProps/core.xml')!.async('string');
+    expect(core).toContain('<dc:title>Согласия на обработку персональных данных: Профсоюзу, оператору электронного профсоюзного билета, на получение уведомлений</dc:title>');
+    expect(core).not.toMatch(/Шаблон документа|Un-named/);
     for (const [i, name] of names.entries()) {
       const docx = await zip.file(name)!.async('nodebuffer');
       const xml = await documentXml(docx);

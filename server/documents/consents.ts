@@ -9,14 +9,16 @@
  * native deflate stream; the package is zipped once.
  */
 import { CONSENT_KINDS, type ConsentKind } from '../../domain/members/codes';
+import { propertyParts, type DocumentProperties } from './properties';
 import { bind, render, type Compiled, type TemplateValues } from './compile';
-import { cardOperator, consentTexts, loadDocumentsConfig, type DocumentsConfig } from './config';
+import { cardOperator, consentTexts, loadDocumentsConfig, type DocumentsConfig, type ProcessorRole } from './config';
 import { DocumentDataError, MembersNotPrintableError, OrganisationDetailsError, TemplateError, type NotPrintableMember } from './errors';
 import { packageEntries } from './fill';
 import { formatPhone, fullName, sanitiseFileName, shortName } from './format';
 import { BatchNumbering, mergeTemplates, type MergedTemplates } from './merge';
 import { loadTemplate, type LoadedTemplate } from './package';
-import { CONSENT_TEMPLATE_KIND, TEMPLATE_KINDS } from './template-kinds';
+import { CONSENT_TEMPLATE_KIND, MINOR_CONSENT_TEMPLATE_KIND, TEMPLATE_KINDS } from './template-kinds';
+import { ageOn } from '../../domain/dates';
 import { deflateChunks, deflateEntry, storeEntry, writeZip, DEFAULT_LEVEL, type ZipEntry } from './zip';
 
 /** What a consent needs of a member (a subset of MemberData plus the register id). */
@@ -32,12 +34,31 @@ export interface ConsentMember {
   email?: string | null;
   /** Which consents to print for this member; default: all of options.kinds. */
   kinds?: readonly ConsentKind[];
+  /** ISO date of birth: under 18 on the print date, the legal representative's variant is printed. */
+  birthDate?: string | null;
 }
+
+/** A consent as printed: the member's own, or signed by the legal representative of a member under 18. */
+export type ConsentVariant = ConsentKind | `${ConsentKind}-minor`;
+
+/** Age of majority (Civil Code art. 21): until then the legal representative signs the consent (152-ФЗ art. 9 part 6). */
+export const ADULT_AGE = 18;
+
+/** Which variant a member gets on the print date: the representative's one while under 18. */
+export function consentVariant(kind: ConsentKind, birthDate: string | null | undefined, printDate: string): ConsentVariant {
+  return birthDate && ageOn(birthDate, printDate) < ADULT_AGE ? `${kind}-minor` : kind;
+}
+
+const variantKind = (v: ConsentVariant): ConsentKind => v.replace(/-minor$/, '') as ConsentKind;
+const variantTemplate = (v: ConsentVariant) => (v.endsWith('-minor') ? MINOR_CONSENT_TEMPLATE_KIND : CONSENT_TEMPLATE_KIND)[variantKind(v)];
 
 export interface SuperiorOrganisation {
   name: string | null;
   /** Legal address from that organisation's passport. */
   address: string | null;
+  /** ИНН and ОГРН where a passport holds them (printed when known). */
+  inn?: string | null;
+  ogrn?: string | null;
 }
 
 /** The primary organisation as the consents name it (from its passport and its ancestors' passports). */
@@ -45,11 +66,15 @@ export interface ConsentOrganisation {
   /** Full name of the union body, e.g. «Первичная профсоюзная организация МБОУ «СОШ № 1» … Общероссийского Профсоюза образования». */
   unionName: string | null;
   legalAddress: string | null;
+  /** ИНН and ОГРН from the passport, printed with the operator's name when known. */
+  inn?: string | null;
+  ogrn?: string | null;
   /** Superior organisations of the union that keep the register: nearest first (territorial, regional, central). */
   superiors: readonly SuperiorOrganisation[];
 }
 
-export type ConsentTemplates = Partial<Record<ConsentKind, Buffer | LoadedTemplate>>;
+/** Templates by variant: `union`, `operator`, `notify` and, for members under 18, `union-minor`, … */
+export type ConsentTemplates = Partial<Record<ConsentVariant, Buffer | LoadedTemplate>>;
 
 export interface ConsentBatchOptions {
   /** Which consents to print (each member gets them in the order union, operator, notify). */
@@ -58,6 +83,13 @@ export interface ConsentBatchOptions {
   config?: DocumentsConfig;
   /** zlib level for the document text (1 fastest … 9 smallest); default 6. */
   compressionLevel?: number;
+  /**
+   * Double-sided printing: every consent starts on an odd (right-hand) page — its section break is
+   * «odd page» instead of «next page» — so no consent shares a sheet with another member's.
+   */
+  doubleSided?: boolean;
+  /** ISO date of printing (which members are under 18); default today (UTC). */
+  printDate?: string;
 }
 
 /**
@@ -65,8 +97,10 @@ export interface ConsentBatchOptions {
  * (every other placeholder without a value is an error: MissingPlaceholderError).
  */
 export const BLANKS = {
-  member_address: '_'.repeat(70),
-  member_id_document: `${'_'.repeat(50)}\n${'_'.repeat(84)}`,
+  // Two full lines: a real address (region, town, street, house, flat) is written in by hand.
+  member_address: `${'_'.repeat(64)}\n${'_'.repeat(86)}`,
+  // The blanks of a real form: серия, номер, дата выдачи, кем выдан, код подразделения.
+  member_id_document: `серия ______ номер __________ выдан ___.___.______\nкем выдан ${'_'.repeat(46)} код подразделения ______-______`,
   member_phone: '_'.repeat(40),
   member_email: '_'.repeat(40),
 } as const;
@@ -105,9 +139,38 @@ export function organisationProblems(org: ConsentOrganisation, kinds: readonly C
   return missing;
 }
 
-function superiorsText(org: ConsentOrganisation): string {
-  return org.superiors.map((s) => `${s.name!.trim()} (адрес: ${s.address!.trim()})`).join('; ');
+/** «ИНН …, ОГРН …, » of a union body — empty when its passport does not hold them. */
+function requisites(o: { inn?: string | null; ogrn?: string | null }): string {
+  return [o.inn?.trim() ? `ИНН ${o.inn.trim()}` : null, o.ogrn?.trim() ? `ОГРН ${o.ogrn.trim()}` : null]
+    .filter(Boolean)
+    .map((r) => `${r}, `)
+    .join('');
 }
+
+function superiorsText(org: ConsentOrganisation): string {
+  return org.superiors.map((s) => `${s.name!.trim()} (${requisites(s)}адрес: ${s.address!.trim()})`).join('; ');
+}
+
+const PROCESSOR_WORK: Record<ProcessorRole, string> = {
+  hosting: 'размещение и техническое обслуживание информационной системы реестра (хостинг)',
+  sms: 'отправка SMS-сообщений',
+  push: 'отправка PUSH-уведомлений в мобильном приложении',
+};
+
+/** Which processors each consent names: the register's hosting for both union consents, the gateways for notifications. */
+const CONSENT_PROCESSORS: Record<ConsentKind, readonly ProcessorRole[]> = { union: ['hosting'], operator: [], notify: ['hosting', 'sms', 'push'] };
+
+/** « Обработку … по поручению Операторов осуществляют: …» for the processors set in the configuration; '' when none is set. */
+export function processorsText(config: DocumentsConfig, kind: ConsentKind): string {
+  const set = CONSENT_PROCESSORS[kind].flatMap((role) => {
+    const p = config.processors[role];
+    return p ? [`${p.name.trim()} (${p.inn ? `ИНН ${p.inn}, ` : ''}адрес: ${p.address.trim()}) — ${PROCESSOR_WORK[role]}`] : [];
+  });
+  return set.length ? ` Обработку персональных данных по поручению Операторов осуществляют: ${set.join('; ')}.` : '';
+}
+
+/** Placeholders that print nothing when not set (parts of a sentence): everything else must have a value. */
+const MAY_BE_EMPTY: ReadonlySet<string> = new Set(['operator_requisites', 'processors']);
 
 /** The values of a consent that are the same for every member of the organisation. */
 export function consentStaticValues(kind: ConsentKind, org: ConsentOrganisation, config: DocumentsConfig): Record<string, string> {
@@ -115,7 +178,14 @@ export function consentStaticValues(kind: ConsentKind, org: ConsentOrganisation,
   const common = { ...texts };
   switch (kind) {
     case 'union':
-      return { ...common, operator_name: org.unionName!.trim(), operator_address: org.legalAddress!.trim(), superior_operators: superiorsText(org) };
+      return {
+        ...common,
+        operator_name: org.unionName!.trim(),
+        operator_requisites: requisites(org),
+        operator_address: org.legalAddress!.trim(),
+        superior_operators: superiorsText(org),
+        processors: processorsText(config, kind),
+      };
     case 'operator': {
       const op = cardOperator(config);
       return { ...common, operator_name: op.name, operator_inn: op.inn, operator_address: op.address, union_name: org.unionName!.trim() };
@@ -124,8 +194,10 @@ export function consentStaticValues(kind: ConsentKind, org: ConsentOrganisation,
       return {
         ...common,
         operator_name: org.unionName!.trim(),
+        operator_requisites: requisites(org),
         operator_address: org.legalAddress!.trim(),
         superior_operators: superiorsText(org),
+        processors: processorsText(config, kind),
       };
   }
 }
@@ -146,9 +218,10 @@ export function consentMemberValues(m: ConsentMember): Record<string, string> {
 interface PreparedBatch {
   merged: MergedTemplates;
   /** Per kind: body with the batch-wide values already in (mid: followed by another document). */
-  bound: Map<ConsentKind, { mid: Compiled; last: Compiled }>;
-  /** Per member: the consents to print, in order. */
-  plan: { member: ConsentMember; kinds: ConsentKind[] }[];
+  bound: Map<ConsentVariant, { mid: Compiled; last: Compiled }>;
+  /** Per member: the consents to print, in order, and the variant of each (the representative's for a minor). */
+  plan: { member: ConsentMember; kinds: ConsentKind[]; variants: ConsentVariant[] }[];
+  doubleSided: boolean;
 }
 
 async function prepare(templates: ConsentTemplates, org: ConsentOrganisation, members: readonly ConsentMember[], options: ConsentBatchOptions): Promise<PreparedBatch> {
@@ -163,8 +236,13 @@ async function prepare(templates: ConsentTemplates, org: ConsentOrganisation, me
   }
   if (notPrintable.length) throw new MembersNotPrintableError(notPrintable);
 
-  const plan = members.map((member) => ({ member, kinds: member.kinds ? kinds.filter((k) => member.kinds!.includes(k)) : kinds }));
+  const printDate = options.printDate ?? new Date().toISOString().slice(0, 10);
+  const plan = members.map((member) => {
+    const own = member.kinds ? kinds.filter((k) => member.kinds!.includes(k)) : kinds;
+    return { member, kinds: own, variants: own.map((k) => consentVariant(k, member.birthDate, printDate)) };
+  });
   const used = CONSENT_ORDER.filter((k) => plan.some((p) => p.kinds.includes(k)));
+  const usedVariants = [...new Set(plan.flatMap((p) => p.variants))];
   if (!used.length) throw new DocumentDataError('Нет ни одного согласия для печати: выберите членов Профсоюза и согласия.');
 
   const orgMissing = organisationProblems(org, used);
@@ -172,19 +250,25 @@ async function prepare(templates: ConsentTemplates, org: ConsentOrganisation, me
   const staticValues = new Map(used.map((k) => [k, consentStaticValues(k, org, config)] as const));
 
   const loaded: { key: string; template: LoadedTemplate }[] = [];
-  for (const k of used) {
-    const t = templates[k];
-    if (!t) throw new TemplateError(`Нет шаблона «${TEMPLATE_KINDS[CONSENT_TEMPLATE_KIND[k]].title}».`);
-    loaded.push({ key: k, template: await loadTemplate(t) });
+  for (const v of usedVariants) {
+    const t = templates[v];
+    if (!t) throw new TemplateError(`Нет шаблона «${TEMPLATE_KINDS[variantTemplate(v)].title}».`);
+    loaded.push({ key: v, template: await loadTemplate(t) });
   }
   const merged = mergeTemplates(loaded);
-  const bound = new Map<ConsentKind, { mid: Compiled; last: Compiled }>();
-  for (const k of used) {
+  const bound = new Map<ConsentVariant, { mid: Compiled; last: Compiled }>();
+  for (const k of usedVariants) {
     const body = merged.bodies.get(k)!;
-    const values = staticValues.get(k)!;
-    bound.set(k, { mid: bind(body.mid, values, MEMBER_PLACEHOLDERS), last: bind(body.last, values, MEMBER_PLACEHOLDERS) });
+    const values = staticValues.get(variantKind(k))!;
+    const mid = bind(body.mid, values, MEMBER_PLACEHOLDERS, MAY_BE_EMPTY);
+    bound.set(k, { mid: options.doubleSided ? oddPageStarts(mid) : mid, last: bind(body.last, values, MEMBER_PLACEHOLDERS, MAY_BE_EMPTY) });
   }
-  return { merged, bound, plan };
+  return { merged, bound, plan, doubleSided: options.doubleSided === true };
+}
+
+/** A document body whose closing section break starts the next document on an odd page (ECMA-376 §17.18.77 ST_SectionMark «oddPage»). */
+function oddPageStarts(c: Compiled): Compiled {
+  return { ...c, lits: c.lits.map((l) => l.replace(/<w:type w:val="nextPage"\/>/g, '<w:type w:val="oddPage"/>')) };
 }
 
 /** Renders the given members' consents as the text of one main document part, in chunks. */
@@ -193,14 +277,16 @@ function* documentChunks(prep: PreparedBatch, plan: PreparedBatch['plan'], numbe
   let buf = prep.merged.head;
   const total = plan.reduce((n, p) => n + p.kinds.length, 0);
   let done = 0;
-  let lastKind: ConsentKind | null = null;
-  for (const { member, kinds } of plan) {
-    if (!kinds.length) continue;
+  let lastKind: ConsentVariant | null = null;
+  for (const { member, variants } of plan) {
+    if (!variants.length) continue;
     const values: TemplateValues = consentMemberValues(member);
-    for (const k of kinds) {
+    for (const k of variants) {
       done++;
       const body = prep.bound.get(k)!;
-      buf += render(done === total ? body.last : body.mid, values, numbering.context());
+      // Double-sided, the last consent also ends its section: an even-page section with one empty
+      // paragraph follows, so the file ends on a full sheet (each consent = one sheet, front and back).
+      buf += render(done === total && !prep.doubleSided ? body.last : body.mid, values, numbering.context());
       lastKind = k;
       if (buf.length >= CHUNK) {
         yield Buffer.from(buf, 'utf8');
@@ -209,14 +295,27 @@ function* documentChunks(prep: PreparedBatch, plan: PreparedBatch['plan'], numbe
     }
   }
   if (lastKind === null) throw new TemplateError('Нет ни одного согласия для печати.');
-  buf += prep.merged.bodies.get(lastKind)!.sectPr + prep.merged.tail;
+  const sectPr = prep.merged.bodies.get(lastKind)!.sectPr;
+  buf += (prep.doubleSided ? '<w:p/>' + sectPr.replace('<w:type w:val="nextPage"/>', '<w:type w:val="evenPage"/>') : sectPr) + prep.merged.tail;
   yield Buffer.from(buf, 'utf8');
 }
 
-function sharedEntries(merged: MergedTemplates, level: number): ZipEntry[] {
+function sharedEntries(merged: MergedTemplates, level: number, properties: DocumentProperties): ZipEntry[] {
   const files = new Map(merged.files);
   if (merged.numberingPath) files.delete(merged.numberingPath);
-  return packageEntries(files, new Map(), level);
+  return packageEntries(files, propertyParts(files, properties), level);
+}
+
+const KIND_TITLES: Record<ConsentKind, string> = { union: 'Профсоюзу', operator: 'оператору электронного профсоюзного билета', notify: 'на получение уведомлений' };
+
+/** File → Properties of a consents file: the title names the kinds of consent in it, the subject the organisation. */
+export function consentProperties(plan: PreparedBatch['plan'], org: ConsentOrganisation, members: number): DocumentProperties {
+  const kinds = CONSENT_ORDER.filter((k) => plan.some((p) => p.kinds.includes(k)));
+  const noun = kinds.length === 1 && members === 1 ? 'Согласие' : 'Согласия';
+  return {
+    title: `${noun} на обработку персональных данных: ${kinds.map((k) => KIND_TITLES[k]).join(', ')}`,
+    subject: `${org.unionName?.trim() ?? ''} — членов Профсоюза: ${members}`,
+  };
 }
 
 function numberingEntry(merged: MergedTemplates, numbering: BatchNumbering, level: number): ZipEntry[] {
@@ -245,13 +344,18 @@ export async function buildConsentBatch(
   const level = options.compressionLevel ?? DEFAULT_LEVEL;
   const numbering = new BatchNumbering(prep.merged);
   const documentEntry = await deflateChunks(prep.merged.documentPath, documentChunks(prep, prep.plan, numbering), level);
-  return writeZip(ordered([...sharedEntries(prep.merged, level), documentEntry, ...numberingEntry(prep.merged, numbering, level)]));
+  const properties = consentProperties(prep.plan, org, prep.plan.filter((p) => p.kinds.length).length);
+  return writeZip(ordered([...sharedEntries(prep.merged, level, properties), documentEntry, ...numberingEntry(prep.merged, numbering, level)]));
 }
 
-/** File name for a member's consents: Cyrillic full name as written + short id, safe for Windows. */
+/**
+ * File name for a member's consents: the full name as written and the birth date (ДД.ММ.ГГГГ) — what
+ * tells namesakes apart (the register keeps no two members with the same name and birth date), and
+ * stays the same from print to print; safe for Windows.
+ */
 export function consentFileName(member: ConsentMember): string {
-  const shortId = member.id.replace(/[^0-9A-Za-z]/g, '').slice(0, 8) || 'id';
-  return `${sanitiseFileName(fullName(member), 100)}_${shortId}.docx`;
+  const born = member.birthDate && /^\d{4}-\d{2}-\d{2}/.test(member.birthDate) ? `, ${member.birthDate.slice(8, 10)}.${member.birthDate.slice(5, 7)}.${member.birthDate.slice(0, 4)}` : '';
+  return `${sanitiseFileName(fullName(member), 100)}${born}.docx`;
 }
 
 /** A .zip with one .docx per member (that member's consents, each on its own page). */
@@ -263,13 +367,13 @@ export async function buildConsentZip(
 ): Promise<Buffer> {
   const prep = await prepare(templates, org, members, options);
   const level = options.compressionLevel ?? DEFAULT_LEVEL;
-  const shared = sharedEntries(prep.merged, level);
   const outer: ZipEntry[] = [];
   const names = new Set<string>();
   for (const item of prep.plan) {
     if (!item.kinds.length) continue;
     const numbering = new BatchNumbering(prep.merged);
     const xml = Buffer.concat([...documentChunks(prep, [item], numbering)]);
+    const shared = sharedEntries(prep.merged, level, consentProperties([item], org, 1));
     const docx = writeZip(ordered([...shared, deflateEntry(prep.merged.documentPath, xml, level), ...numberingEntry(prep.merged, numbering, level)]));
     let name = consentFileName(item.member);
     for (let i = 2; names.has(name.toLowerCase()); i++) name = consentFileName(item.member).replace(/\.docx$/, ` (${i}).docx`);

@@ -23,7 +23,7 @@ describe('the standard templates', () => {
   test('a consent template is not accepted as another kind (unknown and missing placeholders)', async () => {
     const r = await checkTemplate(readTemplateFile('consent-union'), 'obligation');
     expect(r.ok).toBe(false);
-    expect(r.missing).toEqual(expect.arrayContaining(['chair_full_name', 'chair_position', 'organisation_name', 'document_date']));
+    expect(r.missing).toEqual(expect.arrayContaining(['chair_full_name', 'chair_position', 'organisation_name']));
     expect(r.unknown).toEqual(expect.arrayContaining(['member_full_name', 'purpose']));
   });
 });
@@ -134,12 +134,16 @@ describe('fillDocument', () => {
       total_cost_words: 'тридцать четыре рубля 00 копеек',
       chair_position: 'Председатель',
       chair_short_name: 'Иванова А.П.',
+      addressee: 'ООО «ФИНФОРТ»',
+      delivery_address: 'г. Киров',
+      contact_person: 'Иванова А.П.',
+      signature_date: '«____» _____________ 20____ г.',
     };
     const out = await fillDocument(tpl, {
       ...base,
       members: [
-        { member_no: '1', member_full_name: 'Иванова Алёна', member_birth_date: '01.02.1990', member_phone: '+7 912 345-67-89' },
-        { member_no: '2', member_full_name: 'Пётр <Первый>', member_birth_date: '03.04.1985', member_phone: 'не указан' },
+        { member_no: '1', member_full_name: 'Иванова Алёна', member_birth_date: '01.02.1990', member_phone: '+7 912 345-67-89', member_org: 'ППО' },
+        { member_no: '2', member_full_name: 'Пётр <Первый>', member_birth_date: '03.04.1985', member_phone: 'не указан', member_org: 'ППО' },
       ],
     });
     const xml = await documentXml(out);
@@ -149,7 +153,7 @@ describe('fillDocument', () => {
     expect(xml).not.toContain('{{');
     await expect(fillDocument(tpl, base)).rejects.toMatchObject({ names: ['#members'] });
     await expect(fillDocument(tpl, { ...base, members: [{ member_no: '1', member_full_name: 'А', member_birth_date: '' }] })).rejects.toMatchObject({
-      names: ['member_birth_date', 'member_phone'],
+      names: ['member_birth_date', 'member_phone', 'member_org'],
     });
   });
 
@@ -160,6 +164,6 @@ describe('fillDocument', () => {
 
   test('every template kind declares a file that exists', () => {
     for (const kind of TEMPLATE_KINDS_LIST) expect(readTemplateFile(kind).length).toBeGreaterThan(1000);
-    expect(Object.keys(TEMPLATE_KINDS)).toHaveLength(6);
+    expect(Object.keys(TEMPLATE_KINDS)).toHaveLength(9);
   });
 });

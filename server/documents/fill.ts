@@ -2,6 +2,7 @@
 import { render, slotNames, type TemplateValues } from './compile';
 import { inspectTemplate, loadTemplate, type LoadedTemplate } from './package';
 import { knownPlaceholders, requiredPlaceholders, TEMPLATE_KINDS, type TemplateKind } from './template-kinds';
+import { propertyParts, type DocumentProperties } from './properties';
 import { extractText } from './xml';
 import { DEFAULT_LEVEL, deflateEntry, writeZip, type ZipEntry } from './zip';
 
@@ -63,16 +64,21 @@ export async function checkTemplate(docx: Buffer, kind: TemplateKind): Promise<T
   return { ok: missing.length === 0 && unknown.length === 0 && problems.length === 0, missing, unknown, problems };
 }
 
-/** Fills one document (obligation, login letter, card order). Missing values → MissingPlaceholderError. */
-export async function fillDocument(template: Buffer | LoadedTemplate, values: TemplateValues): Promise<Buffer> {
+/**
+ * Fills one document (obligation, login letter, card order) and gives it its own File → Properties.
+ * Missing values → MissingPlaceholderError.
+ */
+export async function fillDocument(template: Buffer | LoadedTemplate, values: TemplateValues, properties?: DocumentProperties): Promise<Buffer> {
   const t = await loadTemplate(template);
   const xml = render(t.compiled!, values);
-  return packDocx(t.files, t.documentPath, xml);
+  return packDocx(t.files, t.documentPath, xml, properties);
 }
 
 /** Zips a package with a new main part; [Content_Types].xml goes first, as Word writes it. */
-export function packDocx(files: ReadonlyMap<string, Buffer>, documentPath: string, documentXml: string): Buffer {
-  return writeZip(packageEntries(files, new Map([[documentPath, documentXml]])));
+export function packDocx(files: ReadonlyMap<string, Buffer>, documentPath: string, documentXml: string, properties?: DocumentProperties): Buffer {
+  const replace = new Map<string, string>(properties ? propertyParts(files, properties) : []);
+  replace.set(documentPath, documentXml);
+  return writeZip(packageEntries(files, replace));
 }
 
 export function packageEntries(files: ReadonlyMap<string, Buffer>, replace: ReadonlyMap<string, string | Buffer> = new Map(), level = DEFAULT_LEVEL): ZipEntry[] {

@@ -9,6 +9,8 @@ export {
   buildConsentBatch,
   buildConsentZip,
   consentFileName,
+  consentVariant,
+  type ConsentVariant,
   consentMemberValues,
   consentStaticValues,
   organisationProblems,

@@ -28,7 +28,14 @@ export const TEST_ORG: ConsentOrganisation = {
 };
 
 export function consentTemplates(): ConsentTemplates {
-  return { union: readTemplateFile('consent-union'), operator: readTemplateFile('consent-operator'), notify: readTemplateFile('consent-notify') };
+  return {
+    union: readTemplateFile('consent-union'),
+    operator: readTemplateFile('consent-operator'),
+    notify: readTemplateFile('consent-notify'),
+    'union-minor': readTemplateFile('consent-union-minor'),
+    'operator-minor': readTemplateFile('consent-operator-minor'),
+    'notify-minor': readTemplateFile('consent-notify-minor'),
+  };
 }
 
 const SURNAMES = ['Иванова', 'Петров', 'Смирнова', 'Кузнецов', 'Соловьёва', 'Попов', 'Ёлкина', 'Васильев', 'Фёдорова', 'Новиков'];

@@ -100,7 +100,7 @@ export const deliveryResponse = z.object({
     encoding: z.enum(['utf-8', 'utf-16', 'windows-1251']).nullable(),
     separator: z.enum([';', ',', '\t']).nullable(),
     headerRow: z.number().int(),
-    columns: z.array(z.enum(['memberId', 'snils', 'status', 'date'])),
+    columns: z.array(z.enum(['memberId', 'snils', 'order', 'surname', 'name', 'patronymic', 'birthDate', 'status', 'date'])),
   }),
   rows: z.array(
     z.object({

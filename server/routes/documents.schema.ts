@@ -32,20 +32,28 @@ export const templateView = z.object({
 });
 export const templateUploadResponse = templateView.extend({ created: z.boolean() });
 
-const cardOperator = z.object({ name: z.string().nullable(), inn: z.string().nullable(), address: z.string().nullable() });
+const cardOperator = z.object({ name: z.string().nullable(), inn: z.string().nullable(), address: z.string().nullable(), contract: z.string().nullable() });
+const processor = z.object({ name: z.string(), inn: z.string().nullable(), address: z.string() });
 export const documentSettingsView = z.object({
+  processors: z.object({ hosting: processor.nullable(), sms: processor.nullable(), push: processor.nullable() }),
   cardOperator,
   defaults: cardOperator,
   overrides: cardOperator,
   missing: z.array(z.string()),
   updatedAt: z.string().nullable(),
 });
+const processorBody = z
+  .strictObject({ name: text(500, 'наименование обработчика'), inn: z.string().max(20).nullable().optional(), address: text(500, 'адрес обработчика') })
+  .nullable()
+  .optional();
 export const documentSettingsBody = z.strictObject({
+  processors: z.strictObject({ hosting: processorBody, sms: processorBody, push: processorBody }).optional(),
   cardOperator: z.strictObject({
     name: text(500, 'наименование оператора').nullable().optional(),
     inn: z.string().max(20).nullable().optional(),
     address: text(500, 'адрес оператора').nullable().optional(),
-  }),
+    contract: text(200, 'договор с оператором').nullable().optional(),
+  }).optional(),
 });
 
 export const organisationDetailsView = z.object({
@@ -73,6 +81,7 @@ export const printConsentsBody = z.strictObject({
     .refine((a) => new Set(a).size === a.length, 'Каждое согласие — один раз')
     .optional(),
   format: z.enum(['docx', 'zip']).default('docx'),
+  doubleSided: z.boolean().default(false).describe('Печать с двух сторон: каждое согласие начинается с нечётной страницы'),
 });
 
 export const issuedLink = z.object({ documentId: z.string(), downloadUrl: z.string(), expiresAt: z.string() });

@@ -349,7 +349,7 @@ describe.each(dbVariants())('documents: consents, templates, obligations, login 
     const [id] = await insertMembers(t.ctx, t.demo.orgIds.school, [MEMBERS[0]]);
     const list = await api().get('/api/v1/templates').set(auth(admin));
     expect(list.status).toBe(200);
-    expect(list.body).toHaveLength(6);
+    expect(list.body).toHaveLength(9); // three consents, their legal representative's variants, obligation, login letter, card order
     expect(list.body.find((x: { kind: string }) => x.kind === 'consent-union')).toMatchObject({ version: 1, shipped: true, versions: 1 });
 
     const zip = await JSZip.loadAsync(readTemplateFile('consent-union'));
@@ -482,8 +482,10 @@ describe.each(dbVariants())('documents: consents, templates, obligations, login 
     expect(res.status).toBe(201);
     const text = await docxText((await download(t, res.body.downloadUrl)).body as Buffer);
     expect(text).toContain('Фёдорова Анна Ивановна');
-    expect(text).toContain('Председатель первичной профсоюзной организации');
-    expect(text).toContain('ППО МБДОУ «Детский сад № 5 «Солнышко»');
+    // The office once; no union name in the passport yet: the full name, «ППО» written out.
+    expect(text).toContain('Председатель\n(должность)');
+    expect(text).toContain('Первичная профсоюзная организация МБДОУ «Детский сад № 5 «Солнышко» Общероссийского Профсоюза образования,');
+    expect(text).not.toContain('ППО МБДОУ');
     const row = await printed().findByPk(res.body.documentId);
     expect(row).toMatchObject({ kind: 'obligation', subjectUserId: kgUser!.id, orgId: t.demo.orgIds.kindergarten, templateVersion: '{"obligation":1}' });
 

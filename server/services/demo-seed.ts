@@ -1,6 +1,11 @@
 /**
  * The demo organisation of a fresh install: region → territorial organisation → two primary
  * organisations, with logins for each level. Runs only on an empty database.
+ *
+ * Out of the box every document prints: the school's passport has its legal details, the superior
+ * organisations have their details for documents (full union name, legal address, contact), and the
+ * card operator has demonstration details (marked as such) in the administrator's settings. A real
+ * installation replaces them — README.md «Что заполнить перед печатью документов».
  */
 import type { OrgKind } from '../../domain/organisations';
 import type { Role } from '../../domain/roles';
@@ -8,6 +13,8 @@ import type { Ctx } from './context';
 import { seedDemoMembers } from './members/demo-members';
 import { insertOrganisation } from './organisations.service';
 import { hashPassword } from './passwords';
+import { documentModels } from './documents/models';
+import { DOCUMENT_SETTINGS_KEY, orgDetailsKey } from './documents/settings.service';
 
 export interface DemoLogin {
   login: string;
@@ -40,7 +47,37 @@ const TREE: { key: keyof DemoSeedResult['orgIds']; parent: keyof DemoSeedResult[
   { key: 'kindergarten', parent: 'territorial', kind: 'primary', name: 'ППО МБДОУ «Детский сад № 5 «Солнышко»' },
 ];
 
-export async function seedDemo(ctx: Ctx): Promise<DemoSeedResult> {
+/** Details for documents of the organisations without a passport (settings.service «organisation-details»). */
+export const DEMO_DETAILS: Partial<Record<keyof DemoSeedResult['orgIds'], { unionName: string; legalAddress: string; contact: string }>> = {
+  central: { unionName: 'Общероссийский Профсоюз образования', legalAddress: '119119, г. Москва, Ленинский проспект, д. 42', contact: '+7 495 000-00-00, reestr@example.org' },
+  region: {
+    unionName: 'Демонстрационная региональная организация Общероссийского Профсоюза образования',
+    legalAddress: '420000, г. Демонстрационный, ул. Профсоюзная, д. 10',
+    contact: '+7 843 200-00-01, region@example.org',
+  },
+  territorial: {
+    unionName: 'Демонстрационная районная организация Общероссийского Профсоюза образования',
+    legalAddress: '420000, г. Демонстрационный, ул. Профсоюзная, д. 12',
+    contact: '+7 843 200-00-02, rayon@example.org',
+  },
+};
+
+/** Demonstration card operator details: printed in the demo's consents; a real installation enters the contract's. */
+export const DEMO_CARD_OPERATOR = {
+  inn: '7705000002',
+  address: '190000, г. Санкт-Петербург, ул. Демонстрационная, д. 1 (демонстрационные реквизиты — замените в «Настройках»)',
+  contract: 'договор № ДЕМО-1 от 01.01.2026 (демонстрационный)',
+};
+
+export interface DemoSeedOptions {
+  /**
+   * Seed the details documents need (the superiors' details, the card operator's); default true.
+   * Tests of the «details missing» answers start from the bare tree (test/support/app.ts).
+   */
+  documentDetails?: boolean;
+}
+
+export async function seedDemo(ctx: Ctx, options: DemoSeedOptions = {}): Promise<DemoSeedResult> {
   const { Organisation, User, Passport } = ctx.db.models;
   const orgIds = {} as DemoSeedResult['orgIds'];
   if ((await Organisation.count()) > 0) {
@@ -66,6 +103,13 @@ export async function seedDemo(ctx: Ctx): Promise<DemoSeedResult> {
       },
       { transaction },
     );
+    if (options.documentDetails !== false) {
+      const { Setting } = documentModels(ctx.db);
+      for (const [key, details] of Object.entries(DEMO_DETAILS)) {
+        await Setting.create({ key: orgDetailsKey(orgIds[key as keyof DemoSeedResult['orgIds']]), value: JSON.stringify(details), updatedBy: null, updatedAt: now }, { transaction });
+      }
+      await Setting.create({ key: DOCUMENT_SETTINGS_KEY, value: JSON.stringify({ cardOperator: DEMO_CARD_OPERATOR }), updatedBy: null, updatedAt: now }, { transaction });
+    }
     for (const l of DEMO_LOGINS) {
       await User.create(
         {

@@ -46,7 +46,7 @@ describeBrowser('«Настройки» in Chromium (fake Excel, real server)', 
     await s.page.locator('[data-test=operator-refused]').waitFor();
     expect(await s.page.locator('.field-error:not([hidden])').first().textContent()).toMatch(/ИНН оператора/);
     const admin = await s.server.test.token('admin');
-    expect((await request(s.server.test.app).get('/api/v1/settings/documents').set(auth(admin))).body.overrides).toEqual({ name: null, inn: null, address: null });
+    expect((await request(s.server.test.app).get('/api/v1/settings/documents').set(auth(admin))).body.overrides).toEqual({ name: null, inn: null, address: null, contract: null });
 
     await s.page.fill('[data-test=operator-inn]', '7830002293');
     await s.page.click('[data-test=operator-save]');
@@ -54,6 +54,21 @@ describeBrowser('«Настройки» in Chromium (fake Excel, real server)', 
     await s.page.locator('[data-test=operator-complete]').waitFor();
     const saved = (await request(s.server.test.app).get('/api/v1/settings/documents').set(auth(admin))).body;
     expect(saved).toMatchObject({ missing: [], overrides: { inn: '7830002293', address: '190000, г. Санкт-Петербург, ул. Тестовая, д. 1', name: null } });
+
+    // A processor: named in the consents once set (an incomplete one is not sent).
+    await s.page.fill('[data-test=processor-hosting-name]', 'ООО «Облачный хостинг»');
+    await s.page.click('[data-test=processors-save]');
+    await s.page.locator('[data-test=processors-incomplete]').waitFor();
+    await s.page.fill('[data-test=processor-hosting-inn]', '7705000002');
+    await s.page.fill('[data-test=processor-hosting-address]', '123000, г. Москва, ул. Серверная, д. 1');
+    await s.page.click('[data-test=processors-save]');
+    await s.page.locator('[data-test=processors-saved]').waitFor();
+    expect((await request(s.server.test.app).get('/api/v1/settings/documents').set(auth(admin))).body.processors).toEqual({
+      hosting: { name: 'ООО «Облачный хостинг»', inn: '7705000002', address: '123000, г. Москва, ул. Серверная, д. 1' },
+      sms: null,
+      push: null,
+    });
+    await screenshot(s.page, 's-01b-settings-processors');
 
     // The price of a card for a year.
     await s.page.fill('[data-test=price-year]', '2027');

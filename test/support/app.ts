@@ -3,7 +3,7 @@ import request from 'supertest';
 import { createApp, type RegistryApp } from '../../server/app';
 import { loadConfig, type Config } from '../../server/config';
 import { createLogger } from '../../server/logger';
-import { seedDemo, DEMO_LOGINS, type DemoSeedResult } from '../../server/services/demo-seed';
+import { seedDemo, DEMO_LOGINS, type DemoSeedOptions, type DemoSeedResult } from '../../server/services/demo-seed';
 import type { Ctx } from '../../server/services/context';
 import { openTestDb, type DbVariant, type TestDb } from './db';
 
@@ -27,7 +27,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   );
 }
 
-export async function startTestApp(variant: DbVariant, overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function startTestApp(variant: DbVariant, overrides: Partial<Config> = {}, demoOptions: DemoSeedOptions = { documentDetails: false }): Promise<TestApp> {
   const testDb = await openTestDb(variant);
   const config = testConfig({ dataDir: testDb.dataDir, databaseUrl: testDb.databaseUrl, ...overrides });
   const clock = {
@@ -38,7 +38,9 @@ export async function startTestApp(variant: DbVariant, overrides: Partial<Config
   };
   const log = createLogger(config.logLevel, config.logFile);
   const app = createApp({ config, db: testDb.db, log, now: () => clock.now });
-  const demo = await seedDemo(app.locals.ctx);
+  // By default the bare demo tree: the tests of «details missing» answers fill the details themselves
+  // (prepareConsentDetails); server/services/demo-documents.test.ts starts from the full demo.
+  const demo = await seedDemo(app.locals.ctx, demoOptions);
   const tokens = new Map<string, string>();
   return {
     app,

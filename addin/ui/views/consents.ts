@@ -82,6 +82,7 @@ export const render: ViewRender = (root, app) => {
     'print-who',
   );
   const kinds = CONSENT_LABELS.map((k) => ({ kind: k.kind, box: checkbox(d, k.label, { checked: true, test: `kind-${k.kind}` }) }));
+  const doubleSided = checkbox(d, 'Печать с двух сторон листа: каждое согласие — с нечётной страницы', { checked: false, test: 'double-sided' });
   const format = radios(
     d,
     'consents-format',
@@ -130,6 +131,7 @@ export const render: ViewRender = (root, app) => {
           allWithoutSignedConsents: all || undefined,
           kinds: chosen.length === CONSENT_LABELS.length ? undefined : chosen,
           format: format.value() === 'zip' ? 'zip' : 'docx',
+          doubleSided: doubleSided.checked() || undefined,
         });
       } catch (e) {
         if (isApiError(e) && e.code === 'nothing_to_print') {
@@ -237,6 +239,7 @@ export const render: ViewRender = (root, app) => {
       who.el,
       d.h('fieldset', { class: 'ux-fieldset' }, d.h('legend', { text: 'Какие согласия' }), kinds.map((k) => k.box.el)),
       format.el,
+      doubleSided.el,
       d.h('div', { class: 'actions' }, button(d, 'Распечатать согласия', onPrint, { primary: true, test: 'print-consents', disabled: !pd, hint: pdHint })),
       printActivityEl,
       printOut,

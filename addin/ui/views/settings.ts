@@ -8,7 +8,19 @@
 import { fileBytes } from '../dom';
 import { isApiError } from '../../api/errors';
 import { getCardPrices, setCardPrice, type CardPrice } from '../../api/cards';
-import { getDocumentSettings, listTemplates, saveCardOperator, templateLink, uploadTemplate, type CardOperatorDetails, type DocumentSettings, type TemplateInfo } from '../../api/settings';
+import {
+  getDocumentSettings,
+  listTemplates,
+  saveCardOperator,
+  saveProcessors,
+  templateLink,
+  uploadTemplate,
+  type CardOperatorDetails,
+  type DocumentSettings,
+  type ProcessorDetails,
+  type ProcessorRole,
+  type TemplateInfo,
+} from '../../api/settings';
 import { Activity } from '../activity';
 import { button, notice, section, textField, type FieldHandle } from '../components';
 import { rub } from '../format';
@@ -49,6 +61,7 @@ export const render: ViewRender = (root, app) => {
     name: textField(d, 'Наименование', { autocomplete: 'off', test: 'operator-name' }),
     inn: textField(d, 'ИНН', { autocomplete: 'off', test: 'operator-inn', hint: '10 цифр, из договора с оператором' }),
     address: textField(d, 'Адрес', { autocomplete: 'off', test: 'operator-address', hint: 'Как в договоре: индекс, город, улица, дом' }),
+    contract: textField(d, 'Договор с оператором', { autocomplete: 'off', test: 'operator-contract', hint: 'Для заявок на ЭПБ, например: договор № 12/2024 от 15.01.2024' }),
   };
   let settings: DocumentSettings | null = null;
   const showOperator = (s: DocumentSettings, saved: boolean) => {
@@ -74,7 +87,7 @@ export const render: ViewRender = (root, app) => {
         d.append(opOut, [notice(d, 'info', 'Проверьте реквизиты', 'Это реквизиты, которые действуют сейчас. Исправьте их и нажмите «Сохранить реквизиты оператора» ещё раз.', [], 'operator-reloaded')]);
         return;
       }
-      const typed = { name: fields.name.value(), inn: fields.inn.value(), address: fields.address.value() };
+      const typed = { name: fields.name.value(), inn: fields.inn.value(), address: fields.address.value(), contract: fields.contract.value() };
       const change = operatorChange(settings.cardOperator, typed);
       if (!Object.keys(change).length) {
         d.set(opOut, notice(d, 'info', 'Нечего сохранять', 'Реквизиты не изменились.', [], 'operator-unchanged'));
@@ -89,6 +102,71 @@ export const render: ViewRender = (root, app) => {
         if (!bad.length) throw e;
         for (const k of bad) fields[k].setError(e.fieldMessage(`cardOperator.${k}`) ?? null);
         d.set(opOut, notice(d, 'error', 'Реквизиты не сохранены', e.message, [], 'operator-refused'));
+      }
+    });
+
+  // ================================================================ processors (named in the consents only when set)
+  const PROCESSORS: { role: ProcessorRole; title: string }[] = [
+    { role: 'hosting', title: 'Хостинг реестра (подрядчик, на серверах которого работает реестр)' },
+    { role: 'sms', title: 'SMS-шлюз (кто отправляет SMS-уведомления)' },
+    { role: 'push', title: 'Приложение для PUSH-уведомлений' },
+  ];
+  const procActivityEl = d.h('div', { attrs: { 'data-test': 'processors-activity' } });
+  const procActivity = new Activity(app, procActivityEl);
+  const procOut = d.h('div', { class: 'results', attrs: { 'data-test': 'processors-results', 'aria-live': 'polite' } });
+  const procFields = Object.fromEntries(
+    PROCESSORS.map(({ role }) => [
+      role,
+      {
+        name: textField(d, 'Наименование', { autocomplete: 'off', test: `processor-${role}-name` }),
+        inn: textField(d, 'ИНН', { autocomplete: 'off', test: `processor-${role}-inn`, hint: 'Необязательно' }),
+        address: textField(d, 'Адрес', { autocomplete: 'off', test: `processor-${role}-address` }),
+      },
+    ]),
+  ) as Record<ProcessorRole, Record<keyof ProcessorDetails, FieldHandle>>;
+  const showProcessors = (s: DocumentSettings) => {
+    for (const { role } of PROCESSORS) {
+      const p = s.processors?.[role] ?? null;
+      procFields[role].name.input.value = p?.name ?? '';
+      procFields[role].inn.input.value = p?.inn ?? '';
+      procFields[role].address.input.value = p?.address ?? '';
+      for (const f of Object.values(procFields[role])) f.setError(null);
+    }
+  };
+  const onSaveProcessors = () =>
+    void procActivity.run('Обработчики', async (r) => {
+      const change: Partial<Record<ProcessorRole, ProcessorDetails | null>> = {};
+      for (const { role } of PROCESSORS) {
+        const f = procFields[role];
+        const name = f.name.value().replace(/\s+/g, ' ').trim();
+        const address = f.address.value().replace(/\s+/g, ' ').trim();
+        const inn = f.inn.value().replace(/\s+/g, '');
+        f.name.setError(null);
+        f.address.setError(null);
+        if (!name && !address && !inn) change[role] = null;
+        else if (!name || !address) {
+          (name ? f.address : f.name).setError('Заполните наименование и адрес (или очистите все поля этого обработчика).');
+          d.set(procOut, notice(d, 'warning', 'Обработчики не сохранены', 'У обработчика нужны и наименование, и адрес: они печатаются в согласиях.', [], 'processors-incomplete'));
+          return;
+        } else change[role] = { name, inn: inn || null, address };
+      }
+      r.indeterminate('Сохраняем…');
+      try {
+        const saved = await saveProcessors(app.api, change);
+        showProcessors(saved);
+        d.set(procOut, notice(d, 'success', 'Обработчики сохранены', 'Заполненные печатаются в согласиях (хостинг — в согласиях Профсоюзу и на уведомления, SMS и PUSH — в согласии на уведомления); пустые не печатаются.', [], 'processors-saved'));
+      } catch (e) {
+        if (!isApiError(e)) throw e;
+        let marked = false;
+        for (const { role } of PROCESSORS) {
+          const m = e.fieldMessage(`processors.${role}.inn`);
+          if (m) {
+            procFields[role].inn.setError(m);
+            marked = true;
+          }
+        }
+        if (!marked) throw e;
+        d.set(procOut, notice(d, 'error', 'Обработчики не сохранены', e.message, [], 'processors-refused'));
       }
     });
 
@@ -197,9 +275,21 @@ export const render: ViewRender = (root, app) => {
       fields.name.el,
       fields.inn.el,
       fields.address.el,
+      fields.contract.el,
       d.h('div', { class: 'actions' }, button(d, 'Сохранить реквизиты оператора', onSaveOperator, { primary: true, test: 'operator-save' })),
       opActivityEl,
       opOut,
+    ),
+    section(
+      d,
+      'Обработчики персональных данных по поручению',
+      'Кто обрабатывает данные реестра по поручению Профсоюза. Заполненные печатаются в согласиях с наименованием, ИНН и адресом; пустые не печатаются. Пустые поля — значение из файла настроек.',
+      ...PROCESSORS.map(({ role, title }) =>
+        d.h('fieldset', { class: 'ux-fieldset' }, d.h('legend', { text: title }), procFields[role].name.el, procFields[role].inn.el, procFields[role].address.el),
+      ),
+      d.h('div', { class: 'actions' }, button(d, 'Сохранить обработчиков', onSaveProcessors, { test: 'processors-save' })),
+      procActivityEl,
+      procOut,
     ),
     section(
       d,
@@ -226,7 +316,9 @@ export const render: ViewRender = (root, app) => {
   void (async () => {
     await opActivity.run('Реквизиты оператора', async (r) => {
       r.indeterminate('Загрузка реквизитов…');
-      showOperator(await getDocumentSettings(app.api), false);
+      const s = await getDocumentSettings(app.api);
+      showOperator(s, false);
+      showProcessors(s);
     });
     await priceActivity.run('Цены билета', async (r) => {
       r.indeterminate('Загрузка цен…');

@@ -5,15 +5,17 @@
  * outputs carry personal data: every download is written to the audit log (counts, never values).
  */
 import type { Transaction } from 'sequelize';
-import type { CardStatus, CategoryCode, SexCode } from '../../../domain/members/codes';
-import { isInSubtree, type OrgKind } from '../../../domain/organisations';
+import type { CardStatus, CategoryCode } from '../../../domain/members/codes';
+import { isInSubtree, pathIds, type OrgKind } from '../../../domain/organisations';
 import type { OrganisationRow } from '../../db/models';
-import { buildCardOrder, DocumentError, loadDocumentsConfig } from '../../documents';
+import { buildCardOrder, DocumentError } from '../../documents';
 import { AppError, notFound } from '../../errors';
 import type { FileResult } from '../../http/route';
 import { recordAudit } from '../audit.service';
 import { documentProblem } from '../documents/problems';
 import { activeTemplate } from '../documents/template-store';
+import { effectiveDocumentsConfig } from '../documents/settings.service';
+import { unionBodies } from '../documents/union-bodies';
 import type { Actor, Ctx } from '../context';
 import { isoDate, isoTimestamp, lit, rows, timestampLit } from '../members/sql-literals';
 import { nextCardNumber } from './numbers';
@@ -188,7 +190,7 @@ interface BatchMemberRow extends RegisterMember {
 async function batchMembers(ctx: Ctx, batchId: number): Promise<BatchMemberRow[]> {
   const found = await rows<Raw>(
     ctx.db,
-    `SELECT m.id, m.surname, m.name, m.patronymic, m.sex, m.birth_date, m.snils, m.phone, m.email, m.category, m.card_status, m.card_status_at,
+    `SELECT m.id, m.surname, m.name, m.patronymic, m.birth_date, m.phone, m.email, m.category, m.card_status, m.card_status_at,
        m.deregistered_at, m.consent_operator, i.kind, co.number AS order_number, p.name AS primary_name
      FROM card_orders co JOIN card_order_items i ON i.order_id = co.id JOIN members m ON m.id = i.member_id JOIN organisations p ON p.id = co.org_id
      WHERE co.batch_id = ${lit(Math.trunc(batchId))}
@@ -202,9 +204,7 @@ async function batchMembers(ctx: Ctx, batchId: number): Promise<BatchMemberRow[]
     surname: String(r.surname),
     name: String(r.name),
     patronymic: s(r.patronymic),
-    sex: s(r.sex) as SexCode | null,
     birthDate: isoDate(r.birth_date) ?? '',
-    snils: s(r.snils),
     phone: s(r.phone),
     email: s(r.email),
     category: String(r.category) as CategoryCode,
@@ -265,7 +265,20 @@ export async function buildBatchFile(ctx: Ctx, actor: Actor, batchId: number, wh
     ctx.db,
     `SELECT p.chair_full_name, u.full_name FROM card_batches b JOIN users u ON u.id = b.created_by LEFT JOIN passports p ON p.org_id = b.org_id WHERE b.id = ${lit(b.id)}`,
   );
-  const config = loadDocumentsConfig();
+  const { config } = await effectiveDocumentsConfig(ctx);
+  const op = config.operators.card_operator;
+  // Cards are mailed to the regional committee (the batch's own organisation when it is regional or central).
+  const chain = pathIds(b.orgPath);
+  const bodies = await unionBodies(ctx, chain);
+  const regional = [...chain].reverse().map((id) => bodies.get(id)!).find((x) => x && (x.org.kind === 'regional' || x.org.kind === 'central')) ?? bodies.get(b.orgId)!;
+  const collecting = bodies.get(b.orgId);
+  if (!regional.legalAddress) {
+    throw new AppError(
+      422,
+      'delivery_address_missing',
+      `Заявка не напечатана: в ней указывается адрес доставки билетов — адрес организации «${regional.name ?? regional.org.name}». Его вносит председатель этой организации или администратор реестра в реквизитах организации для документов.`,
+    );
+  }
   // The administrator's current card-order template (the shipped one until a replacement is uploaded).
   const template = await activeTemplate(ctx, 'card-order');
   let file: Buffer;
@@ -273,12 +286,15 @@ export async function buildBatchFile(ctx: Ctx, actor: Actor, batchId: number, wh
     file = await buildCardOrder(
       template.content,
       {
-        organisationName: b.orgName,
+        organisationName: collecting?.name ?? b.orgName,
+        addressee: { name: op.name, inn: op.inn, contract: op.contract ?? null },
+        deliveryAddress: `${regional.name ?? regional.org.name}, ${regional.legalAddress}`,
+        contactPerson: [String(chair?.full_name || chair?.chair_full_name || ''), collecting?.contact].filter(Boolean).join(', '),
         orderNumber: b.number,
         date: b.createdAt.slice(0, 10),
         chairFullName: String(chair?.chair_full_name || chair?.full_name || ''),
         chairPosition: CHAIR_POSITION[b.orgKind] ?? 'Председатель организации Профсоюза',
-        members: members.map((m) => ({ surname: m.surname, name: m.name, patronymic: m.patronymic, birthDate: m.birthDate, phone: m.phone })),
+        members: members.map((m) => ({ surname: m.surname, name: m.name, patronymic: m.patronymic, birthDate: m.birthDate, phone: m.phone, primaryOrgName: m.primaryOrgName })),
       },
       // The batch's own price (fixed when it was collected) for the batch's year.
       { ...config, card_prices: { [String(b.year)]: b.priceKopecks / 100 } },

@@ -11,7 +11,10 @@ import { AppError } from '../../errors';
 import { CsvError, readCsv, type CsvEncoding, type CsvTable } from '../spreadsheets/csv';
 import { CSV_TABLE_LIMITS, prepareXlsx, xlsxBroken } from '../spreadsheets/xlsx-package';
 
-export type DeliveryColumn = 'memberId' | 'snils' | 'status' | 'date';
+export type DeliveryColumn = 'memberId' | 'snils' | 'order' | 'surname' | 'name' | 'patronymic' | 'birthDate' | 'status' | 'date';
+
+/** The register's own way to name a member (what the operator has): order number, full name, birth date. */
+export const ORDER_KEY_COLUMNS = ['order', 'surname', 'name', 'birthDate'] as const;
 
 export interface DeliveryFileRow {
   /** Row number in the file (1-based, as Excel shows it; the header row counts). */
@@ -31,6 +34,11 @@ export interface DeliveryFile {
 const HEADER_NAMES: Record<DeliveryColumn, readonly string[]> = {
   memberId: ['id члена профсоюза', 'id', 'идентификатор', 'идентификатор члена профсоюза', 'id в реестре', 'member id', 'member_id', 'memberid'],
   snils: ['снилс', 'номер снилс', 'snils'],
+  order: ['номер заявки', 'заявка', 'заявка №', 'номер заявки на эпб'],
+  surname: ['фамилия'],
+  name: ['имя'],
+  patronymic: ['отчество'],
+  birthDate: ['дата рождения', 'дата рожд'],
   status: ['статус эпб', 'статус', 'статус билета', 'статус карты', 'статус электронного профсоюзного билета', 'status'],
   date: ['дата статуса', 'дата', 'дата изменения статуса', 'дата доставки', 'date'],
 };
@@ -57,13 +65,13 @@ function headerMap(cells: readonly unknown[]): Map<DeliveryColumn, number> {
 }
 
 const NO_HEADER =
-  'В файле не найдена строка заголовков. Нужны столбцы «ID члена Профсоюза» и/или «СНИЛС», «Статус ЭПБ» и «Дата статуса» (как в реестре, выгруженном для оператора).';
+  'В файле не найдена строка заголовков. Нужны «Статус ЭПБ» и «Дата статуса» и то, по чему найти члена Профсоюза: «Номер заявки», «Фамилия», «Имя», «Отчество», «Дата рождения» (как в реестре, выгруженном для оператора), или «ID члена Профсоюза», или «СНИЛС».';
 
 /** Finds the header among the first rows: it names the status and at least one way to identify the member. */
 function findHeader(table: readonly (readonly unknown[])[]): { index: number; map: Map<DeliveryColumn, number> } {
   for (let i = 0; i < Math.min(table.length, 20); i++) {
     const map = headerMap(table[i]);
-    if (map.has('status') && (map.has('memberId') || map.has('snils'))) return { index: i, map };
+    if (map.has('status') && (map.has('memberId') || map.has('snils') || ORDER_KEY_COLUMNS.every((c) => map.has(c)))) return { index: i, map };
   }
   throw new AppError(422, 'delivery_no_header', NO_HEADER);
 }

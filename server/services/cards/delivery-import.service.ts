@@ -1,7 +1,8 @@
 /**
  * Card statuses in bulk from a delivery list (roadmap steps 6–7: «Изготовлен», «Отправлен в регион»,
- * «Получен организацией»…). Each row names a member by the register's member id and/or СНИЛС, the
- * new status and its date; each row is answered: updated, unchanged, or error with the reason
+ * «Получен организацией»…). Each row names a member by the register's own columns (order number,
+ * surname, name, patronymic, birth date — what the operator's register carries), or by the member id
+ * and/or СНИЛС (lists a union body makes from its own records); then the new status and its date; each row is answered: updated, unchanged, or error with the reason
  * (unknown member — a member outside the organisation's subtree is reported exactly the same way —,
  * duplicate row, status out of order, bad date). Valid rows are applied in one transaction; invalid
  * rows change nothing. `dryRun` answers the same without writing.
@@ -10,10 +11,11 @@ import { CARD_STATUSES, codeForLabel, type CardStatus } from '../../../domain/me
 import { parseDate } from '../../../domain/dates';
 import { isBlankCell, normalizeSpaces } from '../../../domain/cell';
 import { checkSnils } from '../../../domain/snils';
+import { nameKey } from '../../../domain/names';
 import type { OrganisationRow } from '../../db/models';
 import { recordAudit } from '../audit.service';
 import { latestTodayIso, type Actor, type Ctx } from '../context';
-import { groups, inList, rows } from '../members/sql-literals';
+import { groups, inList, isoDate, rows } from '../members/sql-literals';
 import { writeCardStatuses, type CardStatusRequest } from './card-status-writes';
 import { readDeliveryFile, type DeliveryFile } from './delivery-file';
 import { cardTransaction, subtreeCondition } from './scope';
@@ -36,7 +38,8 @@ export interface DeliveryImportResult {
   counts: { updated: number; unchanged: number; error: number };
 }
 
-export const UNKNOWN_MEMBER = 'Член Профсоюза не найден в реестре вашей организации — проверьте ID члена Профсоюза и СНИЛС.';
+export const UNKNOWN_MEMBER =
+  'Член Профсоюза не найден в реестре вашей организации — проверьте номер заявки, фамилию, имя, отчество и дату рождения (или ID члена Профсоюза и СНИЛС).';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STATUS_HINT = CARD_STATUSES.map((s) => `«${s.label}»`).join(', ');
 
@@ -54,13 +57,15 @@ interface Parsed {
   row: number;
   memberId: string | null;
   snils: string | null;
+  /** Order number and `nameKey|birth date`, when the row names the member as the operator's register does. */
+  byOrder: { order: string; key: string } | null;
   status: CardStatus;
   date: string;
 }
 
 function parseRow(r: DeliveryFile['rows'][number], today: string): Parsed | DeliveryRowResult | null {
-  const { memberId: rawId, snils: rawSnils, status: rawStatus, date: rawDate } = r.cells;
-  if ([rawId, rawSnils, rawStatus, rawDate].every((v) => isBlankCell(v))) return null;
+  const { memberId: rawId, snils: rawSnils, status: rawStatus, date: rawDate, order: rawOrder, surname, name, patronymic, birthDate: rawBirth } = r.cells;
+  if ([rawId, rawSnils, rawStatus, rawDate, rawOrder, surname, name, patronymic, rawBirth].every((v) => isBlankCell(v))) return null;
   const error = (message: string): DeliveryRowResult => ({ row: r.row, outcome: 'error', memberId: null, status: null, date: null, message });
   let memberId: string | null = null;
   if (!isBlankCell(rawId)) {
@@ -74,7 +79,16 @@ function parseRow(r: DeliveryFile['rows'][number], today: string): Parsed | Deli
     if (!c.ok) return error(c.message);
     snils = c.value;
   }
-  if (!memberId && !snils) return error('Не указан ни ID члена Профсоюза, ни СНИЛС — по строке нельзя найти члена Профсоюза.');
+  let byOrder: Parsed['byOrder'] = null;
+  if (!isBlankCell(rawOrder) && !isBlankCell(surname) && !isBlankCell(name) && !isBlankCell(rawBirth)) {
+    const birth = parseDate(rawBirth, { label: 'Дата рождения' });
+    if (!birth.ok) return error(birth.message);
+    const text = (v: unknown) => (isBlankCell(v) ? '' : normalizeSpaces(String(v)));
+    byOrder = { order: text(rawOrder).toUpperCase(), key: `${nameKey(text(surname), text(name), text(patronymic))}|${birth.value}` };
+  }
+  if (!memberId && !snils && !byOrder) {
+    return error('По строке нельзя найти члена Профсоюза: заполните номер заявки, фамилию, имя и дату рождения (или ID члена Профсоюза, или СНИЛС).');
+  }
   if (isBlankCell(rawStatus)) return error(`Не указан статус ЭПБ. Возможные: ${STATUS_HINT}.`);
   const status = parseCardStatus(rawStatus);
   if (!status) return error(`Статус ЭПБ «${normalizeSpaces(String(rawStatus)).slice(0, 40)}» не распознан. Возможные: ${STATUS_HINT}.`);
@@ -84,7 +98,27 @@ function parseRow(r: DeliveryFile['rows'][number], today: string): Parsed | Deli
     if (!d.ok) return error(d.message);
     date = d.value;
   }
-  return { row: r.row, memberId, snils, status, date };
+  return { row: r.row, memberId, snils, byOrder, status, date };
+}
+
+/** Members of the given orders in the subtree: order number → (`nameKey|birth date` → member ids). */
+async function findByOrder(ctx: Ctx, org: OrganisationRow, orders: readonly string[]): Promise<Map<string, Map<string, string[]>>> {
+  const out = new Map<string, Map<string, string[]>>();
+  const scope = subtreeCondition(org.path);
+  for (const part of groups([...new Set(orders)])) {
+    for (const r of await rows<{ id: string; number: string; surname: string; name: string; patronymic: string | null; birth_date: unknown }>(
+      ctx.db,
+      `SELECT m.id, co.number, m.surname, m.name, m.patronymic, m.birth_date
+       FROM card_orders co JOIN card_order_items i ON i.order_id = co.id JOIN members m ON m.id = i.member_id JOIN organisations o ON o.id = m.org_id
+       WHERE ${inList('co.number', part)} AND ${scope}`,
+    )) {
+      const byKey = out.get(String(r.number)) ?? new Map<string, string[]>();
+      out.set(String(r.number), byKey);
+      const key = `${nameKey(String(r.surname), String(r.name), r.patronymic === null ? null : String(r.patronymic))}|${isoDate(r.birth_date)}`;
+      byKey.set(key, [...(byKey.get(key) ?? []), String(r.id)]);
+    }
+  }
+  return out;
 }
 
 /** Member ids of the subtree by id and by СНИЛС (registered members only for СНИЛС). */
@@ -130,12 +164,24 @@ export async function importDeliveryList(ctx: Ctx, actor: Actor, org: Organisati
     valid.flatMap((v) => (v.memberId ? [v.memberId] : [])),
     valid.flatMap((v) => (v.snils ? [v.snils] : [])),
   );
+  const byOrder = await findByOrder(
+    ctx,
+    org,
+    valid.flatMap((v) => (v.byOrder ? [v.byOrder.order] : [])),
+  );
   const firstRow = new Map<string, number>();
   const requests: (CardStatusRequest & { row: number })[] = [];
   for (const v of valid) {
     const out = results[slot.get(v.row)!];
     let id: string | null = null;
-    if (v.memberId && byId.has(v.memberId)) {
+    const ordered = v.byOrder ? byOrder.get(v.byOrder.order)?.get(v.byOrder.key) : undefined;
+    if (ordered && ordered.length > 1) {
+      out.message = 'В этой заявке два члена Профсоюза с одинаковыми фамилией, именем, отчеством и датой рождения. Укажите в строке ID члена Профсоюза или СНИЛС.';
+      continue;
+    }
+    if (ordered && !v.memberId && !v.snils) {
+      id = ordered[0];
+    } else if (v.memberId && byId.has(v.memberId)) {
       id = v.memberId;
       if (v.snils && byId.get(v.memberId) !== v.snils) {
         out.message = 'ID члена Профсоюза и СНИЛС в строке относятся к разным людям (или СНИЛС в реестре другой). Проверьте строку.';
@@ -144,6 +190,12 @@ export async function importDeliveryList(ctx: Ctx, actor: Actor, org: Organisati
     } else if (v.snils) {
       // No id, or an id that is not in the register: the СНИЛС of a registered member identifies too.
       id = bySnils.get(v.snils) ?? null;
+    } else if (ordered) {
+      id = ordered[0];
+    }
+    if (id && ordered && ordered[0] !== id) {
+      out.message = 'Номер заявки, ФИО и дата рождения в строке относятся к другому члену Профсоюза, чем ID или СНИЛС. Проверьте строку.';
+      continue;
     }
     if (!id) {
       out.message = UNKNOWN_MEMBER;

@@ -10,9 +10,7 @@ const member = (over: Partial<RegisterMember>): RegisterMember => ({
   surname: 'Иванова',
   name: 'Анна',
   patronymic: null,
-  sex: null,
   birthDate: '1990-01-31',
-  snils: null,
   phone: '+79120000000',
   email: null,
   category: 'student',
@@ -31,9 +29,9 @@ describe('register CSV', () => {
     const lines = csv.slice(1).split('\r\n');
     expect(lines[0].split(';')).toEqual(REGISTER_COLUMNS.map((c) => c.header));
     expect(lines[1]).toBe(
-      '1;ЭПБ-П-2026-000007;ЭПБ-2026-000123;Перевыпуск;0b9d2c1e-5a1f-4c3e-9b7d-2f6e8a1c3d4e;"\'=HYPERLINK(""http://x"")";Анна;;;31.01.1990;;+79120000000;\'@x.ru;Обучающийся;"ППО «Радуга»; корпус ""Б""";Заказан;',
+      '1;ЭПБ-П-2026-000007;ЭПБ-2026-000123;Перевыпуск;"\'=HYPERLINK(""http://x"")";Анна;;31.01.1990;+79120000000;\'@x.ru;Обучающийся;"ППО «Радуга»; корпус ""Б""";Заказан;',
     );
-    expect(lines[2]).toBe('2;ЭПБ-П-2026-000007;ЭПБ-2026-000123;Новый билет;0b9d2c1e-5a1f-4c3e-9b7d-2f6e8a1c3d4e;Иванова;Анна;;;31.01.1990;;+79120000000;;Обучающийся;ППО;Не заказан;');
+    expect(lines[2]).toBe('2;ЭПБ-П-2026-000007;ЭПБ-2026-000123;Новый билет;Иванова;Анна;;31.01.1990;+79120000000;;Обучающийся;ППО;Не заказан;');
     expect(lines[3]).toBe('');
   });
 });

@@ -1,29 +1,29 @@
 /**
  * The member register of a batch for the card operator (ООО «ФИНФОРТ»), as .xlsx and as .csv, in the
- * column layout documented in docs/card-operator-register.md. The same headers are what the delivery
- * import reads back (member id / СНИЛС, «Статус ЭПБ», «Дата статуса»), so the operator can return
- * the register with the statuses filled in. Pure functions: rows in, bytes out.
+ * column layout documented in docs/card-operator-register.md. Its columns carry only what the member's
+ * consent to the operator lists (domain/card-operator-data.ts): no СНИЛС, no sex, no internal id.
+ * The same headers are what the delivery import reads back («Номер заявки», «Фамилия», «Имя»,
+ * «Отчество», «Дата рождения», «Статус ЭПБ», «Дата статуса»), so the operator can return the register
+ * with the statuses filled in. Pure functions: rows in, bytes out.
  */
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { CATEGORIES, SEXES, labelForCode, type CardStatus, type CategoryCode, type SexCode } from '../../../domain/members/codes';
+import { CATEGORIES, labelForCode, type CardStatus, type CategoryCode } from '../../../domain/members/codes';
+import type { OperatorRegisterColumn } from '../../../domain/card-operator-data';
 import { formatDateRu } from '../../../domain/dates';
-import { formatSnils } from '../../../domain/snils';
 import { neutraliseCell } from '../spreadsheets/neutralise';
 import { cardStatusLabel } from './transitions';
 
 export interface RegisterMember {
+  /** The register's own id: for the audit record of the export only, never written into the file. */
   memberId: string;
   orderNumber: string;
   kind: 'new' | 'reissue';
   surname: string;
   name: string;
   patronymic: string | null;
-  sex: SexCode | null;
   /** ISO date. */
   birthDate: string;
-  /** 11 digits. */
-  snils: string | null;
   /** E.164. */
   phone: string | null;
   email: string | null;
@@ -46,47 +46,45 @@ export interface RegisterBatch {
   excluded: number;
 }
 
-/** The register's columns, in order. Changing them changes docs/card-operator-register.md and the delivery import. */
-export const REGISTER_COLUMNS = [
+/**
+ * The register's columns, in order. Each key is the row counter or a column of the consent's data list
+ * (domain/card-operator-data.ts; the type refuses any other key, operator-data.test.ts checks both ways).
+ * Changing them changes docs/card-operator-register.md and the delivery import.
+ */
+export const REGISTER_COLUMNS: readonly { key: 'no' | OperatorRegisterColumn; header: string; width: number }[] = [
   { key: 'no', header: '№', width: 6 },
   { key: 'batch', header: 'Номер партии', width: 20 },
   { key: 'order', header: 'Номер заявки', width: 18 },
   { key: 'kind', header: 'Вид заявки', width: 14 },
-  { key: 'memberId', header: 'ID члена Профсоюза', width: 38 },
   { key: 'surname', header: 'Фамилия', width: 18 },
   { key: 'name', header: 'Имя', width: 16 },
   { key: 'patronymic', header: 'Отчество', width: 18 },
-  { key: 'sex', header: 'Пол', width: 6 },
   { key: 'birthDate', header: 'Дата рождения', width: 14 },
-  { key: 'snils', header: 'СНИЛС', width: 16 },
   { key: 'phone', header: 'Телефон', width: 15 },
   { key: 'email', header: 'E-mail', width: 28 },
   { key: 'category', header: 'Категория', width: 22 },
   { key: 'primaryOrg', header: 'Первичная профсоюзная организация', width: 40 },
   { key: 'status', header: 'Статус ЭПБ', width: 20 },
   { key: 'statusDate', header: 'Дата статуса', width: 14 },
-] as const;
+];
 
-export type RegisterColumnKey = (typeof REGISTER_COLUMNS)[number]['key'];
+export type RegisterColumnKey = 'no' | OperatorRegisterColumn;
 
 export const REGISTER_SHEET_NAME = 'Реестр ЭПБ';
 export const REGISTER_INFO_SHEET_NAME = 'Сведения';
 export const KIND_LABELS = { new: 'Новый билет', reissue: 'Перевыпуск' } as const;
 
-/** One row of the register as text, by column key (dates ДД.ММ.ГГГГ, СНИЛС XXX-XXX-XXX YY, phone +7XXXXXXXXXX). */
+/** One row of the register as text, by column key (dates ДД.ММ.ГГГГ, phone +7XXXXXXXXXX). */
 export function registerCells(batchNumber: string, m: RegisterMember, index: number): Record<RegisterColumnKey, string> {
   return {
     no: String(index + 1),
     batch: batchNumber,
     order: m.orderNumber,
     kind: KIND_LABELS[m.kind],
-    memberId: m.memberId,
     surname: m.surname,
     name: m.name,
     patronymic: m.patronymic ?? '',
-    sex: m.sex ? labelForCode(SEXES, m.sex) : '',
     birthDate: formatDateRu(m.birthDate),
-    snils: m.snils ? formatSnils(m.snils) : '',
     phone: m.phone ?? '',
     email: m.email ?? '',
     category: labelForCode(CATEGORIES, m.category as CategoryCode) || String(m.category ?? ''),

@@ -14,14 +14,17 @@ import {
   DocumentError,
   MembersNotPrintableError,
   printability,
+  consentVariant,
   type ConsentMember,
+  type ConsentVariant,
   type NotPrintableMember,
   type TemplateKind,
 } from '../../documents';
 import type { OrganisationRow } from '../../db/models';
 import { selectRows } from '../../db/sql';
 import { AppError, notFound } from '../../errors';
-import type { Actor, Ctx } from '../context';
+import { todayIso, type Actor, type Ctx } from '../context';
+import { isoDate } from '../members/sql-literals';
 import { storePrinted, type IssuedLink } from './downloads';
 import { documentProblem } from './problems';
 import { CARD_OPERATOR_LABELS, effectiveDocumentsConfig } from './settings.service';
@@ -33,6 +36,8 @@ export interface PrintConsentsInput {
   allWithoutSignedConsents?: boolean;
   kinds?: ConsentKind[];
   format: 'docx' | 'zip';
+  /** Every consent starts on an odd page (double-sided printing). */
+  doubleSided?: boolean;
 }
 
 export interface PrintConsentsResult extends IssuedLink {
@@ -43,7 +48,14 @@ export interface PrintConsentsResult extends IssuedLink {
   notPrintable: NotPrintableMember[];
 }
 
-const KIND_TEMPLATE: Record<ConsentKind, TemplateKind> = { union: 'consent-union', operator: 'consent-operator', notify: 'consent-notify' };
+const KIND_TEMPLATE: Record<ConsentVariant, TemplateKind> = {
+  union: 'consent-union',
+  operator: 'consent-operator',
+  notify: 'consent-notify',
+  'union-minor': 'consent-union-minor',
+  'operator-minor': 'consent-operator-minor',
+  'notify-minor': 'consent-notify-minor',
+};
 const KIND_COLUMN: Record<ConsentKind, string> = { union: 'consent_union', operator: 'consent_operator', notify: 'consent_notify' };
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ID_CHUNK = 500;
@@ -57,6 +69,7 @@ interface MemberRow {
   id_document: string | null;
   phone: string | null;
   email: string | null;
+  birth_date: string | Date | null;
   primary_org_id: number;
   deregistered_at: string | Date | null;
   consent_union: string | null;
@@ -65,7 +78,7 @@ interface MemberRow {
 }
 
 const COLUMNS =
-  'm.id, m.surname, m.name, m.patronymic, m.address, m.id_document, m.phone, m.email, m.primary_org_id, m.deregistered_at, m.consent_union, m.consent_operator, m.consent_notify';
+  'm.id, m.surname, m.name, m.patronymic, m.address, m.id_document, m.phone, m.email, m.birth_date, m.primary_org_id, m.deregistered_at, m.consent_union, m.consent_operator, m.consent_notify';
 
 const collator = new Intl.Collator('ru', { sensitivity: 'base' });
 const byName = (a: MemberRow, b: MemberRow) =>
@@ -103,7 +116,18 @@ async function membersWithoutConsents(ctx: Ctx, org: OrganisationRow, kinds: rea
 }
 
 function toConsentMember(r: MemberRow, kinds?: readonly ConsentKind[]): ConsentMember {
-  return { id: r.id, surname: r.surname, name: r.name, patronymic: r.patronymic, address: r.address, idDocument: r.id_document, phone: r.phone, email: r.email, ...(kinds ? { kinds } : {}) };
+  return {
+    id: r.id,
+    surname: r.surname,
+    name: r.name,
+    patronymic: r.patronymic,
+    address: r.address,
+    idDocument: r.id_document,
+    phone: r.phone,
+    email: r.email,
+    birthDate: isoDate(r.birth_date),
+    ...(kinds ? { kinds } : {}),
+  };
 }
 
 const DEREGISTERED = 'Снят(а) с учёта: согласие не печатается. Если это ошибка, восстановите учёт в учётной карточке.';
@@ -168,14 +192,17 @@ export async function printConsents(ctx: Ctx, actor: Actor, org: OrganisationRow
     );
   }
 
-  const templates = await activeTemplates(ctx, usedKinds.map((k) => KIND_TEMPLATE[k]));
+  // Members under 18 on the print date get the legal representative's variant of each consent.
+  const printDate = todayIso(ctx);
+  const variants = [...new Set(printable.flatMap((m) => (m.kinds ?? kinds).filter((k) => usedKinds.includes(k)).map((k) => consentVariant(k, m.birthDate, printDate))))];
+  const templates = await activeTemplates(ctx, variants.map((v) => KIND_TEMPLATE[v]));
   const templateVersions = Object.fromEntries([...templates.values()].map((t) => [t.kind, t.version]));
-  const consentTemplates = Object.fromEntries(usedKinds.map((k) => [k, templates.get(KIND_TEMPLATE[k])!.content]));
+  const consentTemplates = Object.fromEntries(variants.map((v) => [v, templates.get(KIND_TEMPLATE[v])!.content]));
 
   let file: Buffer;
   try {
     const build = input.format === 'zip' ? buildConsentZip : buildConsentBatch;
-    file = await build(consentTemplates, consentOrg, printable, { kinds: usedKinds, config });
+    file = await build(consentTemplates, consentOrg, printable, { kinds: usedKinds, config, doubleSided: input.doubleSided === true, printDate });
   } catch (err) {
     if (err instanceof MembersNotPrintableError || err instanceof DocumentError) throw documentProblem(err);
     throw err;

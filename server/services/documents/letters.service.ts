@@ -19,12 +19,16 @@ import { documentProblem } from './problems';
 import { activeTemplate, DOCX_CONTENT_TYPE } from './template-store';
 import { unionBodies } from './union-bodies';
 
+/**
+ * The office only: the obligation names the organisation's full name on its own line, so the position
+ * does not repeat it («Председатель первичной профсоюзной организации — Первичная профсоюзная организация …»).
+ */
 const POSITION: Record<OrgKind, string> = {
-  central: 'Администратор единого реестра Общероссийского Профсоюза образования',
-  regional: 'Председатель региональной (межрегиональной) организации Профсоюза',
-  territorial: 'Председатель территориальной (местной) организации Профсоюза',
-  primary: 'Председатель первичной профсоюзной организации',
-  primary_territorial: 'Председатель первичной профсоюзной организации с правами территориальной',
+  central: 'Администратор единого реестра',
+  regional: 'Председатель',
+  territorial: 'Председатель',
+  primary: 'Председатель',
+  primary_territorial: 'Председатель',
   subdivision: 'Председатель профбюро',
   group: 'Профгрупорг',
 };
@@ -42,7 +46,7 @@ function safeFileName(s: string, max = 120): string {
 }
 
 async function bodyName(ctx: Ctx, org: OrganisationRow): Promise<string> {
-  return (await unionBodies(ctx, [org.id])).get(org.id)?.name ?? org.name;
+  return (await unionBodies(ctx, [org.id])).get(org.id)?.fullName ?? org.name;
 }
 
 async function withDocumentErrors<T>(f: () => Promise<T>): Promise<T> {
@@ -58,7 +62,7 @@ async function printObligation(ctx: Ctx, actor: Actor, user: UserRow, org: Organ
   const template = await activeTemplate(ctx, 'obligation');
   const organisationName = await bodyName(ctx, org);
   const file = await withDocumentErrors(() =>
-    buildObligation(template.content, { chairFullName: user.fullName, chairPosition: POSITION[org.kind], organisationName, date: todayIso(ctx) }),
+    buildObligation(template.content, { chairFullName: user.fullName, chairPosition: POSITION[org.kind], organisationName }),
   );
   return storePrinted(ctx, {
     kind: 'obligation',
@@ -119,14 +123,20 @@ async function letterContext(ctx: Ctx, actor: Actor, input: LetterInput): Promis
   return { template: await activeTemplate(ctx, 'login-letter'), territorialName: body?.name ?? issuer.name, territorialContact: contact };
 }
 
-async function letterFile(ctx: Ctx, lc: LetterContext, organisationName: string, chairFullName: string, login: string, password: string): Promise<Buffer> {
+interface LetterFor {
+  organisationName: string;
+  chairFullName: string;
+  login: string;
+  password: string;
+  occasion: 'new' | 'reset';
+  obligationRecorded: boolean;
+}
+
+async function letterFile(ctx: Ctx, lc: LetterContext, f: LetterFor): Promise<Buffer> {
   const origin = ctx.config.publicOrigin;
   return withDocumentErrors(() =>
     buildLoginLetter(lc.template.content, {
-      organisationName,
-      chairFullName,
-      login,
-      password,
+      ...f,
       serverUrl: origin,
       manifestUrl: `${origin}/manifest.xml`,
       territorialName: lc.territorialName,
@@ -136,8 +146,16 @@ async function letterFile(ctx: Ctx, lc: LetterContext, organisationName: string,
   );
 }
 
-async function issueLetter(ctx: Ctx, actor: Actor, lc: LetterContext, org: OrganisationRow, organisationName: string, creds: IssuedCredentials): Promise<CredentialsWithLetter> {
-  const file = await letterFile(ctx, lc, organisationName, creds.account.fullName, creds.account.login, creds.oneTimePassword);
+async function issueLetter(
+  ctx: Ctx,
+  actor: Actor,
+  lc: LetterContext,
+  org: OrganisationRow,
+  organisationName: string,
+  creds: IssuedCredentials,
+  how: Pick<LetterFor, 'occasion' | 'obligationRecorded'>,
+): Promise<CredentialsWithLetter> {
+  const file = await letterFile(ctx, lc, { organisationName, chairFullName: creds.account.fullName, login: creds.account.login, password: creds.oneTimePassword, ...how });
   const link = await storePrinted(ctx, {
     kind: 'login-letter',
     templateVersions: { 'login-letter': lc.template.version },
@@ -145,7 +163,7 @@ async function issueLetter(ctx: Ctx, actor: Actor, lc: LetterContext, org: Organ
     subjectUserId: creds.account.id,
     userId: actor.userId,
     format: 'docx',
-    fileName: `Логин и пароль — ${safeFileName(organisationName, 90)}.docx`,
+    fileName: `${how.occasion === 'new' ? 'Логин и пароль' : 'Новый пароль'} — ${safeFileName(organisationName, 90)}.docx`,
     contentType: DOCX_CONTENT_TYPE,
     file,
   });
@@ -157,9 +175,10 @@ export async function createAccountWithLetter(ctx: Ctx, actor: Actor, org: Organ
   const lc = await letterContext(ctx, actor, input);
   const organisationName = await bodyName(ctx, org);
   // A dry run with stand-in credentials: if the letter cannot be made, no account is created.
-  await letterFile(ctx, lc, organisationName, input.fullName, 'xxxx-xxxx', 'x'.repeat(12));
+  const how = { occasion: 'new', obligationRecorded: false } as const;
+  await letterFile(ctx, lc, { organisationName, chairFullName: input.fullName, login: 'xxxx-xxxx', password: 'x'.repeat(12), ...how });
   const creds = await createAccount(ctx, actor, org.id, { fullName: input.fullName });
-  return issueLetter(ctx, actor, lc, org, organisationName, creds);
+  return issueLetter(ctx, actor, lc, org, organisationName, creds, how);
 }
 
 /** Issues a new one-time password and answers the login letter through a single-use link. */
@@ -167,7 +186,9 @@ export async function resetPasswordWithLetter(ctx: Ctx, actor: Actor, userId: nu
   const { user, org } = await managedUser(ctx, actor, userId);
   const lc = await letterContext(ctx, actor, input);
   const organisationName = await bodyName(ctx, org);
-  await letterFile(ctx, lc, organisationName, user.fullName, user.login, 'x'.repeat(12));
+  // A chair whose obligation is recorded is not asked for it again, nor told about a «first» sign-in.
+  const how = { occasion: 'reset', obligationRecorded: user.obligationRecordedAt != null } as const;
+  await letterFile(ctx, lc, { organisationName, chairFullName: user.fullName, login: user.login, password: 'x'.repeat(12), ...how });
   const creds = await resetPassword(ctx, actor, userId);
-  return issueLetter(ctx, actor, lc, org, organisationName, creds);
+  return issueLetter(ctx, actor, lc, org, organisationName, creds, how);
 }

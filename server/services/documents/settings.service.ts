@@ -9,6 +9,7 @@
 import { checkInnOrganisation } from '../../../domain/inn';
 import { isPrimary, isUnit } from '../../../domain/organisations';
 import { loadDocumentsConfig, type DocumentsConfig } from '../../documents';
+import { PROCESSOR_ROLES, type ProcessorRole } from '../../documents/config';
 import type { OrganisationRow } from '../../db/models';
 import { badRequest } from '../../errors';
 import { recordAudit } from '../audit.service';
@@ -16,16 +17,29 @@ import type { Actor, Ctx } from '../context';
 import { documentModels } from './models';
 
 export const DOCUMENT_SETTINGS_KEY = 'documents';
-const orgDetailsKey = (orgId: number) => `organisation-details:${orgId}`;
+export const orgDetailsKey = (orgId: number) => `organisation-details:${orgId}`;
 
 export interface CardOperatorDetails {
   name: string | null;
   inn: string | null;
   address: string | null;
+  /** The contract with the operator (card orders' addressee); not needed for the consent. */
+  contract: string | null;
+}
+
+/** The details the consent to the card operator needs (the contract is for card orders only). */
+type ConsentDetail = 'name' | 'inn' | 'address';
+
+/** A processor on the union's behalf (hosting contractor, SMS gateway, PUSH app): named in the consents when set. */
+export interface ProcessorDetails {
+  name: string;
+  inn: string | null;
+  address: string;
 }
 
 interface StoredDocumentSettings {
   cardOperator?: Partial<CardOperatorDetails>;
+  processors?: Partial<Record<ProcessorRole, ProcessorDetails>>;
 }
 
 export interface DocumentSettingsView {
@@ -37,10 +51,12 @@ export interface DocumentSettingsView {
   overrides: CardOperatorDetails;
   /** Russian names of the details still missing (the consent to the card operator cannot be printed). */
   missing: string[];
+  /** The processors the consents name now (the override where set, else config/documents.json); null: not named. */
+  processors: Record<ProcessorRole, ProcessorDetails | null>;
   updatedAt: string | null;
 }
 
-export const CARD_OPERATOR_LABELS: Record<keyof CardOperatorDetails, string> = {
+export const CARD_OPERATOR_LABELS: Record<ConsentDetail, string> = {
   name: 'наименование оператора электронных профсоюзных билетов',
   inn: 'ИНН оператора электронных профсоюзных билетов',
   address: 'адрес оператора электронных профсоюзных билетов',
@@ -59,24 +75,52 @@ export async function getDocumentSettings(ctx: Ctx): Promise<DocumentSettingsVie
   const file = loadDocumentsConfig().operators.card_operator;
   const stored = await readSetting<StoredDocumentSettings>(ctx, DOCUMENT_SETTINGS_KEY);
   const o = stored?.value.cardOperator ?? {};
-  const overrides: CardOperatorDetails = { name: o.name ?? null, inn: o.inn ?? null, address: o.address ?? null };
-  const defaults: CardOperatorDetails = { name: file.name, inn: file.inn, address: file.address };
+  const overrides: CardOperatorDetails = { name: o.name ?? null, inn: o.inn ?? null, address: o.address ?? null, contract: o.contract ?? null };
+  const defaults: CardOperatorDetails = { name: file.name, inn: file.inn, address: file.address, contract: file.contract ?? null };
   const cardOperator: CardOperatorDetails = {
     name: overrides.name ?? defaults.name,
     inn: overrides.inn ?? defaults.inn,
     address: overrides.address ?? defaults.address,
+    contract: overrides.contract ?? defaults.contract,
   };
-  const missing = (Object.keys(CARD_OPERATOR_LABELS) as (keyof CardOperatorDetails)[]).filter((k) => !cardOperator[k]?.trim()).map((k) => CARD_OPERATOR_LABELS[k]);
-  return { cardOperator, defaults, overrides, missing, updatedAt: stored ? stored.updatedAt.toISOString() : null };
+  const missing = (Object.keys(CARD_OPERATOR_LABELS) as ConsentDetail[]).filter((k) => !cardOperator[k]?.trim()).map((k) => CARD_OPERATOR_LABELS[k]);
+  const storedProcessors = stored?.value.processors ?? {};
+  const configured = loadDocumentsConfig().processors;
+  const processors = Object.fromEntries(PROCESSOR_ROLES.map((r) => [r, storedProcessors[r] ?? configured[r] ?? null])) as Record<ProcessorRole, ProcessorDetails | null>;
+  return { cardOperator, defaults, overrides, missing, processors, updatedAt: stored ? stored.updatedAt.toISOString() : null };
 }
 
 /** `null` for a field removes the override (the config file's value applies again); absent: unchanged. */
-export async function updateDocumentSettings(ctx: Ctx, actor: Actor, input: { cardOperator: Partial<CardOperatorDetails> }): Promise<DocumentSettingsView> {
+export async function updateDocumentSettings(
+  ctx: Ctx,
+  actor: Actor,
+  input: { cardOperator?: Partial<CardOperatorDetails>; processors?: Partial<Record<ProcessorRole, (Omit<ProcessorDetails, 'inn'> & { inn?: string | null }) | null>> },
+): Promise<DocumentSettingsView> {
   const fields: { field: string; message: string }[] = [];
-  const next: Partial<CardOperatorDetails> = { ...((await readSetting<StoredDocumentSettings>(ctx, DOCUMENT_SETTINGS_KEY))?.value.cardOperator ?? {}) };
+  const stored = (await readSetting<StoredDocumentSettings>(ctx, DOCUMENT_SETTINGS_KEY))?.value ?? {};
+  const next: Partial<CardOperatorDetails> = { ...(stored.cardOperator ?? {}) };
+  const nextProcessors: Partial<Record<ProcessorRole, ProcessorDetails>> = { ...(stored.processors ?? {}) };
   const changed: string[] = [];
-  for (const key of Object.keys(input.cardOperator) as (keyof CardOperatorDetails)[]) {
-    let v = input.cardOperator[key];
+  for (const role of Object.keys(input.processors ?? {}) as ProcessorRole[]) {
+    const p = input.processors![role];
+    if (p === undefined) continue;
+    if (p === null) delete nextProcessors[role];
+    else {
+      let inn: string | null = null;
+      if (p.inn) {
+        const c = checkInnOrganisation(p.inn, 'ИНН');
+        if (!c.ok) {
+          fields.push({ field: `processors.${role}.inn`, message: c.message });
+          continue;
+        }
+        inn = c.value;
+      }
+      nextProcessors[role] = { name: p.name.trim(), inn, address: p.address.trim() };
+    }
+    changed.push(`processors.${role}`);
+  }
+  for (const key of Object.keys(input.cardOperator ?? {}) as (keyof CardOperatorDetails)[]) {
+    let v = input.cardOperator![key];
     if (v !== null && v !== undefined && key === 'inn') {
       const c = checkInnOrganisation(v, 'ИНН оператора');
       if (!c.ok) {
@@ -92,23 +136,24 @@ export async function updateDocumentSettings(ctx: Ctx, actor: Actor, input: { ca
   }
   if (fields.length) throw badRequest('Настройки не сохранены: исправьте отмеченные поля.', fields);
   if (changed.length) {
-    await writeSetting(ctx, actor, DOCUMENT_SETTINGS_KEY, { cardOperator: next } satisfies StoredDocumentSettings);
+    await writeSetting(ctx, actor, DOCUMENT_SETTINGS_KEY, { cardOperator: next, processors: nextProcessors } satisfies StoredDocumentSettings);
     await recordAudit(ctx, { userId: actor.userId, orgId: actor.orgId, action: 'settings.documents_updated', entity: 'settings', entityId: DOCUMENT_SETTINGS_KEY, fields: changed });
   }
   return getDocumentSettings(ctx);
 }
 
 /** config/documents.json with the administrator's overrides applied: what the consent builder gets. */
-export async function effectiveDocumentsConfig(ctx: Ctx): Promise<{ config: DocumentsConfig; missing: (keyof CardOperatorDetails)[] }> {
+export async function effectiveDocumentsConfig(ctx: Ctx): Promise<{ config: DocumentsConfig; missing: ConsentDetail[] }> {
   const base = loadDocumentsConfig();
   const s = await getDocumentSettings(ctx);
-  const missing = (Object.keys(CARD_OPERATOR_LABELS) as (keyof CardOperatorDetails)[]).filter((k) => !s.cardOperator[k]?.trim());
+  const missing = (Object.keys(CARD_OPERATOR_LABELS) as ConsentDetail[]).filter((k) => !s.cardOperator[k]?.trim());
   const config: DocumentsConfig = {
     ...base,
     operators: {
       ...base.operators,
-      card_operator: { name: s.cardOperator.name ?? base.operators.card_operator.name, inn: s.cardOperator.inn, address: s.cardOperator.address },
+      card_operator: { name: s.cardOperator.name ?? base.operators.card_operator.name, inn: s.cardOperator.inn, address: s.cardOperator.address, contract: s.cardOperator.contract },
     },
+    processors: s.processors,
   };
   return { config, missing };
 }

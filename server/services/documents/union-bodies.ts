@@ -18,7 +18,17 @@ export interface UnionBody {
   hasPassport: boolean;
   /** From the passport (primary) or the stored details, else the organisation's name in the tree (superiors only). */
   name: string | null;
+  /**
+   * The full name for documents that must name the body even when its passport lacks the union name
+   * (the obligation): the passport's name, else «Первичная профсоюзная организация <учреждение>
+   * Общероссийского Профсоюза образования» from the passport's institution, else the tree name with
+   * «ППО» written out.
+   */
+  fullName: string;
   legalAddress: string | null;
+  /** ИНН and ОГРН from the passport (primary organisations), for the consents' list of operators. */
+  inn: string | null;
+  ogrn: string | null;
   /** Phone / e-mail for the login letters this organisation issues. */
   contact: string | null;
 }
@@ -39,15 +49,28 @@ export async function unionBodies(ctx: Ctx, orgIds: readonly number[]): Promise<
     const p = pass.get(org.id);
     const d = details.get(org.id);
     const primary = isPrimary(org.kind);
+    const name = filled(p?.unionName) ?? (primary ? null : filled(d?.unionName) ?? org.name);
     out.set(org.id, {
       org,
       hasPassport: primary,
-      name: filled(p?.unionName) ?? (primary ? null : filled(d?.unionName) ?? org.name),
+      name,
+      fullName: name ?? expandedPrimaryName(org.name, filled(p?.institutionName)),
+      inn: filled(p?.inn),
+      ogrn: filled(p?.ogrn),
       legalAddress: filled(p?.legalAddress) ?? (primary ? null : filled(d?.legalAddress)),
       contact: filled(d?.contact) ?? filled([p?.phone, p?.email].filter(Boolean).join(', ')),
     });
   }
   return out;
+}
+
+const UNION = 'Общероссийского Профсоюза образования';
+
+/** A primary organisation's full name when its passport has no union name (see UnionBody.fullName). */
+export function expandedPrimaryName(treeName: string, institutionName: string | null): string {
+  if (institutionName) return `Первичная профсоюзная организация ${institutionName} ${UNION}`;
+  const expanded = treeName.trim().replace(/^ППО\s+/u, 'Первичная профсоюзная организация ');
+  return expanded.includes(UNION) ? expanded : `${expanded} ${UNION}`;
 }
 
 /** One missing detail, for the answer's `missing` list (no personal data: organisations only). */
@@ -72,7 +95,9 @@ export async function consentOrganisation(ctx: Ctx, primary: OrganisationRow, ki
   const org: ConsentOrganisation = {
     unionName: self.name,
     legalAddress: self.legalAddress,
-    superiors: superiors.map((s) => ({ name: s.name, address: s.legalAddress })),
+    inn: self.inn,
+    ogrn: self.ogrn,
+    superiors: superiors.map((s) => ({ name: s.name, address: s.legalAddress, inn: s.inn, ogrn: s.ogrn })),
   };
 
   const needsAddresses = kinds.includes('union') || kinds.includes('notify');
