@@ -17,12 +17,13 @@ import {
   writeMembersFromRegistry,
   writeSyncResults,
 } from './member-sheet';
+import { ROW_KEY_HEADER } from './row-keys';
 import { columnLetter, SheetError } from './sheet-utils';
 import { syntheticRegistryRows } from './test-data';
 import { FakeExcel } from './test-fakes';
 
 const ALL: ExcelCapabilities = { rangeAreas: true, tableResize: true, notes: true, comments: true };
-const HEADERS = [...MEMBER_COLUMNS.map((c) => c.header), RESULT_HEADER];
+const HEADERS = [...MEMBER_COLUMNS.map((c) => c.header), RESULT_HEADER, ROW_KEY_HEADER];
 const col = (key: string): string => columnLetter(MEMBER_COLUMNS.findIndex((c) => c.key === key));
 
 async function preparedSheet(rows = 0, caps: ExcelCapabilities = ALL): Promise<FakeExcel> {
@@ -111,12 +112,12 @@ describe('createMemberSheet', () => {
 
   test('repairs a table that lost columns: appends them, keeps rows', async () => {
     const fake = new FakeExcel();
-    const headers = HEADERS.filter((h) => h !== 'Пол' && h !== RESULT_HEADER);
+    const headers = HEADERS.filter((h) => h !== 'Пол' && h !== RESULT_HEADER && h !== ROW_KEY_HEADER);
     fake.createTable(MEMBER_SHEET_NAME, 'A1', MEMBER_TABLE_NAME, headers, [headers.map((h) => (h === 'Фамилия' ? 'Иванова' : ''))]);
     const report = await createMemberSheet(fake.context);
     expect(report.addedColumns).toEqual(['Пол', RESULT_HEADER]);
     const t = fake.table(MEMBER_TABLE_NAME);
-    expect(t?.headers.slice(-2)).toEqual(['Пол', RESULT_HEADER]);
+    expect(t?.headers.slice(-3)).toEqual(['Пол', RESULT_HEADER, ROW_KEY_HEADER]); // the hidden key column is not announced
     expect(t?.bodyValues()[0][0]).toBe('Иванова');
     expect(fake.sheet(MEMBER_SHEET_NAME).isColumnHidden(headers.indexOf('ID в реестре'))).toBe(true);
   });
@@ -228,7 +229,7 @@ describe('writeMembersFromRegistry', () => {
       [40, 40],
     ]);
     let t = fake.table(MEMBER_TABLE_NAME);
-    expect(t?.address).toBe('A1:X41');
+    expect(t?.address).toBe('A1:Y41');
     const body = t?.bodyValues() ?? [];
     expect(body[39][MEMBER_COLUMNS.findIndex((c) => c.key === 'id')]).toBe(rows[39].id);
     // leading zeros and plus signs survive; dates are dates
@@ -242,7 +243,7 @@ describe('writeMembersFromRegistry', () => {
 
     await writeMembersFromRegistry(fake.context, rows.slice(0, 2), { caps });
     t = fake.table(MEMBER_TABLE_NAME);
-    expect(t?.address).toBe('A1:X3');
+    expect(t?.address).toBe('A1:Y3');
     expect(s.values('A4:X4')[0].every((v) => v === '')).toBe(true);
 
     await writeMembersFromRegistry(fake.context, [], { caps });
@@ -292,7 +293,7 @@ describe('writeSyncResults', () => {
     fake.resetCounters();
     const idCol = col('id');
     const verCol = col('version');
-    const resCol = columnLetter(HEADERS.length - 1);
+    const resCol = columnLetter(HEADERS.indexOf(RESULT_HEADER));
     const r1 = await writeSyncResults(
       fake.context,
       [
@@ -376,7 +377,7 @@ describe('writeSyncResults', () => {
     const fake = await preparedSheet(2);
     const s = fake.sheet(MEMBER_SHEET_NAME);
     await writeSyncResults(fake.context, [{ row: 2, outcome: 'error', errors: [{ field: 'version', message: 'Укажите версию.' }] }], { caps: ALL });
-    const resCol = columnLetter(HEADERS.length - 1);
+    const resCol = columnLetter(HEADERS.indexOf(RESULT_HEADER));
     expect(s.fill(`${resCol}2`)).toBe(ERROR_FILL);
     expect(s.note(`${resCol}2`)).toBe('⚠ Укажите версию.');
   });
@@ -386,7 +387,7 @@ describe('markValidationErrors and clearMarks', () => {
   test('a new check replaces the marks of the previous one; conflicts stay; clearMarks removes all', async () => {
     const fake = await preparedSheet(6);
     const s = fake.sheet(MEMBER_SHEET_NAME);
-    const resCol = columnLetter(HEADERS.length - 1);
+    const resCol = columnLetter(HEADERS.indexOf(RESULT_HEADER));
     await writeSyncResults(fake.context, [{ row: 7, outcome: 'conflict', conflict: { reason: 'stale_version', message: 'Запись изменена другим пользователем.' } }], { caps: ALL });
     let r = await markValidationErrors(
       fake.context,

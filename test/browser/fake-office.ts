@@ -52,6 +52,8 @@ const host: FakeHost = {
     body.load('rowIndex, rowCount, columnCount');
     const sheet = table.worksheet;
     await ctx.sync();
+    // Rows shorter than the table (its hidden «Ключ строки» at the end) are padded with empty cells.
+    rows = rows.map((r) => (r.length < body.columnCount ? [...r, ...new Array<string>(body.columnCount - r.length).fill('')] : r));
     // The first body row of a new table is empty: the paste starts there and the table grows.
     sheet.getRangeByIndexes(body.rowIndex, 0, 1, body.columnCount).values = [rows[0]];
     if (rows.length > 1) table.rows.add(undefined, rows.slice(1));

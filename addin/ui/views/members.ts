@@ -12,7 +12,7 @@ import { Activity } from '../activity';
 import { button, formatCount, notice, section } from '../components';
 import { issueList } from '../issues';
 import { lastPush, rememberPush, saveLastPush } from '../last-push';
-import { checkSheet, createSheet, NO_MEMBER_SHEET, planPull, pullToSheet, PushRun, revertPush, type CheckOutcome, type MemberOpsDeps } from '../member-ops';
+import { checkSheet, createSheet, lostRowText, NO_MEMBER_SHEET, planPull, pullToSheet, PushRun, revertPush, type CheckOutcome, type MemberOpsDeps } from '../member-ops';
 import { issuesFromResults, issueText, issueTitle, rowsWord, summaryItems, summarySentence, type Issue } from '../members-logic';
 import type { ViewDef } from '../view';
 
@@ -147,10 +147,26 @@ export const membersView: ViewDef = {
         : problems
           ? 'Принятые строки сохранены. Строки с ошибками (красные) и конфликтами (жёлтые) не сохранены: исправьте их и отправьте снова — принятые строки не задвоятся.'
           : 'Итог по каждой строке — в столбце «Результат».';
+      const lost = [...run.lost.values()];
+      const lostBlock = lost.length
+        ? d.h(
+            'div',
+            { attrs: { 'data-test': 'push-lost' } },
+            notice(
+              d,
+              'warning',
+              `${formatCount(lost.length)} ${plural(lost.length, ['строка изменилась', 'строки изменились', 'строк изменились'])} на листе во время отправки`,
+              'Результат каждой строки записан туда, где этот человек стоит сейчас (порядок строк не важен). Для этих строк места не нашлось — на лист по ним ничего не записано, чужие строки не тронуты:',
+              [],
+            ),
+            d.h('ul', { class: 'lost-rows' }, lost.map((l) => d.h('li', { text: lostRowText(l, s.dryRun) }))),
+          )
+        : null;
       d.set(
         results,
-        notice(d, problems ? 'warning' : 'success', summarySentence(s.counts, s.dryRun), text + skipped, [], s.dryRun ? 'dry-run-result' : 'push-result'),
+        notice(d, problems || lost.length ? 'warning' : 'success', summarySentence(s.counts, s.dryRun), text + skipped, [], s.dryRun ? 'dry-run-result' : 'push-result'),
         counts,
+        lostBlock,
         issues.length ? issuesBlock(issues) : null,
       );
     };
