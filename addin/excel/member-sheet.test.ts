@@ -12,6 +12,7 @@ import {
   markValidationErrors,
   readMemberRows,
   readSelectedRowNumbers,
+  readSelectedRows,
   selectCell,
   toSheetCell,
   writeMembersFromRegistry,
@@ -442,7 +443,7 @@ describe('selection', () => {
     const fake = await preparedSheet(10);
     fake.setSelection(MEMBER_SHEET_NAME, 'C1:D4');
     expect(await readSelectedRowNumbers(fake.context)).toEqual([2, 3, 4]);
-    expect(fake.syncCount).toBe(1);
+    expect(fake.syncCount).toBe(2); // the selection, then the visible rows of it
     fake.setSelection(MEMBER_SHEET_NAME, 'B3:B4,E8,F20');
     expect(await readSelectedRowNumbers(fake.context, { caps: ALL })).toEqual([3, 4, 8]);
     fake.setSelection(MEMBER_SHEET_NAME, 'E:E');
@@ -451,5 +452,20 @@ describe('selection', () => {
     expect(await readSelectedRowNumbers(fake.context)).toEqual([]);
     fake.setSelection(MEMBER_SHEET_NAME, 'B3:B4,E8');
     expect((await errorOf(readSelectedRowNumbers(fake.context, { caps: BASELINE_CAPABILITIES }))).code).toBe('selection_invalid');
+  });
+
+  test('readSelectedRows: rows a filter hides inside the selected block are left out and counted', async () => {
+    const fake = await preparedSheet(10);
+    // the AutoFilter keeps every other row (sheet rows 3, 5, 7, 9, 11 stay visible)
+    let i = 0;
+    fake.filterTable(MEMBER_TABLE_NAME, () => i++ % 2 === 1);
+    fake.setSelection(MEMBER_SHEET_NAME, 'A2:C8');
+    expect(await readSelectedRows(fake.context)).toEqual({ visible: [3, 5, 7], hidden: [2, 4, 6, 8] });
+    expect(await readSelectedRowNumbers(fake.context)).toEqual([3, 5, 7]);
+    // two blocks (RangeAreas), one of them entirely hidden
+    fake.setSelection(MEMBER_SHEET_NAME, 'A2,B9:B11');
+    expect(await readSelectedRows(fake.context, { caps: ALL })).toEqual({ visible: [9, 11], hidden: [2, 10] });
+    fake.filterTable(MEMBER_TABLE_NAME, null);
+    expect(await readSelectedRows(fake.context, { caps: ALL })).toEqual({ visible: [2, 9, 10, 11], hidden: [] });
   });
 });

@@ -1038,10 +1038,30 @@ export interface SelectionOptions {
 }
 
 /**
- * Sheet row numbers (1-based, ascending, distinct) of the current selection inside the table body;
- * empty when the selection is elsewhere. One sync.
+ * Sheet row numbers (1-based, ascending, distinct) of the VISIBLE rows of the current selection
+ * inside the table body; empty when the selection is elsewhere. Rows hidden by a filter (or by hand)
+ * are left out — see readSelectedRows. Two syncs.
  */
 export async function readSelectedRowNumbers(context: Excel.RequestContext, opts: SelectionOptions = {}): Promise<number[]> {
+  return (await readSelectedRows(context, opts)).visible;
+}
+
+export interface SelectedRows {
+  /** Selected body rows a chair can see (1-based, ascending). */
+  visible: number[];
+  /** Selected body rows hidden by a filter or by hand: actions leave them out. */
+  hidden: number[];
+}
+
+/**
+ * The current selection inside the table body, split into visible and hidden rows. A selection made
+ * by dragging over a filtered table covers the rows the filter hides too (Excel selects the whole
+ * block); an action on «выделенные строки» must not reach them. The visible ones come from
+ * `Range.getVisibleView()` (ExcelApi 1.3, «RangeView represents a set of visible cells of the parent
+ * range») of a one-column slice of each selected block: its `cellAddresses` name one cell per visible
+ * row. Two syncs (one when nothing of the table is selected).
+ */
+export async function readSelectedRows(context: Excel.RequestContext, opts: SelectionOptions = {}): Promise<SelectedRows> {
   const caps = opts.caps ?? BASELINE_CAPABILITIES;
   let selection: Excel.Range | Excel.RangeAreas | undefined;
   let meta: TableMeta;
@@ -1058,13 +1078,25 @@ export async function readSelectedRowNumbers(context: Excel.RequestContext, opts
     throw err;
   }
   const parsed = parseAddress((selection as Excel.Range).address);
-  if (parsed.sheet !== null && parsed.sheet.toLowerCase() !== meta.sheetName.toLowerCase()) return [];
+  if (parsed.sheet !== null && parsed.sheet.toLowerCase() !== meta.sheetName.toLowerCase()) return { visible: [], hidden: [] };
   const body = { row: meta.bodyRow0, col: meta.col0, rows: meta.bodyRows, cols: meta.width };
   const rows = new Set<number>();
+  const views: Excel.RangeView[] = [];
   for (const a of parsed.areas) {
     const x = intersectAreas(a, body);
     if (!x) continue;
     for (let r = x.row; r < x.row + x.rows; r++) rows.add(r + 1);
+    views.push(meta.sheet.getRangeByIndexes(x.row, meta.col0, x.rows, 1).getVisibleView().load('cellAddresses'));
   }
-  return [...rows].sort((a, b) => a - b);
+  if (views.length === 0) return { visible: [], hidden: [] };
+  await context.sync();
+  const visible = new Set<number>();
+  for (const v of views) {
+    for (const line of v.cellAddresses as unknown[][]) {
+      const m = /(\d+)$/.exec(String(line[0] ?? ''));
+      if (m) visible.add(Number(m[1]));
+    }
+  }
+  const all = [...rows].sort((a, b) => a - b);
+  return { visible: all.filter((r) => visible.has(r)), hidden: all.filter((r) => !visible.has(r)) };
 }
