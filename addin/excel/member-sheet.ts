@@ -27,12 +27,11 @@ import {
   CONFLICT_FILL,
   ERROR_FILL,
   fillOps,
-  locateMarks,
-  MARK_PREFIX,
+  deleteOurMarks,
+  loadMarkIndex,
   queueAddMarks,
   queueCellFill,
   queueDeleteOurMarksInRows,
-  queueMarkItems,
   queueRowFill,
   type MarkIndex,
 } from './marks';
@@ -534,14 +533,16 @@ export async function writeMembersFromRegistry(
   const opts: WriteRegistryOptions = typeof optsOrProgress === 'function' ? { onProgress: optsOrProgress } : optsOrProgress;
   const caps = opts.caps ?? BASELINE_CAPABILITIES;
   const limits = chunkLimits(opts.limits);
-  let items: () => (Excel.Note | Excel.Comment)[] = () => [];
   let storeProbe: Excel.Worksheet | undefined;
-  const meta = await loadMemberTable(context, (sheet) => {
-    items = queueMarkItems(sheet, caps);
+  const meta = await loadMemberTable(context, () => {
     storeProbe = probeStore(context);
   });
   let syncs = 1;
   assertColumns(meta.columns, MEMBER_COLUMNS.map((c) => c.key));
+  // our old marks go first, page by page and in bounded deletes (never one request for them all)
+  const marks = await loadMarkIndex(context, meta.sheet, caps, limits);
+  syncs += marks.syncs;
+  syncs += (await deleteOurMarks(context, marks.index, limits)).syncs;
 
   const { keys, width } = { keys: meta.columns.keys, width: meta.width };
   const formatsRow = keys.map((k) => (k === null ? null : numberFormatOf(k === 'result' || k === 'rowKey' ? k : columnByKey(k))));
@@ -567,7 +568,6 @@ export async function writeMembersFromRegistry(
 
   const store = storeWriter(context, storeProbe as Excel.Worksheet);
   const prepare = (): void => {
-    for (const it of items()) if (it.content.startsWith(MARK_PREFIX)) it.delete();
     const oldBody = meta.sheet.getRangeByIndexes(meta.bodyRow0, meta.col0, meta.bodyRows, width);
     oldBody.clear('Contents');
     oldBody.format.fill.clear();
@@ -662,6 +662,14 @@ interface RowPlan {
   cells: { col: number; message: string }[];
 }
 
+/**
+ * At most this many cells get a note (or comment) per marking; the rest of the error cells are
+ * filled red and their message is in «Результат» and in the pane's list. Every note is one object
+ * Excel creates and later loads, finds and deletes again: 20,000 of them would make each check and
+ * push crawl on Excel on the web, and a chair reads the first screenful anyway.
+ */
+export const MARK_NOTES_CAP = 2_000;
+
 export interface MarkReport {
   /** Rows whose marks changed. */
   rows: number;
@@ -669,6 +677,8 @@ export interface MarkReport {
   errorCells: number;
   conflictRows: number;
   notesAdded: number;
+  /** Error cells left without a note because of MARK_NOTES_CAP (their fill and «Результат» are there). */
+  notesCapped: number;
   notesDeleted: number;
   /** Input rows outside the table body (ignored). */
   skipped: number;
@@ -683,15 +693,13 @@ interface MarkContext {
   syncs: number;
 }
 
-/** Sync 1: the table (+ notes); then the notes' locations; then the «Результат» column. */
+/** Sync 1: the table; then the notes (or comments) page by page with their locations; then the «Результат» column. */
 async function openForMarks(context: Excel.RequestContext, caps: ExcelCapabilities, limits: ChunkLimits, extra?: () => void): Promise<MarkContext> {
-  let items: () => (Excel.Note | Excel.Comment)[] = () => [];
-  const meta = await loadMemberTable(context, (sheet) => {
-    items = queueMarkItems(sheet, caps);
+  const meta = await loadMemberTable(context, () => {
     extra?.();
   });
   let syncs = 1;
-  const located = await locateMarks(context, items(), limits);
+  const located = await loadMarkIndex(context, meta.sheet, caps, limits);
   syncs += located.syncs;
   const oldResults: unknown[] = new Array(meta.bodyRows).fill('');
   const resultPos = meta.columns.position.result;
@@ -703,7 +711,8 @@ async function openForMarks(context: Excel.RequestContext, caps: ExcelCapabiliti
       (start, count) => meta.sheet.getRangeByIndexes(meta.bodyRow0 + start, meta.col0 + resultPos, count, 1),
       (start, values) => values.forEach((v, i) => (oldResults[start + i] = v[0])),
       limits,
-      { guessBytesPerCell: 48, maxRows: narrowRows(limits, 1) },
+      // «Результат» texts run to hundreds of Cyrillic letters: a first guess that does not ask too much
+      { guessBytesPerCell: 600, maxRows: narrowRows(limits, 1) },
     );
     syncs += stats.syncs;
   }
@@ -723,7 +732,8 @@ async function applyPlans(
   onProgress?: ProgressCallback,
 ): Promise<Omit<MarkReport, 'skipped'>> {
   const { meta, index } = mc;
-  const report = { rows: plans.size, errorCells: 0, conflictRows: 0, notesAdded: 0, notesDeleted: 0, chunks: 0, syncs: mc.syncs };
+  const report = { rows: plans.size, errorCells: 0, conflictRows: 0, notesAdded: 0, notesCapped: 0, notesDeleted: 0, chunks: 0, syncs: mc.syncs };
+  let noteBudget = MARK_NOTES_CAP;
   if (plans.size === 0) return report;
   const rowsSorted = [...plans.keys()].sort((a, b) => a - b);
   const first = rowsSorted[0];
@@ -772,7 +782,11 @@ async function applyPlans(
     const cells = spanRows.flatMap((r) => (plans.get(r)?.cells ?? []).map((c) => ({ row: r, col: c.col, message: c.message })));
     queueCellFill(meta.sheet, cells, ERROR_FILL, caps);
     report.errorCells += cells.length;
-    report.notesAdded += queueAddMarks(meta.sheet, meta.sheetName, cells, index, caps);
+    const noted = cells.slice(0, Math.max(0, noteBudget));
+    if (markKind(caps) !== 'none') report.notesCapped += cells.length - noted.length;
+    const added = queueAddMarks(meta.sheet, meta.sheetName, noted, index, caps);
+    noteBudget -= added;
+    report.notesAdded += added;
     await context.sync();
     report.syncs++;
     report.chunks++;
@@ -1008,14 +1022,10 @@ export async function clearMarks(context: Excel.RequestContext, opts: MarkOption
     if (e.ours && !plans.has(e.row) && e.row >= mc.meta.firstRow && e.row <= mc.meta.lastRow) plans.set(e.row, { clear: false, conflict: false, cells: [] });
   }
   const report = await applyPlans(context, mc, plans, caps, limits);
-  // our notes outside the body (rows deleted since) go too
-  const stray = mc.index.entries.filter((e) => e.ours);
-  if (stray.length) {
-    for (const e of stray) e.item.delete();
-    await context.sync();
-    report.syncs++;
-    report.notesDeleted += stray.length;
-  }
+  // our notes outside the body (rows deleted since) go too, at most maxOps per request
+  const stray = await deleteOurMarks(context, mc.index, limits);
+  report.syncs += stray.syncs;
+  report.notesDeleted += stray.deleted;
   return { ...report, skipped: 0 };
 }
 

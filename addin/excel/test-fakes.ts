@@ -1380,13 +1380,29 @@ abstract class FakeCellItemCollection<T extends object, P extends FakeCellItem<T
     });
   }
 
+  /**
+   * `load('items/content')`, or with paging as Office.js's collection load options allow:
+   * `{ content: true, $top, $skip }` (Excel.Interfaces.CollectionLoadOptions) or `{ select, top, skip }`
+   * (OfficeExtension.LoadOption) — only that slice of the items comes back (and counts for the payload).
+   */
   load(arg?: unknown): this {
-    const props = parseLoad(arg).map((p) => p.replace(/^items\//, '')).filter((p) => p !== 'items');
+    let top = Infinity;
+    let skip = 0;
+    let raw: string[];
+    if (arg && typeof arg === 'object' && !Array.isArray(arg)) {
+      const o = arg as Record<string, unknown>;
+      const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : v === undefined ? d : fail('InvalidArgument', 'fake: bad top/skip'));
+      top = num(o.$top ?? o.top, Infinity);
+      skip = num(o.$skip ?? o.skip, 0);
+      raw = typeof o.select === 'string' ? parseLoad(o.select) : Object.keys(o).filter((k) => !['$top', '$skip', 'top', 'skip', '$all'].includes(k) && o[k] === true);
+    } else raw = parseLoad(arg);
+    const props = raw.map((p) => p.replace(/^items\//, '')).filter((p) => p !== 'items');
     this.ctx._enqueue({
       bytes: bytesOf(props),
       run: () => {
-        const found: Located<T>[] = [];
-        for (const s of this.sheets()) for (const item of this.map(s).values()) found.push({ sheet: s, item });
+        const all: Located<T>[] = [];
+        for (const s of this.sheets()) for (const item of this.map(s).values()) all.push({ sheet: s, item });
+        const found = all.slice(skip, top === Infinity ? undefined : skip + top);
         const proxies = found.map((f) => {
           const p = this.proxy(() => f);
           p._resolveOrNull();
