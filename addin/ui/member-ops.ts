@@ -52,6 +52,8 @@ export function createSheet(deps: MemberOpsDeps): Promise<CreateSheetReport> {
 
 export interface CheckOutcome extends CheckResult {
   blankRows: number;
+  /** Error cells left without a note because of MARK_NOTES_CAP. */
+  notesCapped: number;
 }
 
 /** «Проверить»: read every row, check with domain/, mark bad cells, list the problems. */
@@ -61,9 +63,9 @@ export async function checkSheet(deps: MemberOpsDeps, r: Reporter): Promise<Chec
   r.progress(1, 3, `Проверка ${formatCount(read.rows.length)} строк…`);
   const result = checkRows(read.rows, deps.today());
   r.progress(2, 3, 'Отметка ошибок на листе…');
-  await deps.excel((ctx) => markValidationErrors(ctx, marksFromIssues(result.issues), { caps: deps.caps }));
+  const marked = await deps.excel((ctx) => markValidationErrors(ctx, marksFromIssues(result.issues), { caps: deps.caps }));
   r.progress(3, 3, 'Готово');
-  return { ...result, blankRows: read.blankRows };
+  return { ...result, blankRows: read.blankRows, notesCapped: marked.notesCapped };
 }
 
 /** A sent row whose result could not go back onto the sheet (the pane lists it with the name). */

@@ -20,6 +20,8 @@ interface FakeWindow {
   __excelApiVersion?: string;
   /** The host Office.onReady reports (default Excel); a test sets it before the page loads. */
   __officeHost?: string;
+  /** A host that has openBrowserWindow but does not declare OpenBrowserWindowApi 1.1. */
+  __noOpenBrowserWindowApi?: boolean;
   __fakeHost?: FakeHost;
   Office?: unknown;
   Excel?: unknown;
@@ -86,7 +88,12 @@ w.Office = {
   },
   context: {
     requirements: {
-      isSetSupported: (name: string, minVersion?: string) => supported(name, minVersion, claimed),
+      // OpenBrowserWindowApi 1.1: claimed where the page has Office.context.ui.openBrowserWindow
+      // (fake-office-extra.ts adds it), unless a test sets window.__noOpenBrowserWindowApi.
+      isSetSupported: (name: string, minVersion?: string) =>
+        name === 'OpenBrowserWindowApi'
+          ? !w.__noOpenBrowserWindowApi && typeof (w.Office as { context?: { ui?: { openBrowserWindow?: unknown } } }).context?.ui?.openBrowserWindow === 'function' && (minVersion ?? '1.1') === '1.1'
+          : supported(name, minVersion, claimed),
     },
   },
 };

@@ -6,14 +6,16 @@ import { plural } from '../../../domain/cell';
 import { MEMBER_SHEET_NAME } from '../../../domain/members/columns';
 import { isPrimary } from '../../../domain/organisations';
 import type { PushSummary } from '../../api/push';
-import { selectCell } from '../../excel/member-sheet';
+import { markKind } from '../../excel/capabilities';
+import { writeIssuesSheet, ISSUES_SHEET_NAME } from '../../excel/issues-sheet';
+import { MARK_NOTES_CAP, selectCell } from '../../excel/member-sheet';
 import { SheetError } from '../../excel/sheet-utils';
 import { Activity } from '../activity';
 import { button, formatCount, notice, section } from '../components';
 import { issueList } from '../issues';
 import { lastPush, rememberPush, saveLastPush } from '../last-push';
 import { checkSheet, createSheet, lostRowText, NO_MEMBER_SHEET, planPull, pullToSheet, PushRun, revertPush, type CheckOutcome, type MemberOpsDeps } from '../member-ops';
-import { issuesFromResults, issueText, issueTitle, rowsWord, summaryItems, summarySentence, type Issue } from '../members-logic';
+import { issueColumn, issuesFromResults, issueText, issueTitle, marksWhere, rowsWord, summaryItems, summarySentence, type Issue } from '../members-logic';
 import type { ViewDef } from '../view';
 
 const pushKey = (orgId: number) => `members.push:${orgId}`;
@@ -41,11 +43,18 @@ export const membersView: ViewDef = {
         d.set(activityEl, notice(d, 'warning', null, e instanceof SheetError ? (e.code === 'table_missing' ? NO_MEMBER_SHEET : e.message) : 'Не удалось перейти к ячейке: закончите редактирование ячейки в Excel (Enter) и нажмите на ошибку снова.'));
       });
     };
+    // «Весь список — на лист»: the report of every problem, beyond what the pane and the notes show
+    const toReport = (issues: Issue[]) =>
+      void app
+        .excel((ctx) => writeIssuesSheet(ctx, issues.map((i) => ({ row: i.row, column: issueColumn(i), message: issueText(i) }))))
+        .then((rep) => d.set(activityEl, notice(d, 'success', null, `Весь список (${formatCount(rep.rows)}) — на листе «${ISSUES_SHEET_NAME}». Его можно распечатать или отфильтровать; при следующей проверке он будет заменён.`, [], 'issues-report-done')))
+        .catch(() => d.set(activityEl, notice(d, 'warning', null, `Не удалось записать лист «${ISSUES_SHEET_NAME}»: закончите редактирование ячейки в Excel (Enter) и нажмите кнопку снова.`, [], 'issues-report-failed')));
     const issuesBlock = (issues: Issue[]) =>
       issueList(
         d,
         issues.map((i) => ({ ...i, title: issueTitle(i), text: issueText(i) })),
         (i) => goTo(i),
+        { onReport: () => toReport(issues) },
       );
 
     // ---------------------------------------------------------------- create the sheet
@@ -115,7 +124,7 @@ export const membersView: ViewDef = {
           d,
           'error',
           `Найдены ошибки: ${formatCount(c.issues.length)} в ${formatCount(c.badRows)} ${plural(c.badRows, ['строке', 'строках', 'строках'])} из ${formatCount(c.checked)}`,
-          `Ошибки закрашены на листе красным, описание — в примечании к ячейке и в столбце «Результат». Нажмите на ошибку, чтобы перейти к ячейке; исправьте и нажмите «Проверить» снова.${blank}`,
+          `Ошибки закрашены на листе красным, ${marksWhere(markKind(app.caps), c.notesCapped, MARK_NOTES_CAP)}. Нажмите на ошибку, чтобы перейти к ячейке; исправьте и нажмите «Проверить» снова.${blank}`,
           [],
           'check-result',
         ),
