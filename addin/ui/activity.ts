@@ -4,7 +4,7 @@
  * resumes with the same chunks and keys).
  */
 import { isApiError } from '../api/errors';
-import { describeError } from '../api/errors';
+import { describeError, serverErrorReference } from '../api/errors';
 import { SheetError } from '../excel/sheet-utils';
 import { notice, progressBar, type ProgressBar } from './components';
 import type { Shell } from './view';
@@ -75,10 +75,19 @@ export class Activity {
         return;
       }
       const canRetry = e.retryable;
+      const ref = serverErrorReference(e);
       dom.set(
         this.el,
-        notice(dom, canRetry ? 'error' : 'warning', `${label}: не выполнено`, e.detail, canRetry ? [{ label: 'Повторить', onClick: retry, primary: true, test: 'retry' }] : [], 'failure'),
+        notice(
+          dom,
+          canRetry ? 'error' : 'warning',
+          `${label}: не выполнено`,
+          ref ? dom.h('div', {}, dom.h('p', { class: 'notice-text', text: e.detail }), dom.h('p', { class: 'notice-text notice-ref', text: ref, attrs: { 'data-test': 'error-reference' } })) : e.detail,
+          canRetry ? [{ label: 'Повторить', onClick: retry, primary: true, test: 'retry' }] : [],
+          'failure',
+        ),
       );
+      this.el.scrollIntoView?.({ block: 'nearest' });
       return;
     }
     // A problem with the sheet itself (no table, a name taken) needs the chair's action, not a retry.
