@@ -89,6 +89,7 @@ export class PushRun {
   readonly lost = new Map<number, LostRow>();
   /** Rows left out because they are as the registry last accepted them. */
   unchangedRows = 0;
+  private stopRequested = false;
 
   constructor(
     private readonly deps: MemberOpsDeps,
@@ -98,6 +99,11 @@ export class PushRun {
 
   get started(): boolean {
     return this.job !== null;
+  }
+
+  /** «Остановить»: the push stops after the chunk in flight; `run` then reports what was sent. */
+  stop(): void {
+    this.stopRequested = true;
   }
 
   /** Rows per planned chunk (empty before the first run). */
@@ -127,9 +133,10 @@ export class PushRun {
     const verb = this.dryRun ? 'Проверено на сервере' : 'Отправлено';
     const report = (done: number) => r.progress(done, Math.max(job.totalRows, 1), `${verb} ${formatCount(done)} из ${formatCount(job.totalRows)} строк`);
     report(job.progress().doneRows);
+    this.stopRequested = false;
     let summary: PushSummary;
     try {
-      summary = await job.run({ onProgress: (p) => report(p.doneRows) });
+      summary = await job.run({ onProgress: (p) => report(p.doneRows), shouldStop: () => this.stopRequested });
     } catch (e) {
       if (!this.dryRun) await this.writeAnswered(r).catch(() => undefined);
       throw e;

@@ -17,11 +17,11 @@ const CSS = `
 .ux-check input { margin: 3px 0 0; width: 16px; height: 16px; flex: 0 0 auto; }
 .ux-grid { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 8px; margin-bottom: 10px; }
 .ux-grid .field-label { font-weight: 400; color: var(--text-2); font-size: 13px; }
-.ux-pill { display: inline-block; border-radius: 10px; padding: 0 8px; font-size: 12px; line-height: 18px; font-weight: 600; white-space: nowrap; background: #f0f0f0; color: var(--text-2); }
+.ux-pill { display: inline-block; border-radius: 10px; padding: 0 8px; font-size: 13px; line-height: 18px; font-weight: 600; white-space: nowrap; background: #f0f0f0; color: var(--text-2); }
 .ux-pill-done { background: var(--success-bg); color: var(--success); border: 1px solid var(--success-border); }
 .ux-pill-next { background: var(--info-bg); color: var(--brand); border: 1px solid var(--info-border); }
 .ux-pill-late { background: var(--error-bg); color: var(--error); border: 1px solid var(--error-border); }
-.ux-people { list-style: none; margin: 8px 0 0; padding: 0; max-height: 320px; overflow-y: auto; background: var(--card); border: 1px solid var(--border-soft); border-radius: var(--radius); }
+.ux-people { list-style: none; margin: 8px 0 0; padding: 0; background: var(--card); border: 1px solid var(--border-soft); border-radius: var(--radius); }
 .ux-people li { padding: 6px 10px; }
 .ux-people li + li { border-top: 1px solid var(--border-soft); }
 .ux-people .ux-who { display: block; font-weight: 600; overflow-wrap: anywhere; }

@@ -171,9 +171,31 @@ export const membersView: ViewDef = {
             d.h('ul', { class: 'lost-rows' }, lost.map((l) => d.h('li', { text: lostRowText(l, s.dryRun) }))),
           )
         : null;
+      const sent = s.counts.created + s.counts.updated + s.counts.unchanged + s.counts.error + s.counts.conflict;
+      const stopped = s.stopped
+        ? notice(
+            d,
+            'warning',
+            s.dryRun ? 'Проверка на сервере остановлена' : 'Отправка остановлена',
+            s.dryRun
+              ? `Проверено ${formatCount(sent)} ${rowsWord(sent)}; не проверено ${formatCount(s.unsentRows ?? 0)}. Итог по проверенным — ниже.`
+              : `Отправлено ${formatCount(sent)} ${rowsWord(sent)} — они в реестре, их итог ниже и в столбце «Результат». Не отправлено ${formatCount(s.unsentRows ?? 0)} ${rowsWord(s.unsentRows ?? 0)}: нажмите «Продолжить отправку» — уже отправленные строки не задвоятся.`,
+            s.dryRun ? [] : [{ label: 'Продолжить отправку', onClick: () => onPush(false, true), primary: true, test: 'resume-push' }],
+            'push-stopped',
+          )
+        : null;
       d.set(
         results,
-        notice(d, problems || lost.length ? 'warning' : 'success', summarySentence(s.counts, s.dryRun), text + skipped, [], s.dryRun ? 'dry-run-result' : 'push-result'),
+        stopped,
+        notice(
+          d,
+          problems || lost.length ? 'warning' : s.stopped ? 'info' : 'success',
+          // a stopped push is not «Готово»: it says what the registry took so far
+          s.stopped ? summarySentence(s.counts, s.dryRun).replace(/^Готово: р/, 'Р') : summarySentence(s.counts, s.dryRun),
+          text + skipped,
+          [],
+          s.dryRun ? 'dry-run-result' : 'push-result',
+        ),
         counts,
         lostBlock,
         issues.length ? issuesBlock(issues) : null,
@@ -186,16 +208,21 @@ export const membersView: ViewDef = {
       // keys; a new click on «Отправить» reads the sheet again (rows already accepted carry their ids).
       const run = resume && pending ? pending : new PushRun(deps, org.id, dryRun);
       if (!dryRun) app.memory.set(key, run);
-      void activity.run(dryRun ? 'Проверка на сервере' : 'Отправка в реестр', async (r) => {
-        d.set(results);
-        const s = await run.run(r);
-        if (!dryRun) {
-          app.memory.delete(key);
-          rememberPush(app, org.id, s, new Date());
-          refreshRevert();
-        }
-        showPush(s, run);
-      });
+      void activity.run(
+        dryRun ? 'Проверка на сервере' : 'Отправка в реестр',
+        async (r) => {
+          d.set(results);
+          const s = await run.run(r);
+          if (!dryRun) {
+            // a stopped push stays for «Продолжить отправку»; what it sent can already be undone
+            if (!s.stopped) app.memory.delete(key);
+            rememberPush(app, org.id, s, new Date());
+            refreshRevert();
+          }
+          showPush(s, run);
+        },
+        { onStop: () => run.stop() },
+      );
     };
 
     // ---------------------------------------------------------------- revert
