@@ -110,6 +110,31 @@ function deps(fake: FakeExcel, fetch: FetchLike) {
 }
 
 describe('pushing 10,000 rows', () => {
+  it('«Остановить» stops after the chunk in flight; the summary says what was sent; «Продолжить» sends the rest once', async () => {
+    const fake = await sheetWithNewRows(10_000);
+    const { fetch, state } = fakeRegistry();
+    let run!: PushRun;
+    const stopOnFirst: FetchLike = async (url, init) => {
+      if (url.includes('/members/sync') && state.requests === 0) run.stop();
+      return fetch(url, init);
+    };
+    const { d } = deps(fake, stopOnFirst);
+    run = new PushRun(d, 1, false);
+    const first = await run.run(quiet);
+    expect(first.stopped).toBe(true);
+    expect(state.requests).toBe(1);
+    const sent = run.chunkSizes()[0];
+    expect(first.counts.created).toBe(sent);
+    expect(first.unsentRows).toBe(10_000 - sent);
+    // the rows of the sent chunk carry their ids already
+    const ids = fake.table(MEMBER_TABLE_NAME)!.bodyValues().map((r) => String(r[ID_COL]));
+    expect(ids.filter(Boolean)).toHaveLength(sent);
+    const rest = await run.run(quiet);
+    expect(rest.stopped).toBeUndefined();
+    expect(rest.counts.created).toBe(10_000);
+    expect(state.created).toBe(10_000);
+  });
+
   it('costs one HTTP request per chunk and two Excel batches (read, then all results); every row gets its id', async () => {
     const fake = await sheetWithNewRows(10_000);
     const { fetch, state } = fakeRegistry();
