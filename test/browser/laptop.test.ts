@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { MEMBER_COLUMNS } from '../../domain/members/columns';
 import { inventPeople, peopleAsSheetRows } from '../../server/services/members/demo-members';
 import { browserSuite, chromiumOrSkip, routeOffice, SCREENSHOT_DIR } from './harness';
-import { eventually, pasteRows, signIn } from './harness-extra';
+import { eventually, fake, pasteRows, signIn } from './harness-extra';
 
 const chromium = chromiumOrSkip();
 const describeBrowser = chromium ? describe : describe.skip;
@@ -111,6 +111,35 @@ describeBrowser('a pane that fits a laptop (350×550)', () => {
         .map((el) => `${el.className}: ${(el.textContent ?? '').trim().slice(0, 30)}`),
     );
     expect(small).toEqual([]);
+  });
+
+  it.each([
+    ['1.18', /описание — в примечании к ячейке/],
+    ['1.8', /описание — в столбце «Результат» и в списке ниже \(эта версия Excel не даёт надстройке добавлять примечания к ячейкам\)/],
+  ])('ExcelApi %s: the check names where the messages are; the whole list in the pane and on «Ошибки проверки»', async (version, where) => {
+    await s.page.addInitScript((v) => ((window as unknown as { __excelApiVersion: string }).__excelApiVersion = v), version);
+    await signIn(s.page, s.server.base, 'school');
+    await s.page.locator('[data-view=members]').waitFor();
+    await s.page.click('[data-test=create-sheet]');
+    await s.page.locator('[data-test=create-result]').waitFor();
+    // 250 rows without a category: 250 problems
+    await pasteRows(s.page, Array.from({ length: 250 }, (_, i) => MEMBER_COLUMNS.map((c) => (c.key === 'surname' ? 'Безкатегорийная' : c.key === 'name' ? 'Анна' : c.key === 'birthDate' ? `01.${String(1 + Math.floor(i / 25)).padStart(2, '0')}.${1960 + (i % 25)}` : ''))));
+    await s.page.click('[data-test=check]');
+    await s.page.locator('[data-test=check-result]').waitFor();
+    expect(await s.page.textContent('[data-test=check-result]')).toMatch(where);
+    await expectInView(s.page, '[data-test=check-result]');
+    expect(await s.page.locator('[data-test=issues] [data-test=issue]').count()).toBe(200);
+    if (version === '1.8') await viewportShot(s.page, 'laptop-05-check-excel-2019');
+    await s.page.click('[data-test=issues-more]');
+    expect(await s.page.locator('[data-test=issues] [data-test=issue]').count()).toBe(250);
+    expect(await s.page.isVisible('[data-test=issues-more]')).toBe(false);
+    await s.page.click('[data-test=issues-report]');
+    await s.page.locator('[data-test=issues-report-done]').waitFor();
+    const report = await fake<(string | number)[][]>(s.page, `x.sheet('Ошибки проверки').values('A1:C251')`);
+    expect(report[0]).toEqual(['Строка', 'Столбец', 'Что не так']);
+    expect(report.slice(1).map((r) => r[0])).toEqual(Array.from({ length: 250 }, (_, i) => i + 2));
+    expect(report[1][1]).toBe('Категория');
+    await expectInView(s.page, '[data-test=issues-report-done]');
   });
 
   it('a server error shows the time and the request id to quote', async () => {

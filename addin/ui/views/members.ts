@@ -7,10 +7,9 @@ import { MEMBER_SHEET_NAME } from '../../../domain/members/columns';
 import { isPrimary } from '../../../domain/organisations';
 import type { PushSummary } from '../../api/push';
 import { markKind } from '../../excel/capabilities';
-import { writeIssuesSheet, ISSUES_SHEET_NAME } from '../../excel/issues-sheet';
 import { MARK_NOTES_CAP, selectCell } from '../../excel/member-sheet';
 import { SheetError } from '../../excel/sheet-utils';
-import { Activity } from '../activity';
+import { Activity, reveal } from '../activity';
 import { button, formatCount, notice, section } from '../components';
 import { issueList } from '../issues';
 import { lastPush, rememberPush, saveLastPush } from '../last-push';
@@ -44,11 +43,16 @@ export const membersView: ViewDef = {
       });
     };
     // «Весь список — на лист»: the report of every problem, beyond what the pane and the notes show
+    // (loaded on demand: the first load of the pane does not need it)
     const toReport = (issues: Issue[]) =>
-      void app
-        .excel((ctx) => writeIssuesSheet(ctx, issues.map((i) => ({ row: i.row, column: issueColumn(i), message: issueText(i) }))))
-        .then((rep) => d.set(activityEl, notice(d, 'success', null, `Весь список (${formatCount(rep.rows)}) — на листе «${ISSUES_SHEET_NAME}». Его можно распечатать или отфильтровать; при следующей проверке он будет заменён.`, [], 'issues-report-done')))
-        .catch(() => d.set(activityEl, notice(d, 'warning', null, `Не удалось записать лист «${ISSUES_SHEET_NAME}»: закончите редактирование ячейки в Excel (Enter) и нажмите кнопку снова.`, [], 'issues-report-failed')));
+      void import(/* webpackChunkName: "issues-sheet" */ '../../excel/issues-sheet')
+        .then(({ writeIssuesSheet, ISSUES_SHEET_NAME }) =>
+          app
+            .excel((ctx) => writeIssuesSheet(ctx, issues.map((i) => ({ row: i.row, column: issueColumn(i), message: issueText(i) }))))
+            .then((rep) => d.set(activityEl, notice(d, 'success', null, `Весь список (${formatCount(rep.rows)}) — на листе «${ISSUES_SHEET_NAME}». Его можно распечатать или отфильтровать; при следующей проверке он будет заменён.`, [], 'issues-report-done'))),
+        )
+        .catch(() => d.set(activityEl, notice(d, 'warning', null, 'Не удалось записать лист «Ошибки проверки»: закончите редактирование ячейки в Excel (Enter) и нажмите кнопку снова.', [], 'issues-report-failed')))
+        .then(() => reveal(activityEl));
     const issuesBlock = (issues: Issue[]) =>
       issueList(
         d,
