@@ -162,17 +162,18 @@ export const membersView: ViewDef = {
           : 'Итог по каждой строке — в столбце «Результат».';
       const lost = [...run.lost.values()];
       const lostBlock = lost.length
-        ? d.h(
-            'div',
-            { attrs: { 'data-test': 'push-lost' } },
-            notice(
-              d,
-              'warning',
-              `${formatCount(lost.length)} ${plural(lost.length, ['строка изменилась', 'строки изменились', 'строк изменились'])} на листе во время отправки`,
-              'Результат каждой строки записан туда, где этот человек стоит сейчас (порядок строк не важен). Для этих строк места не нашлось — на лист по ним ничего не записано, чужие строки не тронуты:',
-              [],
+        ? notice(
+            d,
+            'warning',
+            `${formatCount(lost.length)} ${plural(lost.length, ['строка изменилась', 'строки изменились', 'строк изменились'])} на листе во время отправки`,
+            d.h(
+              'div',
+              {},
+              d.h('p', { class: 'notice-text', text: 'Результат каждой строки записан туда, где этот человек стоит сейчас (порядок строк не важен). Для этих строк места не нашлось — на лист по ним ничего не записано, чужие строки не тронуты:' }),
+              d.h('ul', { class: 'lost-rows' }, lost.map((l) => d.h('li', { text: lostRowText(l, s.dryRun) }))),
             ),
-            d.h('ul', { class: 'lost-rows' }, lost.map((l) => d.h('li', { text: lostRowText(l, s.dryRun) }))),
+            [],
+            'push-lost',
           )
         : null;
       const sent = s.counts.created + s.counts.updated + s.counts.unchanged + s.counts.error + s.counts.conflict;
