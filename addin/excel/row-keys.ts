@@ -13,7 +13,7 @@
  * This file is pure (no Office): the matching rules, tested with jest.
  */
 
-export const ROW_KEY_HEADER = 'Ключ строки';
+export { ROW_KEY_HEADER } from '../../domain/members/columns';
 
 /** Key cells look like «r-4k9x2m7q1z»: text Excel never turns into a number or a date. */
 const KEY_RE = /^r-[0-9a-z]{6,20}$/;
