@@ -113,13 +113,14 @@ describe('pushing 10,000 rows', () => {
   it('«Остановить» stops after the chunk in flight; the summary says what was sent; «Продолжить» sends the rest once', async () => {
     const fake = await sheetWithNewRows(10_000);
     const { fetch, state } = fakeRegistry();
-    let run!: PushRun;
+    const holder: { run?: PushRun } = {};
     const stopOnFirst: FetchLike = async (url, init) => {
-      if (url.includes('/members/sync') && state.requests === 0) run.stop();
+      if (url.includes('/members/sync') && state.requests === 0) holder.run?.stop();
       return fetch(url, init);
     };
     const { d } = deps(fake, stopOnFirst);
-    run = new PushRun(d, 1, false);
+    const run = new PushRun(d, 1, false);
+    holder.run = run;
     const first = await run.run(quiet);
     expect(first.stopped).toBe(true);
     expect(state.requests).toBe(1);
