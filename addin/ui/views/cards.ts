@@ -138,7 +138,7 @@ export const render: ViewRender = (root, app) => {
               selectionScope(s),
               [
                 { label: `Заказать (${formatCount(s.members.length)})`, primary: true, onClick: () => onOrder(s), test: 'confirm-order' },
-                { label: 'Не надо', onClick: () => d.set(orderOut), test: 'cancel-order' },
+                { label: 'Не надо', onClick: () => d.set(orderOut), test: 'order-confirm-no' },
               ],
               'order-confirm',
             ),
