@@ -226,7 +226,8 @@ export const membersView: ViewDef = {
           }
           showPush(s, run);
         },
-        { onStop: () => run.stop() },
+        // a push can stop between chunks; a server check marks the whole sheet at the end, so it runs through
+        dryRun ? {} : { onStop: () => run.stop() },
       );
     };
 
