@@ -253,6 +253,37 @@ describe('checking and loading 10,000 rows', () => {
     expect(fake.syncCount).toBeLessThanOrEqual(20);
   }, 60_000);
 
+  it('«Проверить» while the chair sorts the table: the marks and the list follow the person', async () => {
+    const fake = new FakeExcel();
+    await createMemberSheet(fake.context);
+    const width = fake.table(MEMBER_TABLE_NAME)!.headers.length;
+    const person = (surname: string, category: string) => {
+      const r: string[] = new Array(width).fill('');
+      r[0] = surname;
+      r[1] = 'Анна';
+      r[MEMBER_COLUMNS.findIndex((c) => c.key === 'birthDate')] = '01.01.1980';
+      r[MEMBER_COLUMNS.findIndex((c) => c.key === 'category')] = category;
+      return r;
+    };
+    fake.sheet('Члены профсоюза').setValues('A2', [person('Яблокова', '')]);
+    fake.insertTableRows(MEMBER_TABLE_NAME, 3, [person('Абрикосова', 'Работник'), person('Вишнева', 'Работник')]);
+    const { fetch } = fakeRegistry();
+    const { d } = deps(fake, fetch);
+    let runs = 0;
+    const sortingExcel: MemberOpsDeps['excel'] = async (op) => {
+      // between reading the sheet and marking it, the chair sorts А→Я: «Яблокова» moves from row 2 to row 4
+      if (runs++ === 1) fake.sortTable(MEMBER_TABLE_NAME, (a, b) => String(a[0]).localeCompare(String(b[0]), 'ru'));
+      return d.excel(op);
+    };
+    const out = await checkSheet({ ...d, excel: sortingExcel }, quiet);
+    expect(out.issues.map((i) => `${i.row}:${i.field}`)).toEqual(['4:category']);
+    const catCol = String.fromCharCode(65 + MEMBER_COLUMNS.findIndex((c) => c.key === 'category'));
+    const sheet = fake.sheet('Члены профсоюза');
+    expect(sheet.values('A4')).toEqual([['Яблокова']]);
+    expect(sheet.fill(`${catCol}4`)).toBe('#FFC7CE');
+    expect(sheet.fill(`${catCol}2`)).toBeNull();
+  });
+
   it('«Загрузить из реестра» pulls every page (with subtree) and writes the sheet', async () => {
     const fake = new FakeExcel();
     const { fetch, state } = fakeRegistry();

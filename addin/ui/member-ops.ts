@@ -59,13 +59,22 @@ export interface CheckOutcome extends CheckResult {
 /** «Проверить»: read every row, check with domain/, mark bad cells, list the problems. */
 export async function checkSheet(deps: MemberOpsDeps, r: Reporter): Promise<CheckOutcome> {
   r.indeterminate('Чтение листа…');
-  const read = await onSheet(deps, (ctx) => readMemberRows(ctx));
+  // rows get their keys here too, so the marks find their rows even if the table is sorted meanwhile
+  const read = await onSheet(deps, (ctx) => readMemberRows(ctx, { assignKeys: true }));
   r.progress(1, 3, `Проверка ${formatCount(read.rows.length)} строк…`);
   const result = checkRows(read.rows, deps.today());
   r.progress(2, 3, 'Отметка ошибок на листе…');
-  const marked = await deps.excel((ctx) => markValidationErrors(ctx, marksFromIssues(result.issues), { caps: deps.caps }));
+  const bad = new Set(result.issues.map((i) => i.row));
+  const refs = read.rows.filter((x) => x.key && bad.has(x.row)).map((x) => ({ row: x.row, key: x.key as string, id: x.id }));
+  const { marked, placed, lost } = await deps.excel(async (ctx) => {
+    const where = refs.length ? await locateSentRows(ctx, refs) : { placed: new Map<number, number>(), lost: new Map<number, LostReason>() };
+    const issues = result.issues.filter((i) => !where.lost.has(i.row)).map((i) => ({ ...i, row: where.placed.get(i.row) ?? i.row }));
+    return { marked: await markValidationErrors(ctx, marksFromIssues(issues), { caps: deps.caps }), placed: where.placed, lost: where.lost };
+  });
   r.progress(3, 3, 'Готово');
-  return { ...result, blankRows: read.blankRows, notesCapped: marked.notesCapped };
+  // the list names the rows where the people stand now (a row deleted meanwhile has nothing to show)
+  const issues = result.issues.filter((i) => !lost.has(i.row)).map((i) => ({ ...i, row: placed.get(i.row) ?? i.row }));
+  return { ...result, issues, blankRows: read.blankRows, notesCapped: marked.notesCapped };
 }
 
 /** A sent row whose result could not go back onto the sheet (the pane lists it with the name). */
