@@ -1,4 +1,5 @@
 /** createApp(deps) → the express app of the registry: API under /api/v1, the add-in's files, no listen. */
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import cors from 'cors';
@@ -90,7 +91,7 @@ export function createApp(deps: AppDeps): RegistryApp {
     cors({
       origin: (origin, cb) => cb(null, origin === undefined || allowedOrigins.has(origin) ? origin ?? false : false),
       allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
-      exposedHeaders: ['Content-Disposition', 'Retry-After', 'X-Upload-Summary'],
+      exposedHeaders: ['Content-Disposition', 'Retry-After', 'X-Upload-Summary', 'X-Request-Id'],
       methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
       maxAge: 600,
     }),
@@ -185,13 +186,20 @@ function manifestNeedsHttpsPage(config: Config): string {
 }
 
 /** Method, route pattern, status and duration only: URLs can carry ids, bodies carry personal data. */
+/**
+ * One log line per request, and a request id: a random id in the `X-Request-Id` answer header and in
+ * that log line, so a chair who quotes it from the pane's error message («номер запроса») points the
+ * administrator at the right line. The id carries no personal data.
+ */
 function requestLog(log: Logger) {
   return (req: Request, res: Response, next: NextFunction) => {
     const start = process.hrtime.bigint();
+    const requestId = randomUUID();
+    res.setHeader('X-Request-Id', requestId);
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : req.baseUrl || 'static';
-      log.info({ method: req.method, route, status: res.statusCode, ms: Math.round(ms) }, 'request');
+      log.info({ requestId, method: req.method, route, status: res.statusCode, ms: Math.round(ms) }, 'request');
     });
     next();
   };

@@ -228,7 +228,7 @@ export class ApiClient {
         }
         return json as T;
       }
-      const err = errorFromResponse(res.status, json, { isLogin: opts.isLogin, retryAfter: res.headers.get('Retry-After') });
+      const err = errorFromResponse(res.status, json, { isLogin: opts.isLogin, retryAfter: res.headers.get('Retry-After'), requestId: res.headers.get('X-Request-Id') });
       if (err.kind === 'session_expired' && useAuth && token) {
         // Only the token that failed is forgotten: a sign-in that happened meanwhile is kept.
         if (this.tokens.get() === token) this.tokens.set(null);

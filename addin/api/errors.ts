@@ -90,6 +90,10 @@ export class ApiError extends Error {
   readonly extra: Record<string, unknown>;
   /** Seconds the server asked to wait (Retry-After), when given. */
   readonly retryAfterSeconds: number | null;
+  /** The server's X-Request-Id of the failed answer (to quote to the administrator), when given. */
+  readonly requestId: string | null;
+  /** When the failure happened (the pane shows it with the request id). */
+  readonly at: Date;
 
   constructor(init: {
     kind: ApiErrorKind;
@@ -100,6 +104,7 @@ export class ApiError extends Error {
     fields?: ApiFieldError[];
     extra?: Record<string, unknown>;
     retryAfterSeconds?: number | null;
+    requestId?: string | null;
   }) {
     super(init.detail);
     this.name = 'ApiError';
@@ -111,6 +116,8 @@ export class ApiError extends Error {
     this.fields = init.fields ?? [];
     this.extra = init.extra ?? {};
     this.retryAfterSeconds = init.retryAfterSeconds ?? null;
+    this.requestId = init.requestId ?? null;
+    this.at = new Date();
   }
 
   /** Whether trying the same request again may help (the pane then offers «Повторить»). */
@@ -185,7 +192,7 @@ function readableRussian(s: unknown): s is string {
  * The ApiError for an HTTP answer that is not a success. `body` is the parsed JSON (or null when
  * the body was empty or not JSON); `isLogin` tells a wrong password from an expired session.
  */
-export function errorFromResponse(status: number, body: unknown, opts: { isLogin?: boolean; retryAfter?: string | null } = {}): ApiError {
+export function errorFromResponse(status: number, body: unknown, opts: { isLogin?: boolean; retryAfter?: string | null; requestId?: string | null } = {}): ApiError {
   const problem: Problem = body && typeof body === 'object' && !Array.isArray(body) ? (body as Problem) : {};
   const code = codeOf(problem.type);
   const kind = kindFor(status, code, opts.isLogin === true);
@@ -203,7 +210,21 @@ export function errorFromResponse(status: number, body: unknown, opts: { isLogin
     fields,
     extra,
     retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : null,
+    requestId: opts.requestId && /^[A-Za-z0-9._-]{1,100}$/.test(opts.requestId) ? opts.requestId : null,
   });
+}
+
+/**
+ * «Время ошибки: 00:23:15, номер запроса: 5f0c…» — what a chair quotes to the administrator for a
+ * failure on the server's side (5xx, an unreadable answer); empty for other failures.
+ */
+export function serverErrorReference(e: ApiError): string {
+  const serverSide = e.status >= 500 || e.kind === 'server' || e.kind === 'unavailable' || e.kind === 'bad_response';
+  if (!serverSide) return '';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const date = `${pad(e.at.getDate())}.${pad(e.at.getMonth() + 1)}.${e.at.getFullYear()}`;
+  const time = `${pad(e.at.getHours())}:${pad(e.at.getMinutes())}:${pad(e.at.getSeconds())}`;
+  return `Время ошибки: ${date} ${time}${e.requestId ? `, номер запроса: ${e.requestId}` : ''}.`;
 }
 
 const EXCEL_BUSY =

@@ -81,6 +81,10 @@ export interface PushProgress {
 
 export interface PushSummary {
   dryRun: boolean;
+  /** Stopped by the chair («Остановить») before every chunk was sent: `rows` are the ones answered. */
+  stopped?: boolean;
+  /** Rows not sent because of the stop. */
+  unsentRows?: number;
   counts: Record<SyncOutcome, number>;
   /** Every row's result, in sheet order. */
   rows: SyncRowResult[];
@@ -134,10 +138,22 @@ export class PushJob {
    * best). `onChunk` runs after each answer (the pane writes that chunk's results into the sheet at
    * once, so the ids of created members are kept even if a later chunk fails).
    */
-  async run(opts: { onProgress?: (p: PushProgress) => void; onChunk?: (chunk: PushChunk, response: SyncResponse) => Promise<void> | void; signal?: AbortSignal } = {}): Promise<PushSummary> {
+  async run(
+    opts: {
+      onProgress?: (p: PushProgress) => void;
+      onChunk?: (chunk: PushChunk, response: SyncResponse) => Promise<void> | void;
+      signal?: AbortSignal;
+      /** Asked before each chunk: true stops the push there (the chunk in flight is always finished). */
+      shouldStop?: () => boolean;
+    } = {},
+  ): Promise<PushSummary> {
     opts.onProgress?.(this.progress());
     for (const chunk of this.chunks) {
       if (chunk.response) continue;
+      if (opts.shouldStop?.()) {
+        const p = this.progress();
+        return { ...this.summary(), stopped: true, unsentRows: p.totalRows - p.doneRows };
+      }
       const response = await this.client.syncMembers(
         this.orgId,
         { idempotencyKey: chunk.idempotencyKey, dryRun: this.dryRun || undefined, rows: chunk.rows as SyncRowIn[] },

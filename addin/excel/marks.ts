@@ -17,7 +17,7 @@
  */
 import type { ExcelCapabilities } from './capabilities';
 import { markKind } from './capabilities';
-import { cellAddress, groupAddresses, rangeAddress, rowRuns, type ChunkLimits } from './sheet-utils';
+import { cellAddress, groupAddresses, isPayloadLimitError, rangeAddress, rowRuns, utf8Length, type ChunkLimits } from './sheet-utils';
 
 export const MARK_PREFIX = '⚠ ';
 export const ERROR_FILL = '#FFC7CE';
@@ -41,6 +41,68 @@ export interface MarkIndex {
 }
 
 export const cellKey = (row: number, col: number): number => row * 16_384 + col;
+
+/**
+ * Finds our notes (or comments) and where they sit, page by page: each page loads the content of at
+ * most `maxOps` items with `$top`/`$skip` (Office.js collection load options), sized from the
+ * heaviest message seen so the response stays within `maxBytes`; then one sync loads the page's
+ * locations. 20,000 marks never come in one response (Excel on the web refuses responses above
+ * ~5 MB, and then every check, push and clear would fail). Two syncs per page, none without marks.
+ */
+export async function loadMarkIndex(context: Excel.RequestContext, sheet: Excel.Worksheet, caps: ExcelCapabilities, limits: ChunkLimits): Promise<{ index: MarkIndex; syncs: number }> {
+  const index: MarkIndex = { entries: [], occupied: new Set() };
+  const kind = markKind(caps);
+  if (kind === 'none') return { index, syncs: 0 };
+  let syncs = 0;
+  let skip = 0;
+  // A first guess: a message of ~200 Cyrillic letters plus the envelope; then the heaviest seen.
+  let bytesPerItem = 600;
+  for (;;) {
+    const top = Math.max(1, Math.min(limits.maxOps, Math.floor(limits.maxBytes / bytesPerItem)));
+    const coll: Excel.NoteCollection | Excel.CommentCollection = kind === 'notes' ? sheet.notes : sheet.comments;
+    coll.load({ select: 'content', top, skip }); // OfficeExtension.LoadOption: top/skip page a collection
+    try {
+      await context.sync();
+    } catch (err) {
+      syncs++;
+      if (isPayloadLimitError(err) && top > 1) {
+        bytesPerItem = Math.ceil(limits.maxBytes / Math.max(1, Math.floor(top / 2)));
+        continue;
+      }
+      throw err;
+    }
+    syncs++;
+    const items = [...(coll.items as MarkItem[])];
+    if (items.length === 0) break;
+    const located = await locateMarks(context, items, limits);
+    syncs += located.syncs;
+    for (const e of located.index.entries) index.entries.push(e);
+    for (const k of located.index.occupied) index.occupied.add(k);
+    let heaviest = 0;
+    for (const it of items) heaviest = Math.max(heaviest, utf8Length(it.content));
+    bytesPerItem = Math.max(64, Math.ceil(heaviest * 1.5) + 100);
+    if (items.length < top) break;
+    skip += items.length;
+  }
+  return { index, syncs };
+}
+
+/** Queues the deletion of our marks in the index, at most `maxOps` per sync. Returns the syncs. */
+export async function deleteOurMarks(context: Excel.RequestContext, index: MarkIndex, limits: ChunkLimits, filter: (e: MarkIndexEntry) => boolean = () => true): Promise<{ deleted: number; syncs: number }> {
+  const ours = index.entries.filter((e) => e.ours && filter(e));
+  let syncs = 0;
+  for (let i = 0; i < ours.length; i += limits.maxOps) {
+    for (const e of ours.slice(i, i + limits.maxOps)) {
+      e.item.delete();
+      index.occupied.delete(cellKey(e.row, e.col));
+    }
+    await context.sync();
+    syncs++;
+  }
+  const gone = new Set(ours);
+  index.entries = index.entries.filter((e) => !gone.has(e));
+  return { deleted: ours.length, syncs };
+}
 
 /** Queues loading the sheet's notes (or comments); call the returned function after the sync. */
 export function queueMarkItems(sheet: Excel.Worksheet, caps: ExcelCapabilities): () => MarkItem[] {

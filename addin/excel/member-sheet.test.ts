@@ -12,17 +12,19 @@ import {
   markValidationErrors,
   readMemberRows,
   readSelectedRowNumbers,
+  readSelectedRows,
   selectCell,
   toSheetCell,
   writeMembersFromRegistry,
   writeSyncResults,
 } from './member-sheet';
+import { ROW_KEY_HEADER } from './row-keys';
 import { columnLetter, SheetError } from './sheet-utils';
 import { syntheticRegistryRows } from './test-data';
 import { FakeExcel } from './test-fakes';
 
 const ALL: ExcelCapabilities = { rangeAreas: true, tableResize: true, notes: true, comments: true };
-const HEADERS = [...MEMBER_COLUMNS.map((c) => c.header), RESULT_HEADER];
+const HEADERS = [...MEMBER_COLUMNS.map((c) => c.header), RESULT_HEADER, ROW_KEY_HEADER];
 const col = (key: string): string => columnLetter(MEMBER_COLUMNS.findIndex((c) => c.key === key));
 
 async function preparedSheet(rows = 0, caps: ExcelCapabilities = ALL): Promise<FakeExcel> {
@@ -111,12 +113,12 @@ describe('createMemberSheet', () => {
 
   test('repairs a table that lost columns: appends them, keeps rows', async () => {
     const fake = new FakeExcel();
-    const headers = HEADERS.filter((h) => h !== 'Пол' && h !== RESULT_HEADER);
+    const headers = HEADERS.filter((h) => h !== 'Пол' && h !== RESULT_HEADER && h !== ROW_KEY_HEADER);
     fake.createTable(MEMBER_SHEET_NAME, 'A1', MEMBER_TABLE_NAME, headers, [headers.map((h) => (h === 'Фамилия' ? 'Иванова' : ''))]);
     const report = await createMemberSheet(fake.context);
     expect(report.addedColumns).toEqual(['Пол', RESULT_HEADER]);
     const t = fake.table(MEMBER_TABLE_NAME);
-    expect(t?.headers.slice(-2)).toEqual(['Пол', RESULT_HEADER]);
+    expect(t?.headers.slice(-3)).toEqual(['Пол', RESULT_HEADER, ROW_KEY_HEADER]); // the hidden key column is not announced
     expect(t?.bodyValues()[0][0]).toBe('Иванова');
     expect(fake.sheet(MEMBER_SHEET_NAME).isColumnHidden(headers.indexOf('ID в реестре'))).toBe(true);
   });
@@ -221,14 +223,14 @@ describe('writeMembersFromRegistry', () => {
     const progress: [number, number][] = [];
     const report = await writeMembersFromRegistry(fake.context, rows, { caps, onProgress: (d, t) => progress.push([d, t]), limits: { maxRows: 16 } });
     expect(report).toMatchObject({ rows: 40, chunks: 3 });
-    expect(fake.syncCount).toBe(1 + 3);
+    expect(fake.syncCount).toBe(1 + (caps.notes || caps.comments ? 1 : 0) + 3); // table, a page of old notes where Excel has them, chunks
     expect(progress).toEqual([
       [16, 40],
       [32, 40],
       [40, 40],
     ]);
     let t = fake.table(MEMBER_TABLE_NAME);
-    expect(t?.address).toBe('A1:X41');
+    expect(t?.address).toBe('A1:Y41');
     const body = t?.bodyValues() ?? [];
     expect(body[39][MEMBER_COLUMNS.findIndex((c) => c.key === 'id')]).toBe(rows[39].id);
     // leading zeros and plus signs survive; dates are dates
@@ -242,7 +244,7 @@ describe('writeMembersFromRegistry', () => {
 
     await writeMembersFromRegistry(fake.context, rows.slice(0, 2), { caps });
     t = fake.table(MEMBER_TABLE_NAME);
-    expect(t?.address).toBe('A1:X3');
+    expect(t?.address).toBe('A1:Y3');
     expect(s.values('A4:X4')[0].every((v) => v === '')).toBe(true);
 
     await writeMembersFromRegistry(fake.context, [], { caps });
@@ -292,7 +294,7 @@ describe('writeSyncResults', () => {
     fake.resetCounters();
     const idCol = col('id');
     const verCol = col('version');
-    const resCol = columnLetter(HEADERS.length - 1);
+    const resCol = columnLetter(HEADERS.indexOf(RESULT_HEADER));
     const r1 = await writeSyncResults(
       fake.context,
       [
@@ -376,7 +378,7 @@ describe('writeSyncResults', () => {
     const fake = await preparedSheet(2);
     const s = fake.sheet(MEMBER_SHEET_NAME);
     await writeSyncResults(fake.context, [{ row: 2, outcome: 'error', errors: [{ field: 'version', message: 'Укажите версию.' }] }], { caps: ALL });
-    const resCol = columnLetter(HEADERS.length - 1);
+    const resCol = columnLetter(HEADERS.indexOf(RESULT_HEADER));
     expect(s.fill(`${resCol}2`)).toBe(ERROR_FILL);
     expect(s.note(`${resCol}2`)).toBe('⚠ Укажите версию.');
   });
@@ -386,7 +388,7 @@ describe('markValidationErrors and clearMarks', () => {
   test('a new check replaces the marks of the previous one; conflicts stay; clearMarks removes all', async () => {
     const fake = await preparedSheet(6);
     const s = fake.sheet(MEMBER_SHEET_NAME);
-    const resCol = columnLetter(HEADERS.length - 1);
+    const resCol = columnLetter(HEADERS.indexOf(RESULT_HEADER));
     await writeSyncResults(fake.context, [{ row: 7, outcome: 'conflict', conflict: { reason: 'stale_version', message: 'Запись изменена другим пользователем.' } }], { caps: ALL });
     let r = await markValidationErrors(
       fake.context,
@@ -441,7 +443,7 @@ describe('selection', () => {
     const fake = await preparedSheet(10);
     fake.setSelection(MEMBER_SHEET_NAME, 'C1:D4');
     expect(await readSelectedRowNumbers(fake.context)).toEqual([2, 3, 4]);
-    expect(fake.syncCount).toBe(1);
+    expect(fake.syncCount).toBe(2); // the selection, then the visible rows of it
     fake.setSelection(MEMBER_SHEET_NAME, 'B3:B4,E8,F20');
     expect(await readSelectedRowNumbers(fake.context, { caps: ALL })).toEqual([3, 4, 8]);
     fake.setSelection(MEMBER_SHEET_NAME, 'E:E');
@@ -450,5 +452,20 @@ describe('selection', () => {
     expect(await readSelectedRowNumbers(fake.context)).toEqual([]);
     fake.setSelection(MEMBER_SHEET_NAME, 'B3:B4,E8');
     expect((await errorOf(readSelectedRowNumbers(fake.context, { caps: BASELINE_CAPABILITIES }))).code).toBe('selection_invalid');
+  });
+
+  test('readSelectedRows: rows a filter hides inside the selected block are left out and counted', async () => {
+    const fake = await preparedSheet(10);
+    // the AutoFilter keeps every other row (sheet rows 3, 5, 7, 9, 11 stay visible)
+    let i = 0;
+    fake.filterTable(MEMBER_TABLE_NAME, () => i++ % 2 === 1);
+    fake.setSelection(MEMBER_SHEET_NAME, 'A2:C8');
+    expect(await readSelectedRows(fake.context)).toEqual({ visible: [3, 5, 7], hidden: [2, 4, 6, 8] });
+    expect(await readSelectedRowNumbers(fake.context)).toEqual([3, 5, 7]);
+    // two blocks (RangeAreas), one of them entirely hidden
+    fake.setSelection(MEMBER_SHEET_NAME, 'A2,B9:B11');
+    expect(await readSelectedRows(fake.context, { caps: ALL })).toEqual({ visible: [9, 11], hidden: [2, 10] });
+    fake.filterTable(MEMBER_TABLE_NAME, null);
+    expect(await readSelectedRows(fake.context, { caps: ALL })).toEqual({ visible: [2, 9, 10, 11], hidden: [] });
   });
 });

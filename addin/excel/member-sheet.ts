@@ -22,16 +22,16 @@ import { OUTCOME_LABELS, type SyncRowResult } from '../../domain/members/sync-co
 import { BASELINE_CAPABILITIES, markKind, type ExcelCapabilities } from './capabilities';
 import { probeStore, queueEnsureStore, readStore, storeWriter, writeStore, STORE_ROW_BYTES } from './fingerprint-store';
 import { listSource, probeListsSheet, queueWriteLists } from './lists';
+import { assignRowKeys, placeRows, ROW_KEY_HEADER, type LostReason, type Placement, type SentRowRef } from './row-keys';
 import {
   CONFLICT_FILL,
   ERROR_FILL,
   fillOps,
-  locateMarks,
-  MARK_PREFIX,
+  deleteOurMarks,
+  loadMarkIndex,
   queueAddMarks,
   queueCellFill,
   queueDeleteOurMarksInRows,
-  queueMarkItems,
   queueRowFill,
   type MarkIndex,
 } from './marks';
@@ -58,7 +58,8 @@ import {
 
 // ====================================================================== columns by header
 
-export type SheetColumnKey = ColumnKey | 'result';
+/** 'rowKey': the hidden «Ключ строки» a push finds its rows by (see row-keys.ts). */
+export type SheetColumnKey = ColumnKey | 'result' | 'rowKey';
 
 export interface ColumnMap {
   /** Header texts as they stand in the table, left to right. */
@@ -88,6 +89,7 @@ export function mapMemberHeaders(headers: readonly unknown[]): ColumnMap {
   const defs: { key: SheetColumnKey; header: string; aliases: readonly string[] }[] = [
     ...MEMBER_COLUMNS.map((c) => ({ key: c.key as SheetColumnKey, header: c.header, aliases: c.aliases })),
     { key: 'result', header: RESULT_HEADER, aliases: [] },
+    { key: 'rowKey', header: ROW_KEY_HEADER, aliases: [] },
   ];
   const take = (key: SheetColumnKey, wanted: string): boolean => {
     const i = norm.findIndex((h, j) => keys[j] === null && h !== '' && h === wanted);
@@ -126,14 +128,15 @@ function assertColumns(map: ColumnMap, needed: readonly ColumnKey[]): void {
 // ====================================================================== cell formats and conversions
 
 /** Number format of a column: dates as dates, the version as a number, everything else as text ('@'), so leading zeros survive. */
-export function numberFormatOf(col: MemberColumn | 'result'): string {
-  if (col === 'result') return '@';
+export function numberFormatOf(col: MemberColumn | 'result' | 'rowKey'): string {
+  if (col === 'result' || col === 'rowKey') return '@';
   if (col.type === 'date') return 'dd.mm.yyyy';
   if (col.type === 'version') return '0';
   return '@';
 }
 
 const RESULT_WIDTH_CHARS = 40;
+const ROW_KEY_WIDTH_CHARS = 14;
 
 /**
  * A value from the registry as it is written into a cell: dates as Excel serials (a real date in
@@ -158,9 +161,9 @@ export function toSheetCell(col: MemberColumn, value: unknown): string | number 
 }
 
 function queueColumnFormat(sheet: Excel.Worksheet, headerRow0: number, bodyRow0: number, bodyRows: number, colIndex: number, key: SheetColumnKey): void {
-  const def = key === 'result' ? null : columnByKey(key);
+  const def = key === 'result' || key === 'rowKey' ? null : columnByKey(key);
   const body = sheet.getRangeByIndexes(bodyRow0, colIndex, bodyRows, 1);
-  body.numberFormat = [[numberFormatOf(def ?? 'result')]];
+  body.numberFormat = [[numberFormatOf(def ?? (key as 'result' | 'rowKey'))]];
   body.dataValidation.clear();
   if (def?.type === 'enum') {
     body.dataValidation.rule = { list: { inCellDropDown: true, source: listSource(def.key) } };
@@ -172,8 +175,8 @@ function queueColumnFormat(sheet: Excel.Worksheet, headerRow0: number, bodyRow0:
     body.dataValidation.prompt = { showPrompt: true, title: def.header.slice(0, 32), message: def.help.slice(0, 255) };
   }
   const head = sheet.getRangeByIndexes(headerRow0, colIndex, 1, 1);
-  head.format.columnWidth = widthInPoints(def?.width ?? RESULT_WIDTH_CHARS);
-  if (def?.hidden) head.columnHidden = true;
+  head.format.columnWidth = widthInPoints(def?.width ?? (key === 'rowKey' ? ROW_KEY_WIDTH_CHARS : RESULT_WIDTH_CHARS));
+  if (def?.hidden || key === 'rowKey') head.columnHidden = true;
 }
 
 function queueAllColumnFormats(sheet: Excel.Worksheet, headerRow0: number, bodyRow0: number, bodyRows: number, col0: number, keys: readonly (SheetColumnKey | null)[]): void {
@@ -286,8 +289,8 @@ export async function createMemberSheet(context: Excel.RequestContext): Promise<
   if (meta === null) {
     sheet = sheetProbe.isNullObject ? context.workbook.worksheets.add(MEMBER_SHEET_NAME) : sheetProbe;
     sheetName = MEMBER_SHEET_NAME;
-    const headers = [...MEMBER_COLUMNS.map((c) => c.header), RESULT_HEADER];
-    const keys: SheetColumnKey[] = [...MEMBER_COLUMNS.map((c) => c.key), 'result'];
+    const headers = [...MEMBER_COLUMNS.map((c) => c.header), RESULT_HEADER, ROW_KEY_HEADER];
+    const keys: SheetColumnKey[] = [...MEMBER_COLUMNS.map((c) => c.key), 'result', 'rowKey'];
     const headRange = sheet.getRangeByIndexes(0, 0, 1, headers.length);
     headRange.numberFormat = [['@']];
     headRange.values = [headers];
@@ -302,12 +305,17 @@ export async function createMemberSheet(context: Excel.RequestContext): Promise<
     sheet = meta.sheet;
     sheetName = meta.sheetName;
     const keys = [...meta.columns.keys];
-    const wanted: SheetColumnKey[] = [...meta.columns.missing, ...(meta.columns.position.result === undefined ? (['result'] as const) : [])];
+    const wanted: SheetColumnKey[] = [
+      ...meta.columns.missing,
+      ...(meta.columns.position.result === undefined ? (['result'] as const) : []),
+      ...(meta.columns.position.rowKey === undefined ? (['rowKey'] as const) : []),
+    ];
     for (const k of wanted) {
-      const header = k === 'result' ? RESULT_HEADER : columnByKey(k).header;
+      const header = k === 'result' ? RESULT_HEADER : k === 'rowKey' ? ROW_KEY_HEADER : columnByKey(k).header;
       meta.table.columns.add(undefined, undefined, header);
       keys.push(k);
-      addedColumns.push(header);
+      // the hidden «Ключ строки» is the pane's own business: not worth a word to the chair
+      if (k !== 'rowKey') addedColumns.push(header);
     }
     queueAllColumnFormats(sheet, meta.headerRow0, meta.bodyRow0, meta.bodyRows, meta.col0, keys);
     queueHeaderStyle(sheet, meta.headerRow0, meta.col0, keys.length);
@@ -337,6 +345,8 @@ export interface MemberSheetRow {
   values: RawMemberRow;
   /** Fingerprint of the member columns; pass it back to writeSyncResults via `sent`. */
   fingerprint: string;
+  /** The row's key in «Ключ строки» (with `assignKeys`: unique, written before this returns); null without. */
+  key: string | null;
 }
 
 export interface MemberSheetRead {
@@ -355,6 +365,12 @@ export interface MemberSheetRead {
 export interface ReadMemberRowsOptions {
   /** Only rows that are new or changed since the registry last accepted them. */
   onlyChanged?: boolean;
+  /**
+   * Give every returned row a unique key in the hidden «Ключ строки» column (added to the table when
+   * an older sheet lacks it): rows without a key, or with a key another row has too, get a new one,
+   * written before this returns. A push reads with this, so that its results find their rows by key.
+   */
+  assignKeys?: boolean;
   limits?: Partial<ChunkLimits>;
 }
 
@@ -384,11 +400,19 @@ function parseVersion(v: unknown): number | null {
 export async function readMemberRows(context: Excel.RequestContext, opts: ReadMemberRowsOptions = {}): Promise<MemberSheetRead> {
   const limits = chunkLimits(opts.limits);
   let storeProbe: Excel.Worksheet | undefined;
-  const meta = await loadMemberTable(context, () => {
+  let meta = await loadMemberTable(context, () => {
     if (opts.onlyChanged) storeProbe = probeStore(context);
   });
   let syncs = 1;
   assertColumns(meta.columns, REQUIRED_SHEET_COLUMNS);
+  if (opts.assignKeys && meta.columns.position.rowKey === undefined) {
+    // A sheet made before row keys: the hidden column is appended (rows untouched), then looked at again.
+    meta.table.columns.add(undefined, undefined, ROW_KEY_HEADER);
+    queueColumnFormat(meta.sheet, meta.headerRow0, meta.bodyRow0, meta.bodyRows, meta.col0 + meta.width, 'rowKey');
+    await context.sync();
+    meta = await loadMemberTable(context);
+    syncs += 2;
+  }
   let store: Map<string, string> | null = null;
   if (opts.onlyChanged && storeProbe) {
     const s = await readStore(context, storeProbe, limits);
@@ -399,7 +423,10 @@ export async function readMemberRows(context: Excel.RequestContext, opts: ReadMe
   const fields = MEMBER_FIELDS.filter((c) => pos[c.key] !== undefined).map((c) => [c.key, pos[c.key] as number] as const);
   const idPos = pos.id as number;
   const versionPos = pos.version as number;
+  const keyPos = pos.rowKey;
   const rows: MemberSheetRow[] = [];
+  /** Every non-blank row's key cell (sent or not): a key is unique only if no other row has it. */
+  const keyed: { row: number; key: string }[] = [];
   let blankRows = 0;
   let unchangedRows = 0;
   const stats = await readRowsInChunks(
@@ -421,18 +448,47 @@ export async function readMemberRows(context: Excel.RequestContext, opts: ReadMe
           blankRows++;
           return;
         }
+        const row = meta.firstRow + start + i;
+        const key = keyPos === undefined ? '' : cellText(cells[keyPos]).trim();
+        keyed.push({ row, key });
         const fp = memberRowFingerprint(values);
         if (store && id !== null && store.get(id) === fp) {
           unchangedRows++;
           return;
         }
-        rows.push({ row: meta.firstRow + start + i, id, version, values, fingerprint: fp });
+        rows.push({ row, id, version, values, fingerprint: fp, key: key || null });
       });
     },
     limits,
   );
   syncs += stats.syncs;
+  if (opts.assignKeys && keyPos !== undefined) {
+    const fresh = assignRowKeys(keyed, new Set(rows.map((r) => r.row)));
+    for (const r of rows) r.key = fresh.get(r.row) ?? r.key;
+    syncs += await writeColumnCells(context, meta, keyPos, fresh, limits);
+  }
   return { rows, columns: meta.columns, sheetName: meta.sheetName, firstRow: meta.firstRow, lastRow: meta.lastRow, blankRows, unchangedRows, syncs };
+}
+
+/**
+ * Writes `cells` (sheet row → value) into one table column: column slices from the first row to the
+ * last, `null` leaving the cells between alone; one sync per slice. Returns the syncs.
+ */
+async function writeColumnCells(context: Excel.RequestContext, meta: TableMeta, pos: number, cells: ReadonlyMap<number, string>, limits: ChunkLimits): Promise<number> {
+  if (cells.size === 0) return 0;
+  const rows = [...cells.keys()].sort((a, b) => a - b);
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  const step = Math.max(1, Math.min(narrowRows(limits, 1), Math.floor(limits.maxBytes / 40)));
+  let syncs = 0;
+  for (let start = first; start <= last; start += step) {
+    const count = Math.min(step, last - start + 1);
+    const slice = Array.from({ length: count }, (_, i) => [cells.get(start + i) ?? null]);
+    meta.sheet.getRangeByIndexes(start - 1, meta.col0 + pos, count, 1).values = slice as string[][];
+    await context.sync();
+    syncs++;
+  }
+  return syncs;
 }
 
 // ====================================================================== writeMembersFromRegistry
@@ -477,20 +533,22 @@ export async function writeMembersFromRegistry(
   const opts: WriteRegistryOptions = typeof optsOrProgress === 'function' ? { onProgress: optsOrProgress } : optsOrProgress;
   const caps = opts.caps ?? BASELINE_CAPABILITIES;
   const limits = chunkLimits(opts.limits);
-  let items: () => (Excel.Note | Excel.Comment)[] = () => [];
   let storeProbe: Excel.Worksheet | undefined;
-  const meta = await loadMemberTable(context, (sheet) => {
-    items = queueMarkItems(sheet, caps);
+  const meta = await loadMemberTable(context, () => {
     storeProbe = probeStore(context);
   });
   let syncs = 1;
   assertColumns(meta.columns, MEMBER_COLUMNS.map((c) => c.key));
+  // our old marks go first, page by page and in bounded deletes (never one request for them all)
+  const marks = await loadMarkIndex(context, meta.sheet, caps, limits);
+  syncs += marks.syncs;
+  syncs += (await deleteOurMarks(context, marks.index, limits)).syncs;
 
   const { keys, width } = { keys: meta.columns.keys, width: meta.width };
-  const formatsRow = keys.map((k) => (k === null ? null : numberFormatOf(k === 'result' ? 'result' : columnByKey(k))));
+  const formatsRow = keys.map((k) => (k === null ? null : numberFormatOf(k === 'result' || k === 'rowKey' ? k : columnByKey(k))));
   // each table column: where its value comes from (a member field's index, id, version, or nothing)
   const fieldIndex = new Map<ColumnKey, number>(MEMBER_FIELDS.map((c, i) => [c.key, i]));
-  const sources = keys.map((k) => (k === null || k === 'result' ? -1 : k === 'id' ? -2 : k === 'version' ? -3 : (fieldIndex.get(k) ?? -1)));
+  const sources = keys.map((k) => (k === null || k === 'result' || k === 'rowKey' ? -1 : k === 'id' ? -2 : k === 'version' ? -3 : (fieldIndex.get(k) ?? -1)));
   const grid: (string | number)[][] = [];
   const fps: string[] = [];
   for (const r of rows) {
@@ -510,7 +568,6 @@ export async function writeMembersFromRegistry(
 
   const store = storeWriter(context, storeProbe as Excel.Worksheet);
   const prepare = (): void => {
-    for (const it of items()) if (it.content.startsWith(MARK_PREFIX)) it.delete();
     const oldBody = meta.sheet.getRangeByIndexes(meta.bodyRow0, meta.col0, meta.bodyRows, width);
     oldBody.clear('Contents');
     oldBody.format.fill.clear();
@@ -605,6 +662,14 @@ interface RowPlan {
   cells: { col: number; message: string }[];
 }
 
+/**
+ * At most this many cells get a note (or comment) per marking; the rest of the error cells are
+ * filled red and their message is in «Результат» and in the pane's list. Every note is one object
+ * Excel creates and later loads, finds and deletes again: 20,000 of them would make each check and
+ * push crawl on Excel on the web, and a chair reads the first screenful anyway.
+ */
+export const MARK_NOTES_CAP = 2_000;
+
 export interface MarkReport {
   /** Rows whose marks changed. */
   rows: number;
@@ -612,6 +677,8 @@ export interface MarkReport {
   errorCells: number;
   conflictRows: number;
   notesAdded: number;
+  /** Error cells left without a note because of MARK_NOTES_CAP (their fill and «Результат» are there). */
+  notesCapped: number;
   notesDeleted: number;
   /** Input rows outside the table body (ignored). */
   skipped: number;
@@ -626,15 +693,13 @@ interface MarkContext {
   syncs: number;
 }
 
-/** Sync 1: the table (+ notes); then the notes' locations; then the «Результат» column. */
+/** Sync 1: the table; then the notes (or comments) page by page with their locations; then the «Результат» column. */
 async function openForMarks(context: Excel.RequestContext, caps: ExcelCapabilities, limits: ChunkLimits, extra?: () => void): Promise<MarkContext> {
-  let items: () => (Excel.Note | Excel.Comment)[] = () => [];
-  const meta = await loadMemberTable(context, (sheet) => {
-    items = queueMarkItems(sheet, caps);
+  const meta = await loadMemberTable(context, () => {
     extra?.();
   });
   let syncs = 1;
-  const located = await locateMarks(context, items(), limits);
+  const located = await loadMarkIndex(context, meta.sheet, caps, limits);
   syncs += located.syncs;
   const oldResults: unknown[] = new Array(meta.bodyRows).fill('');
   const resultPos = meta.columns.position.result;
@@ -646,7 +711,8 @@ async function openForMarks(context: Excel.RequestContext, caps: ExcelCapabiliti
       (start, count) => meta.sheet.getRangeByIndexes(meta.bodyRow0 + start, meta.col0 + resultPos, count, 1),
       (start, values) => values.forEach((v, i) => (oldResults[start + i] = v[0])),
       limits,
-      { guessBytesPerCell: 48, maxRows: narrowRows(limits, 1) },
+      // «Результат» texts run to hundreds of Cyrillic letters: a first guess that does not ask too much
+      { guessBytesPerCell: 600, maxRows: narrowRows(limits, 1) },
     );
     syncs += stats.syncs;
   }
@@ -666,7 +732,8 @@ async function applyPlans(
   onProgress?: ProgressCallback,
 ): Promise<Omit<MarkReport, 'skipped'>> {
   const { meta, index } = mc;
-  const report = { rows: plans.size, errorCells: 0, conflictRows: 0, notesAdded: 0, notesDeleted: 0, chunks: 0, syncs: mc.syncs };
+  const report = { rows: plans.size, errorCells: 0, conflictRows: 0, notesAdded: 0, notesCapped: 0, notesDeleted: 0, chunks: 0, syncs: mc.syncs };
+  let noteBudget = MARK_NOTES_CAP;
   if (plans.size === 0) return report;
   const rowsSorted = [...plans.keys()].sort((a, b) => a - b);
   const first = rowsSorted[0];
@@ -715,7 +782,11 @@ async function applyPlans(
     const cells = spanRows.flatMap((r) => (plans.get(r)?.cells ?? []).map((c) => ({ row: r, col: c.col, message: c.message })));
     queueCellFill(meta.sheet, cells, ERROR_FILL, caps);
     report.errorCells += cells.length;
-    report.notesAdded += queueAddMarks(meta.sheet, meta.sheetName, cells, index, caps);
+    const noted = cells.slice(0, Math.max(0, noteBudget));
+    if (markKind(caps) !== 'none') report.notesCapped += cells.length - noted.length;
+    const added = queueAddMarks(meta.sheet, meta.sheetName, noted, index, caps);
+    noteBudget -= added;
+    report.notesAdded += added;
     await context.sync();
     report.syncs++;
     report.chunks++;
@@ -737,20 +808,87 @@ function errorColumn(meta: TableMeta, field: ColumnKey): number | null {
 
 export interface WriteSyncResultsOptions {
   caps?: ExcelCapabilities;
-  /** The rows that were sent (from readMemberRows): their fingerprints are stored for accepted rows. */
-  sent?: readonly { row: number; fingerprint: string }[];
+  /**
+   * The rows that were sent (from readMemberRows): their fingerprints are stored for accepted rows.
+   * When they carry keys (readMemberRows with `assignKeys`), each result is written onto the row
+   * that holds its key NOW (see row-keys.ts), never by row number.
+   */
+  sent?: readonly { row: number; fingerprint: string; key?: string | null; id?: string | null }[];
   limits?: Partial<ChunkLimits>;
   onProgress?: ProgressCallback;
 }
 
+export interface SyncWriteReport extends MarkReport {
+  /** Sent row → the row its result was written on (only with keyed `sent`). */
+  placed: Map<number, number>;
+  /** Sent rows whose result was written nowhere: deleted, copied or overwritten meanwhile. */
+  lost: Map<number, LostReason>;
+}
+
 const ACCEPTED = new Set(['created', 'updated', 'unchanged']);
+
+/** Reads the key and id columns of the whole body (chunked; 2 columns). */
+async function readKeysAndIds(context: Excel.RequestContext, meta: TableMeta, limits: ChunkLimits): Promise<{ current: { row: number; key: string; id: string }[]; syncs: number }> {
+  const keyPos = meta.columns.position.rowKey;
+  const idPos = meta.columns.position.id;
+  const current = Array.from({ length: meta.bodyRows }, (_, i) => ({ row: meta.firstRow + i, key: '', id: '' }));
+  let syncs = 0;
+  for (const [pos, field] of [
+    [keyPos, 'key'],
+    [idPos, 'id'],
+  ] as const) {
+    if (pos === undefined) continue;
+    const stats = await readRowsInChunks(
+      context,
+      meta.bodyRows,
+      1,
+      (start, count) => meta.sheet.getRangeByIndexes(meta.bodyRow0 + start, meta.col0 + pos, count, 1),
+      (start, values) => values.forEach((v, i) => (current[start + i][field] = cellText(v[0]).trim())),
+      limits,
+      { guessBytesPerCell: 48, maxRows: narrowRows(limits, 1) },
+    );
+    syncs += stats.syncs;
+  }
+  return { current, syncs };
+}
+
+/** Where the keyed sent rows are now (no key column at all: every one is lost — nothing is guessed). */
+async function placeSent(
+  context: Excel.RequestContext,
+  meta: TableMeta,
+  sent: readonly SentRowRef[],
+  limits: ChunkLimits,
+  answeredId?: (row: number) => string | null,
+): Promise<Placement & { syncs: number }> {
+  if (meta.columns.position.rowKey === undefined) {
+    return { placed: new Map(), lost: new Map(sent.map((s) => [s.row, 'deleted' as LostReason])), syncs: 0 };
+  }
+  const { current, syncs } = await readKeysAndIds(context, meta, limits);
+  return { ...placeRows(sent, current, answeredId), syncs };
+}
+
+function keyedSent(sent: WriteSyncResultsOptions['sent']): SentRowRef[] | null {
+  if (!sent?.length || !sent.every((s) => typeof s.key === 'string' && s.key !== '')) return null;
+  return sent.map((s) => ({ row: s.row, key: s.key as string, id: s.id ?? null }));
+}
+
+/**
+ * Where the rows of a push are now (for a server check, whose marks go through markValidationErrors):
+ * the table's key and id columns read once. Sent row → current row, and the rows that are gone.
+ */
+export async function locateSentRows(context: Excel.RequestContext, sent: readonly SentRowRef[], opts: { limits?: Partial<ChunkLimits> } = {}): Promise<Placement & { syncs: number }> {
+  const limits = chunkLimits(opts.limits);
+  const meta = await loadMemberTable(context);
+  const p = await placeSent(context, meta, sent, limits);
+  return { ...p, syncs: p.syncs + 1 };
+}
 
 /**
  * Writes the server's answer back: ids and versions into the hidden columns, the outcome into
  * «Результат», red cells with notes for errors, yellow rows for conflicts; rows that were marked
  * before and are fine now lose their marks. Rows are matched by sheet row number.
  */
-export async function writeSyncResults(context: Excel.RequestContext, results: readonly SyncRowResult[], opts: WriteSyncResultsOptions = {}): Promise<MarkReport> {
+export async function writeSyncResults(context: Excel.RequestContext, results: readonly SyncRowResult[], opts: WriteSyncResultsOptions = {}): Promise<SyncWriteReport> {
   const caps = opts.caps ?? BASELINE_CAPABILITIES;
   const limits = chunkLimits(opts.limits);
   let storeProbe: Excel.Worksheet | undefined;
@@ -759,13 +897,25 @@ export async function writeSyncResults(context: Excel.RequestContext, results: r
   });
   assertColumns(mc.meta.columns, ['id', 'version']);
   const { meta } = mc;
+  const keyed = keyedSent(opts.sent);
+  let placement: Placement | null = null;
+  if (keyed) {
+    const answered = new Map(results.map((r) => [r.row, r.id ?? null]));
+    const p = await placeSent(context, meta, keyed, limits, (row) => answered.get(row) ?? null);
+    mc.syncs += p.syncs;
+    placement = p;
+  }
+  /** The row a result goes to now: by key when the sent rows had keys, else by its row number. */
+  const target = (sentRow: number): number | null => (placement ? (placement.placed.get(sentRow) ?? null) : sentRow);
   const plans = new Map<number, RowPlan>();
   let skipped = 0;
-  for (const r of results) {
-    if (!Number.isInteger(r.row) || r.row < meta.firstRow || r.row > meta.lastRow) {
+  for (const r0 of results) {
+    const at = target(r0.row);
+    if (at === null || !Number.isInteger(at) || at < meta.firstRow || at > meta.lastRow) {
       skipped++;
       continue;
     }
+    const r = at === r0.row ? r0 : { ...r0, row: at };
     const before = wasMarked(mc.oldResults[r.row - meta.firstRow]);
     const plan: RowPlan = { result: resultText(r), clear: before !== null, conflict: r.outcome === 'conflict', cells: [] };
     if (ACCEPTED.has(r.outcome)) {
@@ -794,6 +944,7 @@ export async function writeSyncResults(context: Excel.RequestContext, results: r
     const fpByRow = new Map(opts.sent.map((s) => [s.row, s.fingerprint]));
     const updates: [string, string][] = [];
     for (const r of results) {
+      if (placement?.lost.has(r.row)) continue;
       const fp = fpByRow.get(r.row);
       if (fp && r.id && ACCEPTED.has(r.outcome)) updates.push([r.id, fp]);
     }
@@ -804,7 +955,7 @@ export async function writeSyncResults(context: Excel.RequestContext, results: r
       report.syncs += await writeStore(context, storeProbe, s.map, limits);
     }
   }
-  return { ...report, skipped };
+  return { ...report, skipped, placed: placement?.placed ?? new Map(results.map((r) => [r.row, r.row])), lost: placement?.lost ?? new Map() };
 }
 
 // ====================================================================== markValidationErrors / clearMarks
@@ -871,14 +1022,10 @@ export async function clearMarks(context: Excel.RequestContext, opts: MarkOption
     if (e.ours && !plans.has(e.row) && e.row >= mc.meta.firstRow && e.row <= mc.meta.lastRow) plans.set(e.row, { clear: false, conflict: false, cells: [] });
   }
   const report = await applyPlans(context, mc, plans, caps, limits);
-  // our notes outside the body (rows deleted since) go too
-  const stray = mc.index.entries.filter((e) => e.ours);
-  if (stray.length) {
-    for (const e of stray) e.item.delete();
-    await context.sync();
-    report.syncs++;
-    report.notesDeleted += stray.length;
-  }
+  // our notes outside the body (rows deleted since) go too, at most maxOps per request
+  const stray = await deleteOurMarks(context, mc.index, limits);
+  report.syncs += stray.syncs;
+  report.notesDeleted += stray.deleted;
   return { ...report, skipped: 0 };
 }
 
@@ -901,10 +1048,30 @@ export interface SelectionOptions {
 }
 
 /**
- * Sheet row numbers (1-based, ascending, distinct) of the current selection inside the table body;
- * empty when the selection is elsewhere. One sync.
+ * Sheet row numbers (1-based, ascending, distinct) of the VISIBLE rows of the current selection
+ * inside the table body; empty when the selection is elsewhere. Rows hidden by a filter (or by hand)
+ * are left out — see readSelectedRows. Two syncs.
  */
 export async function readSelectedRowNumbers(context: Excel.RequestContext, opts: SelectionOptions = {}): Promise<number[]> {
+  return (await readSelectedRows(context, opts)).visible;
+}
+
+export interface SelectedRows {
+  /** Selected body rows a chair can see (1-based, ascending). */
+  visible: number[];
+  /** Selected body rows hidden by a filter or by hand: actions leave them out. */
+  hidden: number[];
+}
+
+/**
+ * The current selection inside the table body, split into visible and hidden rows. A selection made
+ * by dragging over a filtered table covers the rows the filter hides too (Excel selects the whole
+ * block); an action on «выделенные строки» must not reach them. The visible ones come from
+ * `Range.getVisibleView()` (ExcelApi 1.3, «RangeView represents a set of visible cells of the parent
+ * range») of a one-column slice of each selected block: its `cellAddresses` name one cell per visible
+ * row. Two syncs (one when nothing of the table is selected).
+ */
+export async function readSelectedRows(context: Excel.RequestContext, opts: SelectionOptions = {}): Promise<SelectedRows> {
   const caps = opts.caps ?? BASELINE_CAPABILITIES;
   let selection: Excel.Range | Excel.RangeAreas | undefined;
   let meta: TableMeta;
@@ -921,13 +1088,25 @@ export async function readSelectedRowNumbers(context: Excel.RequestContext, opts
     throw err;
   }
   const parsed = parseAddress((selection as Excel.Range).address);
-  if (parsed.sheet !== null && parsed.sheet.toLowerCase() !== meta.sheetName.toLowerCase()) return [];
+  if (parsed.sheet !== null && parsed.sheet.toLowerCase() !== meta.sheetName.toLowerCase()) return { visible: [], hidden: [] };
   const body = { row: meta.bodyRow0, col: meta.col0, rows: meta.bodyRows, cols: meta.width };
   const rows = new Set<number>();
+  const views: Excel.RangeView[] = [];
   for (const a of parsed.areas) {
     const x = intersectAreas(a, body);
     if (!x) continue;
     for (let r = x.row; r < x.row + x.rows; r++) rows.add(r + 1);
+    views.push(meta.sheet.getRangeByIndexes(x.row, meta.col0, x.rows, 1).getVisibleView().load('cellAddresses'));
   }
-  return [...rows].sort((a, b) => a - b);
+  if (views.length === 0) return { visible: [], hidden: [] };
+  await context.sync();
+  const visible = new Set<number>();
+  for (const v of views) {
+    for (const line of v.cellAddresses as unknown[][]) {
+      const m = /(\d+)$/.exec(String(line[0] ?? ''));
+      if (m) visible.add(Number(m[1]));
+    }
+  }
+  const all = [...rows].sort((a, b) => a - b);
+  return { visible: all.filter((r) => visible.has(r)), hidden: all.filter((r) => !visible.has(r)) };
 }

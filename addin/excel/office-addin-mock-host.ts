@@ -645,11 +645,14 @@ export class OfficeAddinMockWorkbook {
         // load('items/content'): `items` becomes an array of Note mock objects whose `content` is
         // loaded too; all of it readable after the next sync (office-addin-mock cannot navigate
         // into an array, so the collection's own load does it)
+        // load({ select: 'content', top, skip }) (OfficeExtension.LoadOption) pages the collection.
         load: function (this: MockInternals, arg?: unknown) {
-          const names = typeof arg === 'string' ? arg.split(',').map((n) => n.trim()) : [];
+          const opt = arg && typeof arg === 'object' && !Array.isArray(arg) ? (arg as { select?: string; top?: number; skip?: number }) : null;
+          const names = opt ? String(opt.select ?? '').split(',').map((n) => `items/${n.trim()}`) : typeof arg === 'string' ? arg.split(',').map((n) => n.trim()) : [];
           const inner = names.filter((n) => n.startsWith('items/')).map((n) => n.slice('items/'.length));
           if (names.some((n) => n !== 'items' && !n.startsWith('items/'))) fail('InvalidArgument', `NoteCollection.load(${String(arg)}) is not modelled`);
-          const items = s.notes.map(noteObject);
+          const skip = opt?.skip ?? 0;
+          const items = s.notes.slice(skip, opt?.top === undefined ? undefined : skip + opt.top).map(noteObject);
           if (inner.length) for (const it of items) it.load(inner.join(','));
           this.setValue('items', items);
           return protoLoad.call(this, 'items');

@@ -35,6 +35,13 @@ function mockContext(selectionAddress: string): { context: Excel.RequestContext;
               getRange: function (this: { selectedAddress: string }, address: string) {
                 return { select: () => (this.selectedAddress = address) };
               },
+              // the visible rows of a block (no row is hidden here): Range.getVisibleView().cellAddresses
+              getRangeByIndexes: (row: number, _col: number, rows: number) => ({
+                getVisibleView: () => {
+                  const view = { cellAddresses: Array.from({ length: rows }, (_, i) => [`'${MEMBER_SHEET_NAME}'!A${row + i + 1}`]), load: () => view };
+                  return view;
+                },
+              }),
             },
             getHeaderRowRange: function (this: { headerRange: unknown }) {
               return this.headerRange;
@@ -85,10 +92,10 @@ describe('with office-addin-mock', () => {
     })).toEqual({ rangeAreas: false, comments: false, tableResize: false, notes: false });
   });
 
-  test('readSelectedRowNumbers: one sync, rows of the selection inside the body', async () => {
+  test('readSelectedRowNumbers: two syncs (the selection, then its visible rows), rows of the selection inside the body', async () => {
     const { context, syncs } = mockContext(`'${MEMBER_SHEET_NAME}'!C1:E4`);
     expect(await readSelectedRowNumbers(context)).toEqual([2, 3, 4]);
-    expect(syncs()).toBe(1);
+    expect(syncs()).toBe(2);
   });
 
   test('readSelectedRowNumbers: a selection on another sheet gives no rows', async () => {

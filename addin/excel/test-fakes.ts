@@ -17,6 +17,15 @@
  *   255 characters; a cell holds at most one note and one comment thread;
  * - a table always keeps a header row and at least one body row; new rows from `rows.add` copy the
  *   number formats of the row above; deleting cells shifts the cells, notes and comments below.
+ * - rows hidden by a filter or by hand: `Range.rowHidden` is true when all rows of the range are
+ *   hidden, false when none, null when some (ExcelApi 1.2, docs «Excel.Range.rowHidden»);
+ *   `Range.getVisibleView()` gives a RangeView of only the visible rows, whose `cellAddresses`,
+ *   `values` and `rowCount` load like a range's (ExcelApi 1.3, docs «Excel.RangeView»). Rows a
+ *   table's AutoFilter hides are hidden rows to both (Excel's own «visible cells only» rule).
+ * - what a chair does by hand while a request is in flight (the test handle: `sortTable`,
+ *   `deleteTableRows`, `insertTableRows`, `filterTable`): sorting moves whole table rows — values,
+ *   number formats, fills, notes and comments travel with their cells (Excel's «Sort» moves notes
+ *   and comments with the sorted cells); deleting or inserting table rows shifts the rows below.
  * Not modelled: formulas, calculation, styles beyond what tests read, events, undo.
  */
 
@@ -87,6 +96,8 @@ class SheetModel {
   readonly nfLayers: { rect: Rect; nf: string; seq: number }[] = [];
   readonly colWidths = new Map<number, number>();
   readonly hiddenCols = new Set<number>();
+  /** 0-based sheet rows hidden (by hand or by a filter). */
+  readonly hiddenRows = new Set<number>();
   frozenRows = 0;
   readonly validation = new Map<number, ValidationModel>();
   readonly notes = new Map<number, NoteModel>();
@@ -1108,6 +1119,11 @@ class FakeRange extends FakeObject<RangeRef> {
         for (let c = 0; c < rect.cols; c++) all = all && sheet.hiddenCols.has(rect.col + c);
         return all;
       }
+      case 'rowHidden': {
+        let hidden = 0;
+        for (let r = 0; r < rect.rows; r++) if (sheet.hiddenRows.has(rect.row + r)) hidden++;
+        return hidden === 0 ? false : hidden === rect.rows ? true : null;
+      }
       default:
         return fail('InvalidArgument', `fake: Range.${prop} is not modelled`);
     }
@@ -1142,6 +1158,21 @@ class FakeRange extends FakeObject<RangeRef> {
   get columnHidden(): boolean {
     return this._get('columnHidden');
   }
+  get rowHidden(): boolean | null {
+    return this._get('rowHidden');
+  }
+  set rowHidden(v: boolean) {
+    this._act({ rowHidden: v }, (ref) => {
+      for (let r = 0; r < ref.rect.rows; r++) {
+        if (v) ref.sheet.hiddenRows.add(ref.rect.row + r);
+        else ref.sheet.hiddenRows.delete(ref.rect.row + r);
+      }
+    });
+  }
+  /** The visible rows of the range (ExcelApi 1.3). */
+  getVisibleView(): FakeRangeView {
+    return new FakeRangeView(this._ctx, () => this._resolve());
+  }
   set columnHidden(v: boolean) {
     this._act({ columnHidden: v }, (ref) => {
       for (let c = 0; c < ref.rect.cols; c++) {
@@ -1167,6 +1198,40 @@ class FakeRange extends FakeObject<RangeRef> {
       m.activeSheet = ref.sheet;
       m.selection = { sheet: ref.sheet, rects: [ref.rect] };
     });
+  }
+}
+
+/** A RangeView: the rows of a range that are not hidden, read-only here (cellAddresses, values, rowCount, columnCount). */
+class FakeRangeView extends FakeObject<RangeRef> {
+  protected override _read(ref: RangeRef, prop: string): unknown {
+    const { sheet, rect } = ref;
+    if (isUnbounded(rect)) fail('InvalidArgument', 'fake: a view of whole rows/columns is not modelled');
+    const visible: number[] = [];
+    for (let r = 0; r < rect.rows; r++) if (!sheet.hiddenRows.has(rect.row + r)) visible.push(rect.row + r);
+    switch (prop) {
+      case 'rowCount':
+        return visible.length;
+      case 'columnCount':
+        return rect.cols;
+      case 'cellAddresses':
+        return visible.map((r) => Array.from({ length: rect.cols }, (_, c) => `${qualifiedSheetName(sheet.name)}!${colLetter(rect.col + c)}${r + 1}`));
+      case 'values':
+        return visible.map((r) => this._ctx._model.readValues(sheet, { row: r, col: rect.col, rows: 1, cols: rect.cols })[0]);
+      default:
+        return fail('InvalidArgument', `fake: RangeView.${prop} is not modelled`);
+    }
+  }
+  get rowCount(): number {
+    return this._get('rowCount');
+  }
+  get columnCount(): number {
+    return this._get('columnCount');
+  }
+  get cellAddresses(): string[][] {
+    return this._get('cellAddresses');
+  }
+  get values(): Scalar[][] {
+    return this._get('values');
   }
 }
 
@@ -1315,13 +1380,29 @@ abstract class FakeCellItemCollection<T extends object, P extends FakeCellItem<T
     });
   }
 
+  /**
+   * `load('items/content')`, or with paging as Office.js's collection load options allow:
+   * `{ content: true, $top, $skip }` (Excel.Interfaces.CollectionLoadOptions) or `{ select, top, skip }`
+   * (OfficeExtension.LoadOption) — only that slice of the items comes back (and counts for the payload).
+   */
   load(arg?: unknown): this {
-    const props = parseLoad(arg).map((p) => p.replace(/^items\//, '')).filter((p) => p !== 'items');
+    let top = Infinity;
+    let skip = 0;
+    let raw: string[];
+    if (arg && typeof arg === 'object' && !Array.isArray(arg)) {
+      const o = arg as Record<string, unknown>;
+      const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : v === undefined ? d : fail('InvalidArgument', 'fake: bad top/skip'));
+      top = num(o.$top ?? o.top, Infinity);
+      skip = num(o.$skip ?? o.skip, 0);
+      raw = typeof o.select === 'string' ? parseLoad(o.select) : Object.keys(o).filter((k) => !['$top', '$skip', 'top', 'skip', '$all'].includes(k) && o[k] === true);
+    } else raw = parseLoad(arg);
+    const props = raw.map((p) => p.replace(/^items\//, '')).filter((p) => p !== 'items');
     this.ctx._enqueue({
       bytes: bytesOf(props),
       run: () => {
-        const found: Located<T>[] = [];
-        for (const s of this.sheets()) for (const item of this.map(s).values()) found.push({ sheet: s, item });
+        const all: Located<T>[] = [];
+        for (const s of this.sheets()) for (const item of this.map(s).values()) all.push({ sheet: s, item });
+        const found = all.slice(skip, top === Infinity ? undefined : skip + top);
         const proxies = found.map((f) => {
           const p = this.proxy(() => f);
           p._resolveOrNull();
@@ -1508,6 +1589,71 @@ export class FakeExcel {
     const s = this._model.findSheet(sheetName) ?? fail('ItemNotFound', sheetName);
     this._model.selection = { sheet: s, rects: splitList(address).map((a) => parseRef(a)) };
     this._model.activeSheet = s;
+  }
+
+  // --- what a chair does by hand (between or during the add-in's requests; not counted as syncs)
+
+  private tableModel(name: string): TableModel {
+    return this._model.findTable(name) ?? fail('ItemNotFound', `no table ${name}`);
+  }
+
+  /**
+   * «Сортировка» of the table body by `compare` on the rows' values: whole rows move, with their
+   * number formats, fills, notes and comments (as Excel's sort carries them).
+   */
+  sortTable(name: string, compare: (a: Scalar[], b: Scalar[]) => number): void {
+    const t = this.tableModel(name);
+    const s = t.sheet;
+    const body0 = t.rect.row + 1;
+    const n = t.rect.rows - 1;
+    const rowsNow = Array.from({ length: n }, (_, i) => ({
+      values: this._model.readValues(s, { row: body0 + i, col: t.rect.col, rows: 1, cols: t.rect.cols })[0],
+      from: body0 + i,
+    }));
+    const order = [...rowsNow].sort((a, b) => compare(a.values, b.values));
+    for (const map of [s.cells, s.notes, s.comments] as Map<number, unknown>[]) {
+      const taken = new Map<number, unknown>();
+      for (let i = 0; i < n; i++) {
+        for (let c = 0; c < t.rect.cols; c++) {
+          const k = key(body0 + i, t.rect.col + c);
+          if (map.has(k)) taken.set(k, map.get(k));
+          map.delete(k);
+        }
+      }
+      order.forEach((r, i) => {
+        for (let c = 0; c < t.rect.cols; c++) {
+          const v = taken.get(key(r.from, t.rect.col + c));
+          if (v !== undefined) map.set(key(body0 + i, t.rect.col + c), v);
+        }
+      });
+    }
+  }
+
+  /** Deletes `count` table rows starting at 1-based sheet row `sheetRow` («Удалить строки таблицы»). */
+  deleteTableRows(name: string, sheetRow: number, count = 1): void {
+    const t = this.tableModel(name);
+    this._model.deleteRange(t.sheet, { row: sheetRow - 1, col: t.rect.col, rows: count, cols: t.rect.cols }, 'Up');
+  }
+
+  /** Inserts table rows with `values` above 1-based sheet row `sheetRow` («Вставить строки таблицы выше»). */
+  insertTableRows(name: string, sheetRow: number, values: unknown[][]): void {
+    const t = this.tableModel(name);
+    const at = sheetRow - 1;
+    if (at <= t.rect.row || at > t.rect.row + t.rect.rows) fail('InvalidArgument', 'fake: insert inside the table body');
+    this._model.shiftRows(t.sheet, at, t.rect.col, t.rect.cols, values.length);
+    t.rect.rows += values.length;
+    this._model.writeValues(t.sheet, { row: at, col: t.rect.col, rows: values.length, cols: t.rect.cols }, values);
+  }
+
+  /** The table's AutoFilter: body rows whose values fail `keep` are hidden; `null` shows every row again. */
+  filterTable(name: string, keep: ((values: Scalar[]) => boolean) | null): void {
+    const t = this.tableModel(name);
+    for (let i = 1; i < t.rect.rows; i++) {
+      const r = t.rect.row + i;
+      const values = this._model.readValues(t.sheet, { row: r, col: t.rect.col, rows: 1, cols: t.rect.cols })[0];
+      if (keep === null || keep(values)) t.sheet.hiddenRows.delete(r);
+      else t.sheet.hiddenRows.add(r);
+    }
   }
 
   /** Creates a table directly in the model (test set-up; not counted as a sync). */

@@ -1,5 +1,5 @@
 import { ApiError } from '../api/errors';
-import { checkRows, issueLine, issuesFromResults, issueText, marksFromIssues, summarySentence, toSyncRows } from './members-logic';
+import { checkRows, issueLine, issuesFromResults, issueText, marksFromIssues, marksWhere, summarySentence, toSyncRows } from './members-logic';
 import { checkPassport, passportIssuesFromError, passportIssueText } from './passport-logic';
 import { unitRows } from './views/structure';
 
@@ -66,6 +66,16 @@ describe('push answers in the pane', () => {
     expect(summarySentence(c(11, 0), false)).toBe('Готово: реестр принял 11 строк');
     expect(summarySentence(c(2, 0), true)).toBe('Сервер проверил 2 строки: ошибок нет, можно отправлять');
     expect(summarySentence(c(2, 3), true)).toBe('Сервер проверил 5 строк: 3 требуют исправления');
+  });
+});
+
+describe('where a marked cell\'s message is', () => {
+  test('a note, a comment (threaded in new Excel) or only the list, as the host allows; the cap is named', () => {
+    expect(marksWhere('notes')).toMatch(/в примечании к ячейке/);
+    expect(marksWhere('comments')).toMatch(/в комментарии к ячейке \(Excel показывает его как цепочку комментариев\)/);
+    expect(marksWhere('none')).toMatch(/^описание — в столбце «Результат» и в списке ниже/);
+    expect(marksWhere('none')).not.toMatch(/примечании к ячейке/);
+    expect(marksWhere('notes', 18_000, 2_000)).toMatch(/Примечания добавлены только к первым 2\u00a0000|Примечания добавлены только к первым 2[\s\u202f]000/);
   });
 });
 

@@ -5,7 +5,7 @@ import { createMemberSheet, writeMembersFromRegistry } from '../excel/member-she
 import { SheetError } from '../excel/sheet-utils';
 import { syntheticRegistryRows } from '../excel/test-data';
 import { FakeExcel } from '../excel/test-fakes';
-import { fetchMembers, memberLabel, NO_SHEET, ONE_BY_ONE_MAX, readSelection, tickConsents, writeBack, type ActionDeps } from './member-actions';
+import { fetchMembers, memberLabel, NO_SHEET, NOTHING_SELECTED, nothingSelected, ONE_BY_ONE_MAX, readSelection, selectionScope, tickConsents, writeBack, type ActionDeps } from './member-actions';
 import type { Reporter } from './activity';
 
 const quiet: Reporter = { progress: () => undefined, indeterminate: () => undefined };
@@ -44,6 +44,27 @@ describe('readSelection', () => {
     expect(sel.members[0].name).toBe([first[0], first[1], first[2]].filter(Boolean).join(' '));
     expect(memberLabel(sel, sel.members[0].id)).toBe(`Строка 3, ${sel.members[0].name}`);
     expect(memberLabel(sel, 'unknown')).toBe('Член Профсоюза не на листе');
+  });
+
+  test('a filtered table: only visible selected rows count; the hidden ones are counted and named in the scope sentence', async () => {
+    const { fake, deps } = await workbook(8);
+    let i = 0;
+    fake.filterTable(MEMBER_TABLE_NAME, () => i++ % 2 === 0); // rows 2, 4, 6, 8 visible
+    const t = fake.table(MEMBER_TABLE_NAME)!;
+    fake.setSelection(t.sheetName, 'A2:C7');
+    const sel = await readSelection(deps(api(() => ({})).c));
+    expect(sel.members.map((m) => m.row)).toEqual([2, 4, 6]);
+    expect(sel.hidden).toBe(3);
+    expect(selectionScope(sel)).toBe('Учтены только видимые выделенные строки: 3. Скрытых фильтром строк не учтено: 3 — чтобы включить их, снимите фильтр и выделите снова.');
+    fake.setSelection(t.sheetName, 'A3');
+    const hiddenOnly = await readSelection(deps(api(() => ({})).c));
+    expect(hiddenOnly.members).toEqual([]);
+    expect(nothingSelected(hiddenOnly)).toMatch(/^Все выделенные строки с членами Профсоюза \(1\) скрыты фильтром/);
+    fake.filterTable(MEMBER_TABLE_NAME, null);
+    const all = await readSelection(deps(api(() => ({})).c));
+    expect(all.hidden).toBe(0);
+    expect(selectionScope(all)).toBe('');
+    expect(nothingSelected({ hidden: 0 })).toBe(NOTHING_SELECTED);
   });
 
   test('a selection outside the table selects nothing; no sheet says where to get it', async () => {

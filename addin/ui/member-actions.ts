@@ -11,7 +11,7 @@ import { isApiError, type ApiError } from '../api/errors';
 import { pullAllMembers } from '../api/pull';
 import { requestTransfer } from '../api/transfers';
 import type { ExcelCapabilities } from '../excel/capabilities';
-import { readMemberRows, readSelectedRowNumbers } from '../excel/member-sheet';
+import { readMemberRows, readSelectedRows } from '../excel/member-sheet';
 import { cellText, SheetError } from '../excel/sheet-utils';
 import type { Reporter } from './activity';
 import { refreshMemberRows, type RefreshRowsReport, type RegistryMember } from './excel-member-rows';
@@ -37,6 +37,8 @@ export interface Selection {
   unsent: number[];
   /** Row number of each member id on the sheet (the whole sheet, for naming members in answers). */
   rowOf: Map<string, SelectedMember>;
+  /** Selected rows with a member that a filter (or the chair) hides: left out of the action. */
+  hidden: number;
 }
 
 export const NOTHING_SELECTED = `Выделите на листе «${MEMBER_SHEET_NAME}» строки нужных членов Профсоюза (можно несколько подряд, мышью по номерам строк) и нажмите кнопку снова.`;
@@ -52,23 +54,45 @@ export function fullName(values: Record<string, unknown>): string {
   return ['surname', 'name', 'patronymic'].map((k) => cellText(values[k]).trim()).filter(Boolean).join(' ') || 'без фамилии';
 }
 
-/** The selected rows of the member sheet: two Excel batches (the selection, then the rows). */
+/**
+ * The selected rows of the member sheet: two Excel batches (the selection, then the rows). Only rows
+ * the chair can see count: rows a filter hides inside the selected block are left out (and counted).
+ */
 export async function readSelection(deps: ActionDeps): Promise<Selection> {
-  const rows = await deps.excel((ctx) => readSelectedRowNumbers(ctx, { caps: deps.caps })).catch(noSheet);
+  const rows = await deps.excel((ctx) => readSelectedRows(ctx, { caps: deps.caps })).catch(noSheet);
   const read = await deps.excel((ctx) => readMemberRows(ctx)).catch(noSheet);
-  const wanted = new Set(rows);
+  const wanted = new Set(rows.visible);
+  const hiddenRows = new Set(rows.hidden);
   const members: SelectedMember[] = [];
   const unsent: number[] = [];
   const rowOf = new Map<string, SelectedMember>();
+  let hidden = 0;
   for (const r of read.rows) {
     const m = r.id ? { id: r.id, row: r.row, name: fullName(r.values) } : null;
     if (m && !rowOf.has(m.id)) rowOf.set(m.id, m);
+    if (hiddenRows.has(r.row)) hidden++;
     if (!wanted.has(r.row)) continue;
     if (m) {
       if (!members.some((x) => x.id === m.id)) members.push(m);
     } else unsent.push(r.row);
   }
-  return { members, unsent, rowOf };
+  return { members, unsent, rowOf, hidden };
+}
+
+/** What to say when no visible selected row has a member: nothing selected, or everything selected is hidden by a filter. */
+export function nothingSelected(sel: Pick<Selection, 'hidden'>): string {
+  return sel.hidden
+    ? `Все выделенные строки с членами Профсоюза (${formatCount(sel.hidden)}) скрыты фильтром, а действия выполняются только для видимых строк. Снимите фильтр или выделите видимые строки и нажмите кнопку снова.`
+    : NOTHING_SELECTED;
+}
+
+/**
+ * «Видимых выделенных строк: 3. Скрытых фильтром строк не учтено: 2.» — what a confirmation or a
+ * result says about the scope of an action on the selected rows. Empty when nothing was hidden.
+ */
+export function selectionScope(sel: Pick<Selection, 'members' | 'hidden'>): string {
+  if (!sel.hidden) return '';
+  return `Учтены только видимые выделенные строки: ${formatCount(sel.members.length)}. Скрытых фильтром строк не учтено: ${formatCount(sel.hidden)} — чтобы включить их, снимите фильтр и выделите снова.`;
 }
 
 /** «Строка 12, Петрова Анна Сергеевна» for a member id (or a plain mention when the row is not on the sheet). */

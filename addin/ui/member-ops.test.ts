@@ -92,7 +92,7 @@ async function sheetWithNewRows(n: number): Promise<FakeExcel> {
   const fake = new FakeExcel();
   await createMemberSheet(fake.context);
   const rows = syntheticRegistryRows(n, 7);
-  const grid = rows.map((r) => [...MEMBER_COLUMNS.map((c) => (c.type === 'id' || c.type === 'version' ? '' : (r.cells[c.key as MemberFieldKey] ?? ''))), '']);
+  const grid = rows.map((r) => [...MEMBER_COLUMNS.map((c) => (c.type === 'id' || c.type === 'version' ? '' : (r.cells[c.key as MemberFieldKey] ?? ''))), '', '']); // «Результат», «Ключ строки»
   const ctx = fake.newContext();
   const table = ctx.workbook.tables.getItem(MEMBER_TABLE_NAME);
   table.getDataBodyRange().values = [grid[0]];
@@ -110,6 +110,32 @@ function deps(fake: FakeExcel, fetch: FetchLike) {
 }
 
 describe('pushing 10,000 rows', () => {
+  it('«Остановить» stops after the chunk in flight; the summary says what was sent; «Продолжить» sends the rest once', async () => {
+    const fake = await sheetWithNewRows(10_000);
+    const { fetch, state } = fakeRegistry();
+    const holder: { run?: PushRun } = {};
+    const stopOnFirst: FetchLike = async (url, init) => {
+      if (url.includes('/members/sync') && state.requests === 0) holder.run?.stop();
+      return fetch(url, init);
+    };
+    const { d } = deps(fake, stopOnFirst);
+    const run = new PushRun(d, 1, false);
+    holder.run = run;
+    const first = await run.run(quiet);
+    expect(first.stopped).toBe(true);
+    expect(state.requests).toBe(1);
+    const sent = run.chunkSizes()[0];
+    expect(first.counts.created).toBe(sent);
+    expect(first.unsentRows).toBe(10_000 - sent);
+    // the rows of the sent chunk carry their ids already
+    const ids = fake.table(MEMBER_TABLE_NAME)!.bodyValues().map((r) => String(r[ID_COL]));
+    expect(ids.filter(Boolean)).toHaveLength(sent);
+    const rest = await run.run(quiet);
+    expect(rest.stopped).toBeUndefined();
+    expect(rest.counts.created).toBe(10_000);
+    expect(state.created).toBe(10_000);
+  });
+
   it('costs one HTTP request per chunk and two Excel batches (read, then all results); every row gets its id', async () => {
     const fake = await sheetWithNewRows(10_000);
     const { fetch, state } = fakeRegistry();
@@ -128,15 +154,16 @@ describe('pushing 10,000 rows', () => {
     const syncs = fake.syncCount;
     console.log(`[measure] push 10,000 rows: ${state.requests} HTTP requests, ${syncs} context.sync() calls in ${excel.runs} Excel.run batches (${excel.perRun.map((r) => r.syncs).join(' + ')}); largest Excel request ${fake.maxRequestBytes} B, response ${fake.maxResponseBytes} B`);
     // Exactly two Excel batches. Reading the sheet: the table (+ probe of the fingerprint store), the
-    // store (it holds only its header: one sync, no chunk), one sync per read chunk. Then one
-    // writeSyncResults for all answers: the table, the «Результат» column, one per write chunk, the
-    // fingerprint store (read: one, write: one). An extra sync anywhere fails here.
+    // store (it holds only its header: one sync, no chunk), one sync per read chunk, one to write the
+    // rows' keys («Ключ строки»). Then one writeSyncResults for all answers: the table, a page of old notes (none), the
+    // «Результат» column, the key and id columns (to find each row by its key), one per write chunk,
+    // the fingerprint store (read: one, write: one). An extra sync anywhere fails here.
     expect(excel.runs).toBe(2);
     expect(excel.perRun).toEqual([
-      { syncs: 6, reported: 6 },
-      { syncs: 6, reported: 6, chunks: 2 },
+      { syncs: 7, reported: 7 },
+      { syncs: 10, reported: 10, chunks: 2 },
     ]);
-    expect(syncs).toBe(12);
+    expect(syncs).toBe(17);
     for (const s of fake.syncs) {
       expect(s.requestBytes).toBeLessThan(5_000_000);
       expect(s.responseBytes).toBeLessThan(5_000_000);
@@ -225,6 +252,37 @@ describe('checking and loading 10,000 rows', () => {
     expect(sheet.fill('F3')).toBe('#FFC7CE');
     expect(fake.syncCount).toBeLessThanOrEqual(20);
   }, 60_000);
+
+  it('«Проверить» while the chair sorts the table: the marks and the list follow the person', async () => {
+    const fake = new FakeExcel();
+    await createMemberSheet(fake.context);
+    const width = fake.table(MEMBER_TABLE_NAME)!.headers.length;
+    const person = (surname: string, category: string) => {
+      const r: string[] = new Array(width).fill('');
+      r[0] = surname;
+      r[1] = 'Анна';
+      r[MEMBER_COLUMNS.findIndex((c) => c.key === 'birthDate')] = '01.01.1980';
+      r[MEMBER_COLUMNS.findIndex((c) => c.key === 'category')] = category;
+      return r;
+    };
+    fake.sheet('Члены профсоюза').setValues('A2', [person('Яблокова', '')]);
+    fake.insertTableRows(MEMBER_TABLE_NAME, 3, [person('Абрикосова', 'Работник'), person('Вишнева', 'Работник')]);
+    const { fetch } = fakeRegistry();
+    const { d } = deps(fake, fetch);
+    let runs = 0;
+    const sortingExcel: MemberOpsDeps['excel'] = async (op) => {
+      // between reading the sheet and marking it, the chair sorts А→Я: «Яблокова» moves from row 2 to row 4
+      if (runs++ === 1) fake.sortTable(MEMBER_TABLE_NAME, (a, b) => String(a[0]).localeCompare(String(b[0]), 'ru'));
+      return d.excel(op);
+    };
+    const out = await checkSheet({ ...d, excel: sortingExcel }, quiet);
+    expect(out.issues.map((i) => `${i.row}:${i.field}`)).toEqual(['4:category']);
+    const catCol = String.fromCharCode(65 + MEMBER_COLUMNS.findIndex((c) => c.key === 'category'));
+    const sheet = fake.sheet('Члены профсоюза');
+    expect(sheet.values('A4')).toEqual([['Яблокова']]);
+    expect(sheet.fill(`${catCol}4`)).toBe('#FFC7CE');
+    expect(sheet.fill(`${catCol}2`)).toBeNull();
+  });
 
   it('«Загрузить из реестра» pulls every page (with subtree) and writes the sheet', async () => {
     const fake = new FakeExcel();

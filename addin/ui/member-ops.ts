@@ -6,12 +6,14 @@
 import type { MemberSheetRow } from '../excel/member-sheet';
 import {
   createMemberSheet,
+  locateSentRows,
   markValidationErrors,
   readMemberRows,
   writeMembersFromRegistry,
   writeSyncResults,
   type CreateSheetReport,
 } from '../excel/member-sheet';
+import type { LostReason } from '../excel/row-keys';
 import { SheetError } from '../excel/sheet-utils';
 import type { ExcelCapabilities } from '../excel/capabilities';
 import { MEMBER_SHEET_NAME } from '../../domain/members/columns';
@@ -50,18 +52,38 @@ export function createSheet(deps: MemberOpsDeps): Promise<CreateSheetReport> {
 
 export interface CheckOutcome extends CheckResult {
   blankRows: number;
+  /** Error cells left without a note because of MARK_NOTES_CAP. */
+  notesCapped: number;
 }
 
 /** «Проверить»: read every row, check with domain/, mark bad cells, list the problems. */
 export async function checkSheet(deps: MemberOpsDeps, r: Reporter): Promise<CheckOutcome> {
   r.indeterminate('Чтение листа…');
-  const read = await onSheet(deps, (ctx) => readMemberRows(ctx));
+  // rows get their keys here too, so the marks find their rows even if the table is sorted meanwhile
+  const read = await onSheet(deps, (ctx) => readMemberRows(ctx, { assignKeys: true }));
   r.progress(1, 3, `Проверка ${formatCount(read.rows.length)} строк…`);
   const result = checkRows(read.rows, deps.today());
   r.progress(2, 3, 'Отметка ошибок на листе…');
-  await deps.excel((ctx) => markValidationErrors(ctx, marksFromIssues(result.issues), { caps: deps.caps }));
+  const bad = new Set(result.issues.map((i) => i.row));
+  const refs = read.rows.filter((x) => x.key && bad.has(x.row)).map((x) => ({ row: x.row, key: x.key as string, id: x.id }));
+  const { marked, placed, lost } = await deps.excel(async (ctx) => {
+    const where = refs.length ? await locateSentRows(ctx, refs) : { placed: new Map<number, number>(), lost: new Map<number, LostReason>() };
+    const issues = result.issues.filter((i) => !where.lost.has(i.row)).map((i) => ({ ...i, row: where.placed.get(i.row) ?? i.row }));
+    return { marked: await markValidationErrors(ctx, marksFromIssues(issues), { caps: deps.caps }), placed: where.placed, lost: where.lost };
+  });
   r.progress(3, 3, 'Готово');
-  return { ...result, blankRows: read.blankRows };
+  // the list names the rows where the people stand now (a row deleted meanwhile has nothing to show)
+  const issues = result.issues.filter((i) => !lost.has(i.row)).map((i) => ({ ...i, row: placed.get(i.row) ?? i.row }));
+  return { ...result, issues, blankRows: read.blankRows, notesCapped: marked.notesCapped };
+}
+
+/** A sent row whose result could not go back onto the sheet (the pane lists it with the name). */
+export interface LostRow {
+  /** The sheet row when the push read it. */
+  row: number;
+  name: string;
+  reason: LostReason;
+  result: SyncRowResult;
 }
 
 /** A push or a server check in progress; kept by the view so that «Повторить» resumes it. */
@@ -70,8 +92,13 @@ export class PushRun {
   private sent = new Map<number, MemberSheetRow>();
   /** Chunks whose results are already on the sheet. */
   private written = new Set<number>();
+  /** Sent row → the row its result went to (rows found by their key, see excel/row-keys.ts). */
+  private placed = new Map<number, number>();
+  /** Sent rows whose results were written nowhere (deleted, copied or overwritten during the push). */
+  readonly lost = new Map<number, LostRow>();
   /** Rows left out because they are as the registry last accepted them. */
   unchangedRows = 0;
+  private stopRequested = false;
 
   constructor(
     private readonly deps: MemberOpsDeps,
@@ -81,6 +108,11 @@ export class PushRun {
 
   get started(): boolean {
     return this.job !== null;
+  }
+
+  /** «Остановить»: the push stops after the chunk in flight; `run` then reports what was sent. */
+  stop(): void {
+    this.stopRequested = true;
   }
 
   /** Rows per planned chunk (empty before the first run). */
@@ -100,7 +132,8 @@ export class PushRun {
   async run(r: Reporter): Promise<PushSummary> {
     if (!this.job) {
       r.indeterminate('Чтение листа…');
-      const read = await onSheet(this.deps, (ctx) => readMemberRows(ctx, { onlyChanged: !this.dryRun }));
+      // Every row sent gets its key in «Ключ строки» first, so its answer finds it wherever it moves.
+      const read = await onSheet(this.deps, (ctx) => readMemberRows(ctx, { onlyChanged: !this.dryRun, assignKeys: true }));
       this.unchangedRows = read.unchangedRows;
       for (const row of read.rows) this.sent.set(row.row, row);
       this.job = new PushJob(this.deps.api, this.orgId, toSyncRows(read.rows), this.dryRun);
@@ -109,20 +142,55 @@ export class PushRun {
     const verb = this.dryRun ? 'Проверено на сервере' : 'Отправлено';
     const report = (done: number) => r.progress(done, Math.max(job.totalRows, 1), `${verb} ${formatCount(done)} из ${formatCount(job.totalRows)} строк`);
     report(job.progress().doneRows);
+    this.stopRequested = false;
     let summary: PushSummary;
     try {
-      summary = await job.run({ onProgress: (p) => report(p.doneRows) });
+      summary = await job.run({ onProgress: (p) => report(p.doneRows), shouldStop: () => this.stopRequested });
     } catch (e) {
       if (!this.dryRun) await this.writeAnswered(r).catch(() => undefined);
       throw e;
     }
     if (this.dryRun) {
       r.indeterminate('Отметка ошибок на листе…');
-      await this.deps.excel((ctx) => markValidationErrors(ctx, marksFromIssues(issuesFromResults(summary.rows)), { caps: this.deps.caps }));
+      await this.deps.excel(async (ctx) => {
+        const where = await locateSentRows(ctx, this.sentRefs(summary.rows));
+        this.note(summary.rows, where.placed, where.lost);
+        return markValidationErrors(ctx, marksFromIssues(issuesFromResults(this.onSheet(summary.rows))), { caps: this.deps.caps });
+      });
     } else {
       await this.writeAnswered(r);
     }
-    return summary;
+    return { ...summary, rows: this.onSheet(summary.rows) };
+  }
+
+  /** The results with the rows where their people stand now; results written nowhere are left out (see `lost`). */
+  onSheet(results: readonly SyncRowResult[]): SyncRowResult[] {
+    const out: SyncRowResult[] = [];
+    for (const x of results) {
+      if (this.lost.has(x.row)) continue;
+      const at = this.placed.get(x.row);
+      out.push(at === undefined || at === x.row ? x : { ...x, row: at });
+    }
+    return out;
+  }
+
+  private sentRefs(results: readonly SyncRowResult[]): { row: number; key: string; id: string | null }[] {
+    const out: { row: number; key: string; id: string | null }[] = [];
+    for (const x of results) {
+      const s = this.sent.get(x.row);
+      if (s?.key) out.push({ row: s.row, key: s.key, id: s.id });
+    }
+    return out;
+  }
+
+  private note(results: readonly SyncRowResult[], placed: ReadonlyMap<number, number>, lost: ReadonlyMap<number, LostReason>): void {
+    for (const [from, to] of placed) this.placed.set(from, to);
+    for (const x of results) {
+      const reason = lost.get(x.row);
+      if (!reason) continue;
+      const s = this.sent.get(x.row);
+      this.lost.set(x.row, { row: x.row, name: s ? personName(s.values) : '', reason, result: x });
+    }
   }
 
   /** Results of the answered chunks not yet on the sheet: one Excel batch. */
@@ -139,14 +207,38 @@ export class PushRun {
       }
     }
     r.progress(0, results.length, 'Запись результатов на лист…');
-    await this.deps.excel((ctx) =>
+    const rep = await this.deps.excel((ctx) =>
       writeSyncResults(ctx, results, {
         caps: this.deps.caps,
         sent,
         onProgress: (done, total) => r.progress(done, total, `Запись результатов на лист: ${formatCount(done)} из ${formatCount(total)}`),
       }),
     );
+    this.note(results, rep.placed, rep.lost);
     for (const c of chunks) this.written.add(c.index);
+  }
+}
+
+/** «Петрова Анна Сергеевна» as typed in the row. */
+function personName(values: MemberSheetRow['values']): string {
+  return (['surname', 'name', 'patronymic'] as const)
+    .map((k) => (values[k] === null || values[k] === undefined ? '' : String(values[k]).trim()))
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** What the pane says about a sent row whose result was not written (plain Russian, names the person). */
+export function lostRowText(l: LostRow, dryRun: boolean): string {
+  const who = `${l.name || 'без фамилии'} (была строка ${l.row})`;
+  const accepted = l.result.outcome === 'created' || l.result.outcome === 'updated' || l.result.outcome === 'unchanged';
+  const fate = dryRun ? '' : accepted ? (l.result.outcome === 'created' ? ' Реестр её принял — член Профсоюза добавлен.' : ' Реестр её принял.') : ' Реестр её не принял.';
+  switch (l.reason) {
+    case 'deleted':
+      return `${who}: строка удалена с листа, пока шла отправка; на лист ничего не записано.${fate}${accepted && !dryRun ? ' Если строка удалена по ошибке, нажмите «Загрузить из реестра»; если человек больше не состоит в организации — «Снять с учёта».' : ''}`;
+    case 'copied':
+      return `${who}: строка скопирована на листе, пока шла отправка (у двух строк один служебный ключ), — результат не записан ни в одну из них, чтобы не ошибиться человеком.${fate} Удалите лишнюю копию и нажмите «Отправить в реестр» снова: строки не задвоятся.`;
+    default:
+      return `${who}: на месте строки теперь другой член Профсоюза (вставлена другая строка) — результат не записан.${fate} Нажмите «Отправить в реестр» снова.`;
   }
 }
 

@@ -84,6 +84,23 @@ export function checkRows(rows: readonly SheetRowIn[], today: string): CheckResu
   return { checked: rows.length, okRows: rows.length - bad.size, badRows: bad.size, issues };
 }
 
+/**
+ * Where the chair finds the message of a marked cell, as this Excel allows: a note (ExcelApi 1.18),
+ * a comment (1.10 — Excel 2021/2024 and Microsoft 365 show it as a threaded comment), or only the
+ * «Результат» column and the pane's list (Excel 2019, ExcelApi 1.8: no notes from add-ins).
+ * `capped`: cells left without a note because of the cap (see MARK_NOTES_CAP).
+ */
+export function marksWhere(kind: 'notes' | 'comments' | 'none', capped = 0, cap = 2_000): string {
+  const base =
+    kind === 'notes'
+      ? 'описание — в примечании к ячейке, в столбце «Результат» и в списке ниже'
+      : kind === 'comments'
+        ? 'описание — в комментарии к ячейке (Excel показывает его как цепочку комментариев), в столбце «Результат» и в списке ниже'
+        : 'описание — в столбце «Результат» и в списке ниже (эта версия Excel не даёт надстройке добавлять примечания к ячейкам)';
+  if (kind === 'none' || capped <= 0) return base;
+  return `${base}. ${kind === 'notes' ? 'Примечания' : 'Комментарии'} добавлены только к первым ${formatCount(cap)} ошибкам, чтобы лист не стал медленным; у остальных ${formatCount(capped)} описание — в столбце «Результат» и в списке`;
+}
+
 /** The message without its leading «<column header>: », to show after the header in the list. */
 export function issueText(issue: Pick<Issue, 'field' | 'message'>): string {
   const h = headerOf(issue.field);
@@ -95,6 +112,11 @@ export function issueText(issue: Pick<Issue, 'field' | 'message'>): string {
 /** «Строка 12, «Дата рождения»: введите дату в виде ДД.ММ.ГГГГ» */
 export function issueLine(issue: Pick<Issue, 'row' | 'field' | 'message'>): string {
   return `${issueTitle(issue)}: ${issueText(issue)}`;
+}
+
+/** The column header of an issue («Результат» for a row-level one). */
+export function issueColumn(issue: Pick<Issue, 'field'>): string {
+  return headerOf(issue.field);
 }
 
 export function issueTitle(issue: Pick<Issue, 'row' | 'field'>): string {

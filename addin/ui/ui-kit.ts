@@ -64,14 +64,34 @@ interface OfficeUi {
   openBrowserWindow?: (url: string) => void;
 }
 
+interface OfficeContextLike {
+  ui?: OfficeUi;
+  requirements?: { isSetSupported?: (name: string, minVersion?: string) => boolean };
+}
+
+/**
+ * `Office.context.ui.openBrowserWindow` may be called only where the host declares the
+ * OpenBrowserWindowApi 1.1 requirement set (Microsoft's docs: «Office.context.requirements
+ * .isSetSupported('OpenBrowserWindowApi', '1.1')»); a function that merely exists is not enough —
+ * some hosts expose it and then fail or do nothing.
+ */
+export function canOpenBrowserWindow(context: OfficeContextLike | undefined): boolean {
+  if (!context || typeof context.ui?.openBrowserWindow !== 'function') return false;
+  try {
+    return context.requirements?.isSetSupported?.('OpenBrowserWindowApi', '1.1') === true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Opens a single-use download link in the browser: Office's own window where Excel offers it
  * (desktop Excel), otherwise a new tab (Excel on the web). Returns false when nothing opened.
  */
 export function openLink(doc: Document, url: string): boolean {
-  const office = typeof Office !== 'undefined' ? (Office as unknown as { context?: { ui?: OfficeUi } }) : undefined;
+  const office = typeof Office !== 'undefined' ? (Office as unknown as { context?: OfficeContextLike }) : undefined;
   const ui = office?.context?.ui;
-  if (ui && typeof ui.openBrowserWindow === 'function') {
+  if (ui?.openBrowserWindow && canOpenBrowserWindow(office?.context)) {
     try {
       ui.openBrowserWindow(url);
       return true;

@@ -88,6 +88,9 @@ export const MEMBER_COLUMNS: readonly MemberColumn[] = [
 /** The add-in's own result column, after the data columns; never sent to the server. */
 export const RESULT_HEADER = 'Результат';
 
+/** The add-in's hidden row key (after «Результат»): how a push finds its rows again; never data. */
+export const ROW_KEY_HEADER = 'Ключ строки';
+
 export const MEMBER_SHEET_NAME = 'Члены профсоюза';
 export const MEMBER_TABLE_NAME = 'ЧленыПрофсоюза';
 

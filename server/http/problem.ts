@@ -89,8 +89,8 @@ export function problemMiddleware(log: Logger) {
       return sendProblem(res, 503, 'database_unavailable', 'База данных реестра временно недоступна. Повторите через несколько секунд — уже отправленные строки не задвоятся.');
     }
     // Log the kind of failure and where, never the message (driver messages can carry SQL values).
-    log.error({ err: { name: (e as Error)?.name, stack: stackWithoutMessage(e as Error) }, method: req.method, route: req.route?.path }, 'unhandled error');
-    sendProblem(res, 500, 'internal', 'Внутренняя ошибка сервера. Попробуйте ещё раз; если ошибка повторится, сообщите администратору реестра время ошибки.');
+    log.error({ err: { name: (e as Error)?.name, stack: stackWithoutMessage(e as Error) }, requestId: res.getHeader('X-Request-Id'), method: req.method, route: req.route?.path }, 'unhandled error');
+    sendProblem(res, 500, 'internal', 'Внутренняя ошибка сервера. Попробуйте ещё раз; если ошибка повторится, сообщите администратору реестра время ошибки и номер запроса.');
   };
 }
 

@@ -88,4 +88,47 @@ describeBrowser('«Снять с учёта» in Chromium (fake Excel, real serv
     expect(Number((await db<{ n: number | string }>(`SELECT COUNT(*) AS n FROM audit_log WHERE action = 'member.deregistered'`))[0].n)).toBe(2);
 
   });
+
+  it('a filtered table: only the visible selected rows are deregistered; the confirmation counts the hidden ones left out', async () => {
+    const people = [
+      sheetRow({ surname: 'Видимова', name: 'Анна', birthDate: '01.01.1981', category: 'Работник', position: 'Учитель' }),
+      sheetRow({ surname: 'Скрытова', name: 'Бела', birthDate: '02.02.1982', category: 'Работник', position: 'Повар' }),
+      sheetRow({ surname: 'Виднова', name: 'Вера', birthDate: '03.03.1983', category: 'Работник', position: 'Учитель' }),
+      sheetRow({ surname: 'Прятова', name: 'Галина', birthDate: '04.04.1984', category: 'Работник', position: 'Повар' }),
+    ];
+    await signIn(s.page, s.server.base, 'school');
+    await s.page.locator('[data-view=members]').waitFor();
+    await s.page.click('[data-test=create-sheet]');
+    await s.page.locator('[data-test=create-result]').waitFor();
+    await pasteRows(s.page, people);
+    await s.page.click('[data-test=push]');
+    await s.page.locator('[data-test=push-result]').waitFor();
+    const ids = (await body()).map((r) => String(r[colOf('id')]));
+
+    // The chair filters «Должность» = «Учитель» and drags over the block A2:C5 (Excel selects the hidden rows too).
+    await fake(s.page, `x.filterTable('${TABLE}', (v) => v[${colOf('position')}] === 'Учитель')`);
+    await fake(s.page, `x.setSelection('${SHEET}', 'A2:C5')`);
+    await s.page.locator('[data-test=deregister-reason] option[value=graduated]').waitFor({ state: 'attached' });
+    await s.page.selectOption('[data-test=deregister-reason]', 'graduated');
+    await s.page.fill('[data-test=deregister-date]', '2026-11-20');
+    await s.page.click('[data-test=deregister]');
+    await s.page.locator('[data-test=deregister-confirm]').waitFor();
+    const confirm = await s.page.textContent('[data-test=deregister-confirm]');
+    expect(confirm).toMatch(/Снять с учёта: 2 члена Профсоюза\?/);
+    expect(confirm).toMatch(/Видимова Анна, Виднова Вера\./);
+    expect(confirm).toMatch(/Учтены только видимые выделенные строки: 2\. Скрытых фильтром строк не учтено: 2/);
+    expect(confirm).not.toMatch(/Скрытова|Прятова/);
+    await screenshot(s.page, 'd-03-deregister-filtered-confirm');
+    await s.page.click('[data-test=confirm-deregister]');
+    await s.page.locator('[data-test=deregistered]').waitFor();
+    const rows = await db<{ id: string; deregistered_at: string | null }>(`SELECT id, deregistered_at FROM members WHERE id IN ('${ids.join("','")}')`);
+    const gone = new Map(rows.map((r) => [r.id, r.deregistered_at !== null]));
+    expect(ids.map((id) => gone.get(id))).toEqual([true, false, true, false]);
+
+    // Everything selected is hidden: nothing happens, and the pane says why.
+    await fake(s.page, `x.setSelection('${SHEET}', 'A3')`);
+    await s.page.click('[data-test=deregister]');
+    await s.page.locator('[data-test=deregister-nothing]').waitFor();
+    expect(await s.page.textContent('[data-test=deregister-nothing]')).toMatch(/Все выделенные строки с членами Профсоюза \(1\) скрыты фильтром/);
+  });
 });

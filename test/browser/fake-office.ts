@@ -20,6 +20,8 @@ interface FakeWindow {
   __excelApiVersion?: string;
   /** The host Office.onReady reports (default Excel); a test sets it before the page loads. */
   __officeHost?: string;
+  /** A host that has openBrowserWindow but does not declare OpenBrowserWindowApi 1.1. */
+  __noOpenBrowserWindowApi?: boolean;
   __fakeHost?: FakeHost;
   Office?: unknown;
   Excel?: unknown;
@@ -52,6 +54,8 @@ const host: FakeHost = {
     body.load('rowIndex, rowCount, columnCount');
     const sheet = table.worksheet;
     await ctx.sync();
+    // Rows shorter than the table (its hidden «Ключ строки» at the end) are padded with empty cells.
+    rows = rows.map((r) => (r.length < body.columnCount ? [...r, ...new Array<string>(body.columnCount - r.length).fill('')] : r));
     // The first body row of a new table is empty: the paste starts there and the table grows.
     sheet.getRangeByIndexes(body.rowIndex, 0, 1, body.columnCount).values = [rows[0]];
     if (rows.length > 1) table.rows.add(undefined, rows.slice(1));
@@ -84,7 +88,12 @@ w.Office = {
   },
   context: {
     requirements: {
-      isSetSupported: (name: string, minVersion?: string) => supported(name, minVersion, claimed),
+      // OpenBrowserWindowApi 1.1: claimed where the page has Office.context.ui.openBrowserWindow
+      // (fake-office-extra.ts adds it), unless a test sets window.__noOpenBrowserWindowApi.
+      isSetSupported: (name: string, minVersion?: string) =>
+        name === 'OpenBrowserWindowApi'
+          ? !w.__noOpenBrowserWindowApi && typeof (w.Office as { context?: { ui?: { openBrowserWindow?: unknown } } }).context?.ui?.openBrowserWindow === 'function' && (minVersion ?? '1.1') === '1.1'
+          : supported(name, minVersion, claimed),
     },
   },
 };

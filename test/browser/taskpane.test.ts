@@ -115,7 +115,7 @@ describeBrowser('task pane in Chromium (fake Excel, real server)', () => {
     await s.page.locator('[data-test=create-result]').waitFor();
     const table = await fake<{ headers: string[]; sheetName: string }>(s.page, `x.table('${TABLE}')`);
     expect(table.sheetName).toBe(SHEET);
-    expect(table.headers).toEqual([...MEMBER_COLUMNS.map((c) => c.header), RESULT_HEADER]);
+    expect(table.headers).toEqual([...MEMBER_COLUMNS.map((c) => c.header), RESULT_HEADER, 'Ключ строки']);
     await screenshot(s.page, '03-sheet-created');
 
     // Paste the messy list and check it.

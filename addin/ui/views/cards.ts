@@ -33,7 +33,7 @@ import { writeBudgetSheet, BUDGET_SHEET_NAME } from '../../excel/budget-sheet';
 import { Activity } from '../activity';
 import { button, notice, section, selectField, textField } from '../components';
 import { formatCount, membersWord, rub } from '../format';
-import { memberLabel, NOTHING_SELECTED, readSelection, writeBack, type Selection } from '../member-actions';
+import { memberLabel, nothingSelected, readSelection, selectionScope, writeBack, type Selection } from '../member-actions';
 import { ensureStyles, openAndTell, peopleList } from '../ui-kit';
 import type { Shell, ViewRender } from '../view';
 import { deliverySection, ordersSection } from './card-orders';
@@ -85,7 +85,7 @@ export const render: ViewRender = (root, app) => {
     const selectionOrNothing = async (out: HTMLElement, test: string): Promise<Selection | null> => {
       const sel = await readSelection(deps);
       if (sel.members.length) return sel;
-      d.set(out, notice(d, 'warning', 'Не выбраны строки', sel.unsent.length ? `Выделенные строки (${sel.unsent.join(', ')}) ещё не отправлены в реестр. Сначала нажмите в разделе «Члены» «Отправить в реестр».` : NOTHING_SELECTED, [], test));
+      d.set(out, notice(d, 'warning', 'Не выбраны строки', sel.unsent.length ? `Выделенные строки (${sel.unsent.join(', ')}) ещё не отправлены в реестр. Сначала нажмите в разделе «Члены» «Отправить в реестр».` : nothingSelected(sel), [], test));
       return null;
     };
 
@@ -104,9 +104,9 @@ export const render: ViewRender = (root, app) => {
             d,
             a.eligible ? (a.notEligible ? 'warning' : 'success') : 'warning',
             `Можно заказать: ${formatCount(a.eligible)} из ${formatCount(a.members.length)}`,
-            a.notEligible
+            (a.notEligible
               ? `Нельзя заказать: ${membersWord(a.notEligible)}. Причины — ниже: дополните строки на листе «${MEMBER_SHEET_NAME}» (телефон, согласия), отправьте в реестр и проверьте снова.${a.eligible ? ' Остальным можно заказать сейчас.' : ''}`
-              : 'Нажмите «Заказать ЭПБ» — заявка будет оформлена на всех выделенных.',
+              : 'Нажмите «Заказать ЭПБ» — заявка будет оформлена на всех выделенных видимых строках.') + (sel.hidden ? ` ${selectionScope(sel)}` : ''),
             [],
             'eligibility-result',
           ),
@@ -118,15 +118,33 @@ export const render: ViewRender = (root, app) => {
     const orderActivityEl = d.h('div', { attrs: { 'data-test': 'order-activity' } });
     const orderActivity = new Activity(app, orderActivityEl);
     const orderOut = d.h('div', { class: 'results', attrs: { 'data-test': 'order-results', 'aria-live': 'polite' } });
-    const onOrder = () => {
+    // Each card costs money: when a filter hides some of the selected rows, the chair confirms first.
+    const onOrder = (confirmed: Selection | null = null) => {
       const key = newIdempotencyKey();
-      let sel: Selection | null = null;
+      let sel: Selection | null = confirmed;
       void orderActivity.run('Заказ ЭПБ', async (r) => {
         d.set(orderOut);
         r.indeterminate('Чтение выделенных строк…');
         sel ??= await selectionOrNothing(orderOut, 'order-nothing');
         if (!sel) return;
         const s = sel;
+        if (!confirmed && s.hidden) {
+          d.set(
+            orderOut,
+            notice(
+              d,
+              'warning',
+              `Заказать ЭПБ: ${membersWord(s.members.length)}?`,
+              selectionScope(s),
+              [
+                { label: `Заказать (${formatCount(s.members.length)})`, primary: true, onClick: () => onOrder(s), test: 'confirm-order' },
+                { label: 'Не надо', onClick: () => d.set(orderOut), test: 'order-confirm-no' },
+              ],
+              'order-confirm',
+            ),
+          );
+          return;
+        }
         r.indeterminate(`Оформление заявки: ${membersWord(s.members.length)}…`);
         const a = await orderCards(app.api, orgId, s.members.map((m) => m.id), key);
         const ordered = a.members.filter((m) => m.outcome !== 'refused').map((m) => m.memberId);
@@ -140,7 +158,7 @@ export const render: ViewRender = (root, app) => {
                 d,
                 refused.length ? 'warning' : 'success',
                 `Заявка ${numbers.join(', ')} оформлена: ${cardsWord(a.ordered + a.reissue)}`,
-                `${a.reissue ? `Из них перевыпуск: ${formatCount(a.reissue)}. ` : ''}Статус ЭПБ в строках на листе — «Заказан». Заявку соберёт в партию территориальная организация.${refused.length ? ` Не заказаны: ${membersWord(refused.length)} — причины ниже.` : ''}${report.missing.length ? ` ${membersWord(report.missing.length)} нет на листе — загрузите лист из реестра заново.` : ''}`,
+                `${a.reissue ? `Из них перевыпуск: ${formatCount(a.reissue)}. ` : ''}Статус ЭПБ в строках на листе — «Заказан». Заявку соберёт в партию территориальная организация.${s.hidden ? ` ${selectionScope(s)}` : ''}${refused.length ? ` Не заказаны: ${membersWord(refused.length)} — причины ниже.` : ''}${report.missing.length ? ` ${membersWord(report.missing.length)} нет на листе — загрузите лист из реестра заново.` : ''}`,
                 [],
                 'order-result',
               )
@@ -159,7 +177,7 @@ export const render: ViewRender = (root, app) => {
           'div',
           { class: 'actions' },
           button(d, 'Кто может получить карту', onEligibility, { test: 'eligibility', disabled: !pd, hint: pdHint }),
-          button(d, 'Заказать ЭПБ', onOrder, { primary: true, test: 'order', disabled: !pd, hint: pdHint }),
+          button(d, 'Заказать ЭПБ', () => onOrder(), { primary: true, test: 'order', disabled: !pd, hint: pdHint }),
         ),
         eligActivityEl,
         eligOut,
@@ -243,7 +261,7 @@ export const render: ViewRender = (root, app) => {
             d,
             refused.length ? 'warning' : 'success',
             `Отмечены выданными: ${cardsWord(a.issued)}${a.unchanged ? `; уже были выданы: ${formatCount(a.unchanged)}` : ''}`,
-            refused.length ? `Не отмечены: ${membersWord(refused.length)} — причины ниже.` : 'Статус ЭПБ в строках на листе — «Выдан». Помогите членам Профсоюза установить приложение profcards.',
+            (refused.length ? `Не отмечены: ${membersWord(refused.length)} — причины ниже.` : 'Статус ЭПБ в строках на листе — «Выдан». Помогите членам Профсоюза установить приложение profcards.') + (sel?.hidden ? ` ${selectionScope(sel)}` : ''),
             [],
             'issue-result',
           ),

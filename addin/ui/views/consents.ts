@@ -12,7 +12,7 @@ import { isApiError } from '../../api/errors';
 import { Activity } from '../activity';
 import { button, notice, section, selectField, textField } from '../components';
 import { formatCount, membersWord } from '../format';
-import { memberLabel, NOTHING_SELECTED, readSelection, tickConsents, writeBack, type ConsentChange, type Selection } from '../member-actions';
+import { memberLabel, nothingSelected, readSelection, selectionScope, tickConsents, writeBack, type ConsentChange, type Selection } from '../member-actions';
 import { checkbox, ensureStyles, openAndTell, peopleList, radios } from '../ui-kit';
 import type { Shell, ViewRender } from '../view';
 
@@ -119,7 +119,7 @@ export const render: ViewRender = (root, app) => {
         r.indeterminate('Чтение выделенных строк…');
         sel = await readSelection(deps);
         if (sel.members.length === 0) {
-          d.set(printOut, notice(d, 'warning', 'Не выбраны строки', sel.unsent.length ? `Выделенные строки (${sel.unsent.join(', ')}) ещё не отправлены в реестр. Нажмите в разделе «Члены» «Отправить в реестр», затем печатайте.` : NOTHING_SELECTED, [], 'print-nothing'));
+          d.set(printOut, notice(d, 'warning', 'Не выбраны строки', sel.unsent.length ? `Выделенные строки (${sel.unsent.join(', ')}) ещё не отправлены в реестр. Нажмите в разделе «Члены» «Отправить в реестр», затем печатайте.` : nothingSelected(sel), [], 'print-nothing'));
           return;
         }
       }
@@ -155,7 +155,7 @@ export const render: ViewRender = (root, app) => {
       }
       // «Всем»: the rows of those left out are looked up on the sheet, if there is one.
       if (!sel && res.notPrintable.length) sel = await readSelection(deps).catch(() => null);
-      const skipped = !all && sel && sel.unsent.length ? ` Строки ${sel.unsent.join(', ')} ещё не отправлены в реестр и пропущены.` : '';
+      const skipped = (!all && sel && sel.unsent.length ? ` Строки ${sel.unsent.join(', ')} ещё не отправлены в реестр и пропущены.` : '') + (!all && sel?.hidden ? ` ${selectionScope(sel)}` : '');
       d.set(
         printOut,
         openAndTell(d, res, 'Согласия', 'Распечатать согласия', 'print-result'),
@@ -204,7 +204,7 @@ export const render: ViewRender = (root, app) => {
       r.indeterminate('Чтение выделенных строк…');
       const sel = await readSelection(deps);
       if (sel.members.length === 0) {
-        d.set(tickOut, notice(d, 'warning', 'Не выбраны строки', sel.unsent.length ? `Выделенные строки (${sel.unsent.join(', ')}) ещё не отправлены в реестр. Сначала нажмите в разделе «Члены» «Отправить в реестр».` : NOTHING_SELECTED, [], 'tick-nothing'));
+        d.set(tickOut, notice(d, 'warning', 'Не выбраны строки', sel.unsent.length ? `Выделенные строки (${sel.unsent.join(', ')}) ещё не отправлены в реестр. Сначала нажмите в разделе «Члены» «Отправить в реестр».` : nothingSelected(sel), [], 'tick-nothing'));
         return;
       }
       const ids = sel.members.map((m) => m.id);
@@ -212,7 +212,7 @@ export const render: ViewRender = (root, app) => {
       const changed = res.results.filter((x) => x.outcome === 'updated').map((x) => x.memberId);
       const report = await writeBack(deps, org.id, changed, 'Согласия отмечены в реестре', r);
       const errors = res.results.filter((x) => x.outcome === 'error');
-      const skipped = sel.unsent.length ? ` Строки ${sel.unsent.join(', ')} ещё не отправлены в реестр и пропущены.` : '';
+      const skipped = (sel.unsent.length ? ` Строки ${sel.unsent.join(', ')} ещё не отправлены в реестр и пропущены.` : '') + (sel.hidden ? ` ${selectionScope(sel)}` : '');
       const missing = report.missing.length ? ` ${membersWord(report.missing.length)} нет на листе — загрузите лист из реестра заново.` : '';
       d.set(
         tickOut,

@@ -10,7 +10,7 @@ import { DEREGISTRATION_REASONS, type Option } from '../../../domain/members/cod
 import { Activity } from '../activity';
 import { button, notice, section, selectField, textField } from '../components';
 import { formatCount, membersWord } from '../format';
-import { deregisterMembers, memberLabel, NOTHING_SELECTED, readSelection, writeBack, type ActionDeps, type Selection } from '../member-actions';
+import { deregisterMembers, memberLabel, nothingSelected, readSelection, selectionScope, writeBack, type ActionDeps, type Selection } from '../member-actions';
 import { peopleList } from '../ui-kit';
 import type { Shell } from '../view';
 
@@ -74,7 +74,7 @@ export function deregisterSection(app: Shell, orgId: number): HTMLElement {
       r.indeterminate('Читаем выделенные строки…');
       const sel = await readSelection(deps);
       if (!sel.members.length) {
-        d.set(out, notice(d, 'warning', 'Не выбраны строки', sel.unsent.length ? `Выделенные строки (${sel.unsent.join(', ')}) ещё не отправлены в реестр: их нет на учёте — просто удалите их с листа.` : NOTHING_SELECTED, [], 'deregister-nothing'));
+        d.set(out, notice(d, 'warning', 'Не выбраны строки', sel.unsent.length ? `Выделенные строки (${sel.unsent.join(', ')}) ещё не отправлены в реестр: их нет на учёте — просто удалите их с листа.` : nothingSelected(sel), [], 'deregister-nothing'));
         return;
       }
       const input = { date: day, reason: reason.value(), comment: comment.value().replace(/\s+/g, ' ').trim() };
@@ -86,7 +86,7 @@ export function deregisterSection(app: Shell, orgId: number): HTMLElement {
           d,
           'warning',
           `Снять с учёта: ${membersWord(sel.members.length)}?`,
-          `${names}. Причина: ${label}, дата ${formatDateRu(day)}. Их карты ЭПБ будут заблокированы; вернуть на учёт можно только новой постановкой.`,
+          `${names}. Причина: ${label}, дата ${formatDateRu(day)}. Их карты ЭПБ будут заблокированы; вернуть на учёт можно только новой постановкой.${sel.hidden ? ` ${selectionScope(sel)}` : ''}`,
           [
             { label: `Снять с учёта (${formatCount(sel.members.length)})`, primary: true, onClick: () => run(sel, input), test: 'confirm-deregister' },
             { label: 'Не надо', onClick: () => d.set(out), test: 'cancel-deregister' },

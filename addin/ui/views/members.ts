@@ -6,14 +6,15 @@ import { plural } from '../../../domain/cell';
 import { MEMBER_SHEET_NAME } from '../../../domain/members/columns';
 import { isPrimary } from '../../../domain/organisations';
 import type { PushSummary } from '../../api/push';
-import { selectCell } from '../../excel/member-sheet';
+import { markKind } from '../../excel/capabilities';
+import { MARK_NOTES_CAP, selectCell } from '../../excel/member-sheet';
 import { SheetError } from '../../excel/sheet-utils';
-import { Activity } from '../activity';
+import { Activity, reveal } from '../activity';
 import { button, formatCount, notice, section } from '../components';
 import { issueList } from '../issues';
 import { lastPush, rememberPush, saveLastPush } from '../last-push';
-import { checkSheet, createSheet, NO_MEMBER_SHEET, planPull, pullToSheet, PushRun, revertPush, type CheckOutcome, type MemberOpsDeps } from '../member-ops';
-import { issuesFromResults, issueText, issueTitle, rowsWord, summaryItems, summarySentence, type Issue } from '../members-logic';
+import { checkSheet, createSheet, lostRowText, NO_MEMBER_SHEET, planPull, pullToSheet, PushRun, revertPush, type CheckOutcome, type MemberOpsDeps } from '../member-ops';
+import { issueColumn, issuesFromResults, issueText, issueTitle, marksWhere, rowsWord, summaryItems, summarySentence, type Issue } from '../members-logic';
 import type { ViewDef } from '../view';
 
 const pushKey = (orgId: number) => `members.push:${orgId}`;
@@ -41,11 +42,23 @@ export const membersView: ViewDef = {
         d.set(activityEl, notice(d, 'warning', null, e instanceof SheetError ? (e.code === 'table_missing' ? NO_MEMBER_SHEET : e.message) : 'Не удалось перейти к ячейке: закончите редактирование ячейки в Excel (Enter) и нажмите на ошибку снова.'));
       });
     };
+    // «Весь список — на лист»: the report of every problem, beyond what the pane and the notes show
+    // (loaded on demand: the first load of the pane does not need it)
+    const toReport = (issues: Issue[]) =>
+      void import(/* webpackChunkName: "issues-sheet" */ '../../excel/issues-sheet')
+        .then(({ writeIssuesSheet, ISSUES_SHEET_NAME }) =>
+          app
+            .excel((ctx) => writeIssuesSheet(ctx, issues.map((i) => ({ row: i.row, column: issueColumn(i), message: issueText(i) }))))
+            .then((rep) => d.set(activityEl, notice(d, 'success', null, `Весь список (${formatCount(rep.rows)}) — на листе «${ISSUES_SHEET_NAME}». Его можно распечатать или отфильтровать; при следующей проверке он будет заменён.`, [], 'issues-report-done'))),
+        )
+        .catch(() => d.set(activityEl, notice(d, 'warning', null, 'Не удалось записать лист «Ошибки проверки»: закончите редактирование ячейки в Excel (Enter) и нажмите кнопку снова.', [], 'issues-report-failed')))
+        .then(() => reveal(activityEl));
     const issuesBlock = (issues: Issue[]) =>
       issueList(
         d,
         issues.map((i) => ({ ...i, title: issueTitle(i), text: issueText(i) })),
         (i) => goTo(i),
+        { onReport: () => toReport(issues) },
       );
 
     // ---------------------------------------------------------------- create the sheet
@@ -115,7 +128,7 @@ export const membersView: ViewDef = {
           d,
           'error',
           `Найдены ошибки: ${formatCount(c.issues.length)} в ${formatCount(c.badRows)} ${plural(c.badRows, ['строке', 'строках', 'строках'])} из ${formatCount(c.checked)}`,
-          `Ошибки закрашены на листе красным, описание — в примечании к ячейке и в столбце «Результат». Нажмите на ошибку, чтобы перейти к ячейке; исправьте и нажмите «Проверить» снова.${blank}`,
+          `Ошибки закрашены на листе красным, ${marksWhere(markKind(app.caps), c.notesCapped, MARK_NOTES_CAP)}. Нажмите на ошибку, чтобы перейти к ячейке; исправьте и нажмите «Проверить» снова.${blank}`,
           [],
           'check-result',
         ),
@@ -147,10 +160,49 @@ export const membersView: ViewDef = {
         : problems
           ? 'Принятые строки сохранены. Строки с ошибками (красные) и конфликтами (жёлтые) не сохранены: исправьте их и отправьте снова — принятые строки не задвоятся.'
           : 'Итог по каждой строке — в столбце «Результат».';
+      const lost = [...run.lost.values()];
+      const lostBlock = lost.length
+        ? notice(
+            d,
+            'warning',
+            `${formatCount(lost.length)} ${plural(lost.length, ['строка изменилась', 'строки изменились', 'строк изменились'])} на листе во время отправки`,
+            d.h(
+              'div',
+              {},
+              d.h('p', { class: 'notice-text', text: 'Результат каждой строки записан туда, где этот человек стоит сейчас (порядок строк не важен). Для этих строк места не нашлось — на лист по ним ничего не записано, чужие строки не тронуты:' }),
+              d.h('ul', { class: 'lost-rows' }, lost.map((l) => d.h('li', { text: lostRowText(l, s.dryRun) }))),
+            ),
+            [],
+            'push-lost',
+          )
+        : null;
+      const sent = s.counts.created + s.counts.updated + s.counts.unchanged + s.counts.error + s.counts.conflict;
+      const stopped = s.stopped
+        ? notice(
+            d,
+            'warning',
+            s.dryRun ? 'Проверка на сервере остановлена' : 'Отправка остановлена',
+            s.dryRun
+              ? `Проверено ${formatCount(sent)} ${rowsWord(sent)}; не проверено ${formatCount(s.unsentRows ?? 0)}. Итог по проверенным — ниже.`
+              : `Отправлено ${formatCount(sent)} ${rowsWord(sent)} — они в реестре, их итог ниже и в столбце «Результат». Не отправлено ${formatCount(s.unsentRows ?? 0)} ${rowsWord(s.unsentRows ?? 0)}: нажмите «Продолжить отправку» — уже отправленные строки не задвоятся.`,
+            s.dryRun ? [] : [{ label: 'Продолжить отправку', onClick: () => onPush(false, true), primary: true, test: 'resume-push' }],
+            'push-stopped',
+          )
+        : null;
       d.set(
         results,
-        notice(d, problems ? 'warning' : 'success', summarySentence(s.counts, s.dryRun), text + skipped, [], s.dryRun ? 'dry-run-result' : 'push-result'),
+        stopped,
+        notice(
+          d,
+          problems || lost.length ? 'warning' : s.stopped ? 'info' : 'success',
+          // a stopped push is not «Готово»: it says what the registry took so far
+          s.stopped ? summarySentence(s.counts, s.dryRun).replace(/^Готово: р/, 'Р') : summarySentence(s.counts, s.dryRun),
+          text + skipped,
+          [],
+          s.dryRun ? 'dry-run-result' : 'push-result',
+        ),
         counts,
+        lostBlock,
         issues.length ? issuesBlock(issues) : null,
       );
     };
@@ -161,16 +213,22 @@ export const membersView: ViewDef = {
       // keys; a new click on «Отправить» reads the sheet again (rows already accepted carry their ids).
       const run = resume && pending ? pending : new PushRun(deps, org.id, dryRun);
       if (!dryRun) app.memory.set(key, run);
-      void activity.run(dryRun ? 'Проверка на сервере' : 'Отправка в реестр', async (r) => {
-        d.set(results);
-        const s = await run.run(r);
-        if (!dryRun) {
-          app.memory.delete(key);
-          rememberPush(app, org.id, s, new Date());
-          refreshRevert();
-        }
-        showPush(s, run);
-      });
+      void activity.run(
+        dryRun ? 'Проверка на сервере' : 'Отправка в реестр',
+        async (r) => {
+          d.set(results);
+          const s = await run.run(r);
+          if (!dryRun) {
+            // a stopped push stays for «Продолжить отправку»; what it sent can already be undone
+            if (!s.stopped) app.memory.delete(key);
+            rememberPush(app, org.id, s, new Date());
+            refreshRevert();
+          }
+          showPush(s, run);
+        },
+        // a push can stop between chunks; a server check marks the whole sheet at the end, so it runs through
+        dryRun ? {} : { onStop: () => run.stop() },
+      );
     };
 
     // ---------------------------------------------------------------- revert

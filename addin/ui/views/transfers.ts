@@ -10,7 +10,7 @@ import { decideTransfer, findPrimaryOrganisations, foundDetails, listTransfers, 
 import { Activity } from '../activity';
 import { button, notice, section, textField } from '../components';
 import { formatCount, membersWord } from '../format';
-import { memberLabel, NOTHING_SELECTED, readSelection, requestTransfers, writeBack, type ActionDeps, type Selection } from '../member-actions';
+import { memberLabel, nothingSelected, readSelection, requestTransfers, selectionScope, writeBack, type ActionDeps, type Selection } from '../member-actions';
 import { peopleList } from '../ui-kit';
 import type { Shell } from '../view';
 
@@ -92,7 +92,7 @@ export function transfersSection(app: Shell, orgId: number): HTMLElement {
       r.indeterminate('Читаем выделенные строки…');
       const sel = await readSelection(deps);
       if (!sel.members.length) {
-        d.set(out, notice(d, 'warning', 'Не выбраны строки', sel.unsent.length ? `Выделенные строки (${sel.unsent.join(', ')}) ещё не отправлены в реестр: переводить некого.` : NOTHING_SELECTED, [], 'transfer-nothing'));
+        d.set(out, notice(d, 'warning', 'Не выбраны строки', sel.unsent.length ? `Выделенные строки (${sel.unsent.join(', ')}) ещё не отправлены в реестр: переводить некого.` : nothingSelected(sel), [], 'transfer-nothing'));
         return;
       }
       const to = target;
@@ -102,7 +102,7 @@ export function transfersSection(app: Shell, orgId: number): HTMLElement {
           d,
           'warning',
           `Перевести в «${to.name}»: ${membersWord(sel.members.length)}?`,
-          `${sel.members.slice(0, 5).map((m) => m.name).join(', ')}${sel.members.length > 5 ? ` и ещё ${formatCount(sel.members.length - 5)}` : ''}. Перевод состоится, когда его примет председатель той организации.`,
+          `${sel.members.slice(0, 5).map((m) => m.name).join(', ')}${sel.members.length > 5 ? ` и ещё ${formatCount(sel.members.length - 5)}` : ''}. Перевод состоится, когда его примет председатель той организации.${sel.hidden ? ` ${selectionScope(sel)}` : ''}`,
           [
             { label: `Оформить перевод (${formatCount(sel.members.length)})`, primary: true, onClick: () => run(sel, to), test: 'confirm-transfer' },
             { label: 'Не надо', onClick: () => d.set(out), test: 'cancel-transfer-request' },

@@ -17,6 +17,11 @@ describe('headers', () => {
     expect(missingRequired(map)).toEqual([]);
   });
 
+  test('the add-in\'s hidden «Ключ строки» is not reported as an unknown column of an upload', () => {
+    const map = mapHeaders(['Фамилия', 'Имя', 'Дата рождения', 'Категория', 'Результат', 'Ключ строки', 'Табельный номер'], 1);
+    expect(map.unknown).toEqual(['Табельный номер']);
+  });
+
   test('a plain «Фамилия» column needs «Имя»; a repeated header is taken once', () => {
     const map = mapHeaders(['Фамилия', 'Дата рождения', 'Категория', 'Фамилия'], 1);
     expect(map.fullNameColumn).toBe(false);

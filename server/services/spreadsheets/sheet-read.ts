@@ -6,7 +6,7 @@
  * and formulas without a result as problems of that cell.
  */
 import type ExcelJS from 'exceljs';
-import { MEMBER_COLUMNS, RESULT_HEADER, columnByKey, type ColumnKey } from '../../../domain/members/columns';
+import { MEMBER_COLUMNS, RESULT_HEADER, ROW_KEY_HEADER, columnByKey, type ColumnKey } from '../../../domain/members/columns';
 import { restoreNeutralised } from './neutralise';
 
 export const HEADER_SEARCH_ROWS = 10;
@@ -93,7 +93,8 @@ export function mapHeaders(texts: readonly string[], row: number): HeaderMap {
     row,
     columns,
     resultCol,
-    unknown: texts.filter((t, i) => taken[i] === null && t.trim() !== '').map((t) => t.trim()),
+    // the add-in's hidden «Ключ строки» is neither data nor worth a word in the upload summary
+    unknown: texts.filter((t, i) => taken[i] === null && t.trim() !== '' && normaliseHeader(t) !== normaliseHeader(ROW_KEY_HEADER)).map((t) => t.trim()),
     fullNameColumn,
     matched: Object.keys(columns).length,
   };
