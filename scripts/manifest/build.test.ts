@@ -51,7 +51,8 @@ describe('webpack production build', () => {
     } finally {
       log.mockRestore();
     }
-  });
+    // The ES5 build (ts-loader, then Babel with core-js) takes 20–60 s on a busy 2-core machine.
+  }, 300_000);
   afterAll(() => {
     fs.rmSync(out, { recursive: true, force: true });
   });

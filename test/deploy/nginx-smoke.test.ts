@@ -212,10 +212,14 @@ function waitPort(port: number, timeoutMs: number): Promise<void> {
 
   /** As the add-in does: a push that got no answer (502/503/504, a cut connection) is sent again with the same key. */
   async function pushWithRetry(c: HttpsClient, token: string, orgId: number, body: { idempotencyKey: string; rows: SheetRow[] }): Promise<{ answer: Answer; retries: number }> {
+    // nginx skips a process for fail_timeout (10 s, deploy/nginx) after one failed connection: right
+    // after one process was killed and restarted, stopping the other leaves no live upstream for up to
+    // that long, and nginx answers 502. The client resends with the same key for longer than that.
+    const deadline = Date.now() + 25_000;
     for (let attempt = 0; ; attempt++) {
       const answer = await c.request('POST', `/api/v1/organisations/${orgId}/members/sync`, token, body);
-      if (!RETRYABLE.has(answer.status) || attempt >= 30) return { answer, retries: attempt };
-      await new Promise((r) => setTimeout(r, 200));
+      if (!RETRYABLE.has(answer.status) || Date.now() > deadline) return { answer, retries: attempt };
+      await new Promise((r) => setTimeout(r, 250));
     }
   }
 
