@@ -62,7 +62,7 @@ export class TaskPane implements Shell {
     this.caps = host.caps;
     this.views = [...(host.views ?? VIEWS)].sort((a, b) => (a.order ?? 99) - (b.order ?? 99));
     const d = this.dom;
-    const signOut = d.h('button', { type: 'button', class: 'btn btn-subtle btn-small', text: 'Выйти', hidden: true, attrs: { 'data-test': 'sign-out' } });
+    const signOut = d.h('button', { type: 'button', class: 'btn btn-subtle btn-small', text: 'Выйти', hidden: true, attrs: { 'data-test': 'sign-out', 'data-action': '' } });
     signOut.addEventListener('click', () => void this.signOut());
     const who = d.h('div', { class: 'topbar-who', attrs: { 'data-test': 'who' } });
     const header = d.h('header', { class: 'topbar' }, d.h('div', { class: 'topbar-brand' }, d.h('span', { class: 'topbar-logo', text: 'Р', attrs: { 'aria-hidden': 'true' } }), d.h('span', { text: 'Реестр Профсоюза' })), signOut);
@@ -306,7 +306,7 @@ export class TaskPane implements Shell {
       type: 'button',
       class: 'btn-link who-everywhere',
       text: 'Выйти на всех устройствах',
-      attrs: { 'data-test': 'sign-out-everywhere', title: 'Завершить все сеансы и отменить «Запомнить меня» на всех компьютерах' },
+      attrs: { 'data-test': 'sign-out-everywhere', 'data-action': '', title: 'Завершить все сеансы и отменить «Запомнить меня» на всех компьютерах' },
       disabled: this.busy,
     });
     b.addEventListener('click', () => void this.signOutEverywhere());
