@@ -9,35 +9,14 @@
  */
 import type ExcelJS from 'exceljs';
 import { columnByKey, RESULT_HEADER, type ColumnKey, type FieldError } from '../../../domain/members/columns';
+import { DRY_RUN_LABELS, resultText, withoutRowPrefix } from '../../../domain/members/result-text';
 import { OUTCOME_LABELS, type SyncOutcome, type SyncRowResult } from '../../../domain/members/sync-contract';
 import { CONFLICT_ARGB, ERROR_ARGB, MARK_PREFIX, RESULT_WIDTH, SUMMARY_SHEET_NAME } from './member-layout';
 import { cellText, findRow, type HeaderMap } from './sheet-read';
 
-/** What a dry run («Проверить») writes: nothing was saved yet. */
-export const DRY_RUN_LABELS: Record<SyncOutcome, string> = {
-  created: 'Будет добавлен',
-  updated: 'Будет обновлён',
-  unchanged: 'Без изменений',
-  error: OUTCOME_LABELS.error,
-  conflict: OUTCOME_LABELS.conflict,
-};
-
-const RESULT_MAX_CHARS = 1000;
 const ALL_LABELS = [...new Set([...Object.values(OUTCOME_LABELS), ...Object.values(DRY_RUN_LABELS)])];
 
-/** "Строка 7. СНИЛС: …" → "СНИЛС: …"; "Строка 7: этот человек…" → "Этот человек…". */
-export function withoutRowPrefix(message: string): string {
-  const s = message.replace(/^Строка \d+[.:]\s*/, '');
-  return s ? s[0].toUpperCase() + s.slice(1) : s;
-}
-
-/** The «Результат» text of a row. */
-export function resultText(r: SyncRowResult, dryRun: boolean): string {
-  const label = (dryRun ? DRY_RUN_LABELS : OUTCOME_LABELS)[r.outcome];
-  const messages = r.outcome === 'error' ? (r.errors ?? []).map((e) => withoutRowPrefix(e.message)) : r.outcome === 'conflict' && r.conflict ? [withoutRowPrefix(r.conflict.message)] : [];
-  const text = messages.length ? `${label}: ${messages.join('; ')}` : label;
-  return text.length > RESULT_MAX_CHARS ? `${text.slice(0, RESULT_MAX_CHARS - 1)}…` : text;
-}
+export { DRY_RUN_LABELS, resultText, withoutRowPrefix };
 
 function noteText(note: ExcelJS.Comment | string | undefined): string | null {
   if (note === undefined || note === null) return null;
