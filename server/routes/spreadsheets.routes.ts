@@ -45,7 +45,7 @@ export const spreadsheetRoutes: AnyRoute[] = [
         throw err;
       }
       const body = await readRawBody(req, ctx.config.uploadLimitBytes, uploadTooLarge(ctx.config.uploadLimitBytes));
-      const result = await uploadMembers(ctx, actor, params.orgId, body, { dryRun: query.dryRun === '1' });
+      const result = await uploadMembers(ctx, actor, params.orgId, body, { dryRun: query.dryRun === '1', ...(query.mapping ? { mapping: query.mapping } : {}) });
       res.setHeader('X-Upload-Summary', JSON.stringify(result.summary));
       return result.file;
     },
