@@ -257,7 +257,7 @@ function headerScore(row: readonly unknown[]): number {
   return n;
 }
 
-const TOTALS = /^(итого|всего|итог)\b/;
+const TOTALS = /^(итого|всего|итог)(?![а-яё])/;
 
 function isTotalsRow(row: readonly unknown[]): boolean {
   return row.some((v) => typeof v === 'string' && TOTALS.test(normalizeSpaces(v).toLowerCase()));
@@ -338,21 +338,42 @@ export function detectLayout(grid: ImportGrid, saved?: Readonly<Record<string, S
       if (t !== undefined && (t === 'skip' || !taken.has(t))) take(col, t, 'saved');
     }
   } else {
-    // Visible columns first: a hidden column only gets a target no visible column has.
-    const order = [...columns].sort((a, b) => Number(a.hidden) - Number(b.hidden));
+    // Visible columns with data first, then empty ones, hidden ones last: a hidden or empty column only
+    // gets a target no other column has.
+    const filled = (c: ImportColumn) => values(c.index).some((v) => !isBlankCell(v));
+    const rank = (c: ImportColumn) => (c.hidden ? 2 : 0) + (filled(c) ? 0 : 1);
+    const order = [...columns].sort((a, b) => rank(a) - rank(b) || a.index - b.index);
     for (const col of order) {
       let t = targetOfHeader(col.header);
       if (t === undefined) continue;
       // «Член профсоюза» / «Сотрудник» over «да»/«нет» is a yes/no column, not names.
-      if (t === 'fullName' && !values(col.index).some(looksLikeFullName)) t = 'skip';
-      if (t !== 'skip' && taken.has(t)) continue;
-      if (t !== 'skip' && (t === 'fullName' ? taken.has('surname') : t === 'surname' && taken.has('fullName'))) continue;
+      if (t === 'fullName' && filled(col) && !values(col.index).some(looksLikeFullName)) t = 'skip';
+      if (t !== 'skip' && taken.has(t)) t = 'skip';
+      if (t !== 'skip' && (t === 'fullName' ? taken.has('surname') : t === 'surname' && taken.has('fullName'))) t = 'skip';
       take(col, t, 'header');
     }
+    // Content: a column the headers did not explain may take a target held only by an empty column
+    // (a list pasted over the member table's header leaves the register's empty columns beside it).
+    const heldByEmpty = new Map<ImportTarget, ImportColumn>();
+    for (const col of columns) if (col.target !== 'skip' && !filled(col)) heldByEmpty.set(col.target, col);
+    const takenByFilled = new Set([...taken].filter((t) => !heldByEmpty.has(t)));
+    if (takenByFilled.has('fullName')) takenByFilled.add('surname');
+    if (takenByFilled.has('surname')) takenByFilled.add('fullName');
     for (const col of order) {
-      if (col.source !== 'none') continue;
-      const t = guessFromContent(values(col.index), taken);
-      if (t !== undefined) take(col, t, 'content');
+      if (col.source !== 'none' || !filled(col)) continue;
+      const t = guessFromContent(values(col.index), takenByFilled);
+      if (t === undefined) continue;
+      const empty = heldByEmpty.get(t);
+      if (empty) {
+        empty.target = 'skip';
+        heldByEmpty.delete(t);
+      }
+      if (t === 'fullName') for (const k of ['surname', 'name', 'patronymic'] as const) {
+        const e = heldByEmpty.get(k);
+        if (e) e.target = 'skip';
+      }
+      take(col, t, 'content');
+      takenByFilled.add(t);
     }
   }
   return { headerRow, dataRows, skipped: kept, columns, signature };
