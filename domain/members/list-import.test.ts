@@ -150,3 +150,16 @@ describe('cells', () => {
     expect(guessFromContent(['математика', 'физика'], new Set<ImportTarget>())).toBeUndefined();
   });
 });
+
+describe('headers of HR exports', () => {
+  it('exact headers and HR spellings; «№», «Табельный номер» and the register\'s service columns are not loaded', () => {
+    const p = person(920);
+    const layout = detectLayout({ rows: [['№', 'Ф.И.О.', 'Д.р.', 'Моб. телефон', 'E-mail', 'Категория члена профсоюза', 'Табельный номер', 'Результат', 'ID в реестре', 'версия'], [1, p.full, p.birth, p.phone, 'a@b.ru', 'Работник', '7', '', '', '']] })!;
+    expect(targetsOf(layout)).toEqual(['skip', 'fullName', 'birthDate', 'phone', 'email', 'category', 'skip', 'skip', 'skip', 'skip']);
+  });
+  it('a plain «Фамилия» needs «Имя»; a repeated header is taken once', () => {
+    const layout = detectLayout({ rows: [['Фамилия', 'Дата рождения', 'Категория', 'Фамилия'], ['Иванова', '01.01.1980', 'Работник', 'Иванова']] })!;
+    expect(targetsOf(layout)).toEqual(['surname', 'birthDate', 'category', 'skip']);
+    expect(missingTargets(targetsOf(layout))).toEqual(['name']);
+  });
+});

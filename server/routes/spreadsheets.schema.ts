@@ -14,7 +14,7 @@ const TARGETS = IMPORT_TARGETS.map((t) => t.target) as [ImportTarget, ...ImportT
  */
 export const uploadMappingSchema = z.strictObject({
   targets: z.record(z.string().max(200), z.enum(TARGETS)).optional(),
-  values: z.record(z.enum(Object.keys(MEMBER_VOCABULARIES) as [CodedColumnKey, ...CodedColumnKey[]]), z.record(z.string().max(200), z.string().max(64).nullable())).optional(),
+  values: z.partialRecord(z.enum(Object.keys(MEMBER_VOCABULARIES) as [CodedColumnKey, ...CodedColumnKey[]]), z.record(z.string().max(200), z.string().max(64).nullable())).optional(),
   category: z.enum(CATEGORIES.map((c) => c.code) as [string, ...string[]]).optional(),
 });
 

@@ -1,0 +1,97 @@
+/**
+ * The corpus of real list shapes (test/fixtures/lists/corpus.ts) uploaded through the upload page's
+ * path over real HTTP, on both databases: each shape as the .xlsx (hidden columns, merged cells, real
+ * dates, numbers) or the .csv (UTF-8, Windows-1251) a chair would have, with the chair's choices of the
+ * mapping step in ?mapping=. Every data row's «Результат» in the returned workbook is exactly the one
+ * test/fixtures/lists/expected.ts computes — the same the add-in writes (test/browser/import-list.test.ts).
+ */
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import request from 'supertest';
+import { auth, startTestApp, type TestApp } from '../../test/support/app';
+import { dbVariants } from '../../test/support/db';
+import { CORPUS, csvText, type ListShape } from '../../test/fixtures/lists/corpus';
+import { expectedRun } from '../../test/fixtures/lists/expected';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+function binaryParser(res: request.Response, cb: (err: Error | null, body: Buffer) => void): void {
+  const stream = res as unknown as NodeJS.ReadableStream;
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.on('end', () => cb(null, Buffer.concat(chunks)));
+}
+
+/** The shape as the file a chair would upload. */
+export async function shapeFile(shape: ListShape): Promise<{ body: Buffer; type: string }> {
+  if (shape.csv) {
+    const text = csvText(shape);
+    return { body: shape.csv === 'utf-8' ? Buffer.from(`\ufeff${text}`, 'utf8') : iconv.encode(text, 'win1251'), type: 'text/csv' };
+  }
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('Лист1');
+  shape.rows.forEach((r, i) => {
+    r.forEach((v, j) => {
+      if (v === null || v === '') return;
+      const cell = ws.getCell(i + 1, j + 1);
+      cell.value = v;
+      if (v instanceof Date) cell.numFmt = 'dd.mm.yyyy';
+    });
+  });
+  for (const c of shape.hidden ?? []) ws.getColumn(c + 1).hidden = true;
+  for (const m of shape.merges ?? []) ws.mergeCells(m.top + 1, m.left + 1, m.bottom + 1, m.right + 1);
+  return { body: Buffer.from(await wb.xlsx.writeBuffer()), type: XLSX };
+}
+
+const text = (v: ExcelJS.CellValue): string => {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'object' && 'richText' in v) return v.richText.map((r) => r.text).join('');
+  return String(v);
+};
+
+describe.each(dbVariants())('the corpus of list shapes through the upload page (%s)', (variant) => {
+  let t: TestApp;
+  let admin: string;
+  let territory: string;
+  let seq = 0;
+  beforeAll(async () => {
+    t = await startTestApp(variant);
+    admin = await t.token('admin');
+    territory = await t.token('territory');
+  });
+  afterAll(() => t.close());
+
+  it.each(CORPUS.map((s) => [s.id, s] as const))('%s', async (_id, shape) => {
+    const org = await request(t.app)
+      .post(`/api/v1/organisations/${t.demo.orgIds.territorial}/children`)
+      .set(auth(admin))
+      .send({ kind: 'primary', name: `ППО корпуса списков № ${++seq}` });
+    expect(org.status).toBe(201);
+    const file = await shapeFile(shape);
+    const q = shape.mapping ? `?mapping=${encodeURIComponent(JSON.stringify(shape.mapping))}` : '';
+    const res = await request(t.app)
+      .post(`/api/v1/organisations/${org.body.id as number}/members/upload${q}`)
+      .set(auth(territory))
+      .set('Content-Type', file.type)
+      .buffer(true)
+      .parse(binaryParser)
+      .send(file.body);
+    expect([res.status, res.status === 200 ? '' : (res.body as Buffer).toString('utf8')]).toEqual([200, '']);
+    const today = new Date().toISOString().slice(0, 10);
+    const want = expectedRun(shape, today);
+    const summary = JSON.parse(String(res.headers['x-upload-summary'])) as Record<string, number>;
+    const ok = shape.expect.filter((e) => e === 'ok').length;
+    expect(summary).toMatchObject({ rows: shape.expect.length, created: ok, error: shape.expect.length - ok });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.body as ArrayBuffer);
+    const ws = wb.worksheets.find((w) => w.name !== 'Итог загрузки' && w.name !== 'Списки' && w.name !== 'Инструкция')!;
+    // The result column is the one headed «Результат» above the first data row.
+    let resultCol = 0;
+    for (let r = 1; r <= want.sourceRows[0] && !resultCol; r++) ws.getRow(r).eachCell((c, col) => { if (text(c.value) === 'Результат') resultCol = col; });
+    expect(resultCol).toBeGreaterThan(0);
+    expect(want.sourceRows.map((r) => text(ws.getCell(r, resultCol).value))).toEqual(want.results);
+    // Exactly the valid rows are in the register; totals lines are not members.
+    const [stored] = (await t.ctx.db.sequelize.query(`SELECT count(*) AS n FROM members WHERE primary_org_id = ${org.body.id as number}`)) as [{ n: number | string }[], unknown];
+    expect(Number(stored[0].n)).toBe(ok);
+  });
+});
