@@ -175,14 +175,20 @@ export async function appendToMemberTable(context: Excel.RequestContext, rows: r
   return { rows: values.length, firstRow, lastRow: firstRow + values.length - 1, syncs };
 }
 
-/** Empties the scratch sheet after its rows went into the member table (the list itself stays in its own file). */
+/**
+ * Empties the scratch sheet after its rows went into the member table (the list itself stays in its
+ * own file), and shows its hidden columns again: the next list pasted there must not inherit them.
+ */
 export async function clearImportSheet(context: Excel.RequestContext): Promise<void> {
   const sheet = context.workbook.worksheets.getItemOrNullObject(IMPORT_SHEET_NAME);
   await context.sync();
   if (sheet.isNullObject) return;
   const used = sheet.getUsedRangeOrNullObject();
+  used.load('columnIndex, columnCount');
   await context.sync();
-  if (!used.isNullObject) used.clear('Contents');
+  if (used.isNullObject) return;
+  used.clear('Contents');
+  for (let c = 0; c < Math.min(used.columnCount, IMPORT_MAX_COLUMNS); c++) sheet.getRangeByIndexes(0, used.columnIndex + c, 1, 1).columnHidden = false;
   await context.sync();
 }
 

@@ -13,7 +13,6 @@ import {
   type CreateSheetReport,
 } from '../excel/member-sheet';
 import { SheetError } from '../excel/sheet-utils';
-import { IMPORT_SHEET_NAME, rescuePastedList } from '../excel/import-sheet';
 import type { ExcelCapabilities } from '../excel/capabilities';
 import { MEMBER_SHEET_NAME } from '../../domain/members/columns';
 import type { SyncRowResult } from '../../domain/members/sync-contract';
@@ -38,8 +37,8 @@ export interface MemberOpsDeps {
 export const NO_MEMBER_SHEET = `Листа «${MEMBER_SHEET_NAME}» в этой книге ещё нет. Нажмите «Создать лист членов» — появится таблица со столбцами реестра; другие листы не изменятся.`;
 
 /** «Проверить» or «Отправить» found a list pasted with its own headers over the table's header: it was moved to be mapped. */
-export const LIST_MOVED = (rows: number) =>
-  `На лист «${MEMBER_SHEET_NAME}» вставлен список со своими заголовками (строк с данными: ${rows}). Он перенесён на лист «${IMPORT_SHEET_NAME}», а у таблицы снова её заголовки. В разделе «Список из другого файла» нажмите «Разобрать список»: там видно, как понят каждый столбец, и строки переносятся в таблицу членов.`;
+export const LIST_MOVED = (rows: number, scratch: string) =>
+  `На лист «${MEMBER_SHEET_NAME}» вставлен список со своими заголовками (строк с данными: ${rows}). Он перенесён на лист «${scratch}», а у таблицы снова её заголовки. В разделе «Список из другого файла» нажмите «Разобрать список»: там видно, как понят каждый столбец, и строки переносятся в таблицу членов.`;
 
 /**
  * Runs a member-sheet operation; a missing table becomes the pane's own message. A table whose header
@@ -50,8 +49,10 @@ function onSheet<T>(deps: MemberOpsDeps, op: (ctx: Excel.RequestContext) => Prom
   return deps.excel(op).catch(async (e: unknown) => {
     if (e instanceof SheetError && e.code === 'table_missing') throw new SheetError('table_missing', NO_MEMBER_SHEET);
     if (e instanceof SheetError && e.code === 'columns_missing') {
-      const rescue = await deps.excel((ctx) => rescuePastedList(ctx)).catch(() => null);
-      if (rescue?.moved) throw new SheetError('columns_missing', LIST_MOVED(rescue.rows));
+      // The list machinery comes in its own file (the pane's first load stays small).
+      const imp = await import(/* webpackChunkName: "view-import-list" */ '../excel/import-sheet').catch(() => null);
+      const rescue = imp ? await deps.excel((ctx) => imp.rescuePastedList(ctx)).catch(() => null) : null;
+      if (imp && rescue?.moved) throw new SheetError('columns_missing', LIST_MOVED(rescue.rows, imp.IMPORT_SHEET_NAME));
     }
     throw e;
   });
