@@ -16,7 +16,7 @@
 import { isBlankCell, normalizeSpaces } from '../cell';
 import { checkEmail } from '../email';
 import { splitFullName } from '../names';
-import { parseDate } from '../dates';
+import { formatDateRu, parseDate } from '../dates';
 import { checkPhone } from '../phone';
 import { checkSnils, snilsChecksum } from '../snils';
 import { MEMBER_COLUMNS, columnByKey, type MemberFieldKey, type RawMemberRow } from './columns';
@@ -26,7 +26,7 @@ import { choiceLabel, isCodedColumn, matchVocabulary, MEMBER_VOCABULARIES, vocab
 export type ImportTarget = MemberFieldKey | 'fullName' | 'skip';
 
 export const SKIP_LABEL = 'не загружать';
-export const FULL_NAME_LABEL = 'ФИО (разделить на фамилию, имя, отчество)';
+export const FULL_NAME_LABEL = 'ФИО (разделить на три столбца)';
 
 /** The choices of the dropdown, in the register's order. */
 export const IMPORT_TARGETS: readonly { target: ImportTarget; label: string }[] = [
@@ -223,7 +223,7 @@ function cellString(v: unknown): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'string') return normalizeSpaces(v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : v.toISOString().slice(0, 10);
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : formatDateRu(v.toISOString().slice(0, 10));
   return '';
 }
 

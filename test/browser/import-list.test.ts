@@ -17,7 +17,9 @@ import { MEMBER_COLUMNS, MEMBER_SHEET_NAME } from '../../domain/members/columns'
 import { detectLayout, headerKey, IMPORT_TARGETS, targetsOf, valueGroups } from '../../domain/members/list-import';
 import { CORPUS, type Cell, type ListShape } from '../fixtures/lists/corpus';
 import { expectedRun, gridOf } from '../fixtures/lists/expected';
-import { browserBundle, browserSuite, chromiumOrSkip, fakeOfficeScript, routeOffice, screenshot } from './harness';
+import fs from 'node:fs';
+import path from 'node:path';
+import { browserBundle, browserSuite, chromiumOrSkip, fakeOfficeScript, routeOffice, screenshot, SCREENSHOT_DIR } from './harness';
 import { fake, signIn } from './harness-extra';
 
 const chromium = chromiumOrSkip();
@@ -47,6 +49,13 @@ async function pasteCells(page: Page, sheet: string, rows: Cell[][], hidden: num
     },
     { sheet, values, formats, hidden },
   );
+}
+
+/** The «Список из другого файла» card alone, as the chair sees it in a 350 px pane. */
+async function shotOfSection(page: Page, name: string): Promise<void> {
+  await page.waitForTimeout(350);
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.locator('[data-test=import-slot]').screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
 }
 
 const body = (page: Page) => fake<(string | number)[][]>(page, `x.table('${TABLE}').bodyValues()`);
@@ -107,7 +116,7 @@ describeBrowser('«Список из другого файла» in Chromium (fa
       const layout = detectLayout(shape === over ? { rows: (await fake<Cell[][]>(page, `x.sheet('${SCRATCH}').values('A1:X${over.rows.length}')`)).map((r) => r.map((v) => (v === '' ? null : v))) } : { ...gridOf(shape), merges: [] })!;
       for (const [i, col] of layout.columns.entries()) expect([i, await page.inputValue(`[data-test=import-target-${i}]`)]).toEqual([i, col.target]);
       await chooseLikeTheChair(page, shape);
-      if (['01-1c-staff', '02-school-own', '10-union-statistics-words', '12-register-headers-reordered'].includes(shape.id)) await screenshot(page, `i-${shape.id}-mapping`);
+      if (['01-1c-staff', '02-school-own', '10-union-statistics-words', '12-register-headers-reordered'].includes(shape.id)) await shotOfSection(page, `i-${shape.id}-mapping`);
       const before = (await body(page)).filter((r) => r.some((v) => v !== '')).length;
       await page.click('[data-test=import-write]');
       await page.locator('[data-test=import-done]').waitFor();
@@ -149,6 +158,6 @@ describeBrowser('«Список из другого файла» in Chromium (fa
     expect(await page.inputValue('[data-test=import-target-3]')).toBe('skip');
     expect(await page.textContent('[data-test=import-col-3]')).toMatch(/как в прошлый раз/);
     expect(IMPORT_TARGETS.length).toBeGreaterThan(10);
-    await screenshot(page, 'i-22-remembered');
+    await shotOfSection(page, 'i-22-remembered');
   }, 240_000);
 });

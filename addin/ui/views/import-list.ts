@@ -62,6 +62,7 @@ const CSS = `
 .imp-val-hint { font-size: 12px; color: var(--text-2); }
 .imp-val.is-open .imp-val-hint { color: var(--error); }
 .imp-sub { font-weight: 600; margin-top: 12px; }
+[data-test=import-out] > p:first-child, [data-test=import-out] > .notice + p { margin-top: 8px; }
 `;
 
 function ensureStyles(doc: Document): void {
