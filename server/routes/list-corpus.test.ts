@@ -61,6 +61,43 @@ describe.each(dbVariants())('the corpus of list shapes through the upload page (
   });
   afterAll(() => t.close());
 
+  it('the mapping step: the engine\'s reading of a file, with headers and the words of coded columns only — no person in it', async () => {
+    const org = await request(t.app).post(`/api/v1/organisations/${t.demo.orgIds.territorial}/children`).set(auth(admin)).send({ kind: 'primary', name: `ППО корпуса списков № ${++seq}` });
+    const shape = CORPUS.find((x) => x.id === '10-union-statistics-words')!;
+    const file = await shapeFile(shape);
+    const res = await request(t.app).post(`/api/v1/organisations/${org.body.id as number}/members/upload/preview`).set(auth(territory)).set('Content-Type', file.type).send(file.body);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ format: 'xlsx', headerRow: 1, dataRows: 7, totalsRows: 0, missing: [] });
+    expect(res.body.columns.map((c: { letter: string; target: string; source: string }) => [c.letter, c.target, c.source])).toEqual([
+      ['A', 'fullName', 'header'],
+      ['B', 'birthDate', 'header'],
+      ['C', 'category', 'header'],
+      ['D', 'consentUnion', 'header'],
+      ['E', 'consentUnionDate', 'header'],
+    ]);
+    expect(res.body.values.map((v: { value: string; rows: number; kind: string; code: string | null }) => [v.value, v.rows, v.kind, v.code])).toEqual([
+      ['работающие', 2, 'value', 'employee'],
+      ['пенсионер', 2, 'ambiguous', null],
+      ['студенты', 1, 'value', 'student'],
+      ['неработающие пенсионеры', 1, 'value', 'pensioner'],
+      ['директор', 1, 'unknown', null],
+      ['да', 3, 'value', 'given'],
+      ['нет', 1, 'ambiguous', null],
+      ['отказ', 1, 'value', 'refused'],
+    ]);
+    const json = JSON.stringify(res.body);
+    for (const r of shape.rows.slice(1)) expect(json).not.toContain(String(r[0]));
+    // Choices made so far come back as chosen.
+    const again = await request(t.app)
+      .post(`/api/v1/organisations/${org.body.id as number}/members/upload/preview?mapping=${encodeURIComponent(JSON.stringify({ values: { category: { пенсионер: 'pensioner' } }, targets: { 'дата согласия профсоюзу': 'skip' } }))}`)
+      .set(auth(territory)).set('Content-Type', file.type).send(file.body);
+    expect(again.body.values[1]).toMatchObject({ value: 'пенсионер', code: 'pensioner' });
+    expect(again.body.columns[4]).toMatchObject({ target: 'skip', source: 'chosen' });
+    // Bad choices are a 400 naming the field, never a 500.
+    const bad = await request(t.app).post(`/api/v1/organisations/${org.body.id as number}/members/upload/preview?mapping=${encodeURIComponent('{"targets":{"x":"passwordHash"}}')}`).set(auth(territory)).set('Content-Type', file.type).send(file.body);
+    expect([bad.status, bad.body.errors?.[0]?.field]).toEqual([400, 'mapping']);
+  });
+
   it.each(CORPUS.map((s) => [s.id, s] as const))('%s', async (_id, shape) => {
     const org = await request(t.app)
       .post(`/api/v1/organisations/${t.demo.orgIds.territorial}/children`)

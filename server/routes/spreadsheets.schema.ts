@@ -50,3 +50,8 @@ export const exportQuery = z.strictObject({
   /** 1 — deregistered members too (with the date and reason of deregistration). */
   includeDeregistered: flag.optional(),
 });
+
+export const previewQuery = z.strictObject({
+  /** Choices made so far (JSON, as for the upload): the values are grouped under the chosen columns. */
+  mapping: mappingParam.optional(),
+});

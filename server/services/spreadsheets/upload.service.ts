@@ -27,12 +27,14 @@ import { latestTodayIso, type Actor, type Ctx } from '../context';
 import { primaryInScope, syncMembers } from '../members/sync.service';
 import { addSummarySheet, annotateSheet, ensureAnswerColumns } from './annotate';
 import { CSV_SEPARATOR_LABELS, CsvError, decodeCsv, detectSeparator, parseCsv, type CsvEncoding, type CsvSeparator } from './csv';
-import { addListsSheet, INSTRUCTION_SHEET_NAME, LISTS_SHEET_NAME, layoutMemberColumn, SPARE_ROWS, styleHeaderRow, SUMMARY_SHEET_NAME, XLSX_CONTENT_TYPE } from './member-layout';
+import { addListsSheet, colLetter, INSTRUCTION_SHEET_NAME, LISTS_SHEET_NAME, layoutMemberColumn, SPARE_ROWS, styleHeaderRow, SUMMARY_SHEET_NAME, XLSX_CONTENT_TYPE } from './member-layout';
 import { CELL_MAX_CHARS, cellText, findRow, readCell, type CellRead, type HeaderMap } from './sheet-read';
 import {
   detectLayout,
   duplicateTargets,
   headerKey,
+  IMPORT_TARGETS,
+  valueGroups,
   importRows,
   missingTargets,
   SKIP_LABEL,
@@ -44,6 +46,7 @@ import {
   type ValueChoices,
 } from '../../../domain/members/list-import';
 import { CATEGORIES, labelForCode, type CategoryCode } from '../../../domain/members/codes';
+import { choiceLabel, MEMBER_VOCABULARIES } from '../../../domain/members/vocabulary';
 import { prepareXlsx, XLSX_MAX_CELLS, XLSX_MAX_ROW_ELEMENTS, xlsxBroken } from './xlsx-package';
 
 /** The largest list one upload takes (the largest primary organisation the register is designed for). */
@@ -266,7 +269,23 @@ const headerList = (keys: readonly string[]) => keys.map((k) => `«${columnByKey
 const SERVICE = { id: headerKey(columnByKey('id').header), version: headerKey(columnByKey('version').header), result: headerKey(RESULT_HEADER) };
 
 /** The first visible sheet with a recognisable header row among its first 20 rows, mapped by the domain engine. */
-function locateTable(wb: ExcelJS.Workbook, mapping: UploadMapping): Located {
+const noHeader = () =>
+  new AppError(
+    422,
+    'upload_no_header',
+    'Не найдена строка с названиями столбцов. В одной из первых 20 строк листа со списком должны стоять заголовки — например «ФИО» (или «Фамилия» и «Имя»), «Дата рождения», «Категория». Скачайте шаблон и перенесите список в него.',
+  );
+
+interface Found {
+  ws: ExcelJS.Worksheet;
+  grid: ImportGrid;
+  problems: Map<string, CellRead & { ok: false }>;
+  layout: ImportLayout;
+  targets: ImportTarget[];
+}
+
+/** The first visible sheet whose header row the engine finds, with the chair's column choices applied. */
+function findList(wb: ExcelJS.Workbook, mapping: UploadMapping): Found {
   for (const ws of wb.worksheets) {
     if (ws.state !== 'visible' && ws.state !== undefined) continue;
     if (SKIPPED_SHEETS.has(ws.name)) continue;
@@ -278,6 +297,14 @@ function locateTable(wb: ExcelJS.Workbook, mapping: UploadMapping): Located {
       const t = mapping.targets?.[headerKey(c.header)];
       if (t !== undefined) targets[i] = t;
     });
+    return { ws, grid, problems, layout, targets };
+  }
+  throw noHeader();
+}
+
+function locateTable(wb: ExcelJS.Workbook, mapping: UploadMapping): Located {
+  {
+    const { ws, grid, problems, layout, targets } = findList(wb, mapping);
     const headerRow = layout.headerRow + 1;
     const keyAt = (k: string) => layout.columns.findIndex((c) => headerKey(c.header) === k);
     const idIdx = keyAt(SERVICE.id);
@@ -317,11 +344,59 @@ function locateTable(wb: ExcelJS.Workbook, mapping: UploadMapping): Located {
     };
     return { ws, map, layout, grid, targets, problems, ...(idIdx >= 0 ? { idCol: idIdx + 1 } : {}), ...(versionIdx >= 0 ? { versionCol: versionIdx + 1 } : {}) };
   }
-  throw new AppError(
-    422,
-    'upload_no_header',
-    'Не найдена строка с названиями столбцов. В одной из первых 20 строк листа со списком должны стоять заголовки — например «ФИО» (или «Фамилия» и «Имя»), «Дата рождения», «Категория». Скачайте шаблон и перенесите список в него.',
-  );
+}
+
+// ------------------------------------------------------------------------------------ the mapping step
+
+/** What the upload page shows in its mapping step: no cell of a person, only headers and the words of coded columns. */
+export interface UploadPreview {
+  format: UploadFormat;
+  sheet: string;
+  headerRow: number;
+  dataRows: number;
+  totalsRows: number;
+  columns: { index: number; letter: string; header: string; key: string; target: ImportTarget; source: string; hidden: boolean }[];
+  values: { column: string; header: string; value: string; key: string; rows: number; kind: 'value' | 'ambiguous' | 'unknown'; code: string | null; choices: (string | null)[]; hint: string }[];
+  missing: string[];
+  targets: { target: ImportTarget; label: string }[];
+  categories: { code: string; label: string }[];
+}
+
+/** The engine's reading of a file for the upload page's mapping step; nothing is written. */
+export async function previewUpload(ctx: Ctx, actor: Actor, orgId: number, body: Buffer, mapping: UploadMapping = {}): Promise<UploadPreview> {
+  requireObligation(actor);
+  await primaryInScope(ctx, actor, orgId);
+  if (body.length === 0) throw badRequest('Файл пустой. Выберите файл со списком членов Профсоюза (.xlsx или .csv).');
+  const format = detectFormat(body);
+  const book = format === 'xlsx' ? await openXlsx(body) : openCsv(body);
+  const { ws, grid, layout, targets } = findList(book.wb, mapping);
+  const groups = valueGroups(grid, layout, targets, mapping.values ?? {});
+  return {
+    format,
+    sheet: ws.name,
+    headerRow: layout.headerRow + 1,
+    dataRows: layout.dataRows.length,
+    totalsRows: layout.skipped.filter((x) => x.why === 'totals').length,
+    columns: layout.columns.map((c, i) => ({ index: c.index, letter: colLetter(c.index + 1), header: c.header, key: headerKey(c.header), target: targets[i], source: targets[i] !== c.target ? 'chosen' : c.source, hidden: c.hidden })),
+    values: groups.map((g) => {
+      const vocab = MEMBER_VOCABULARIES[g.column];
+      const m = g.match;
+      return {
+        column: g.column,
+        header: columnByKey(g.column).header,
+        value: g.value,
+        key: g.key,
+        rows: g.rows,
+        kind: m.kind,
+        code: g.chosen !== undefined ? g.chosen : m.kind === 'value' ? m.code : null,
+        choices: m.kind === 'ambiguous' && m.codes.includes(null) ? [null, ...vocab.options.map((o) => o.code)] : vocab.options.map((o) => o.code),
+        hint: m.kind === 'ambiguous' ? `Можно понять двояко: ${m.why}.` : m.kind === 'unknown' ? (m.nearest ? `Такого значения нет. Возможно, «${choiceLabel(vocab, m.nearest)}»?` : 'Такого значения нет в списке.') : 'Понято само.',
+      };
+    }),
+    missing: missingTargets(targets),
+    targets: [...IMPORT_TARGETS],
+    categories: CATEGORIES.map((c) => ({ code: c.code, label: c.label })),
+  };
 }
 
 interface SourceRow {
