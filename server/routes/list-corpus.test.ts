@@ -6,41 +6,19 @@
  * test/fixtures/lists/expected.ts computes — the same the add-in writes (test/browser/import-list.test.ts).
  */
 import ExcelJS from 'exceljs';
-import iconv from 'iconv-lite';
 import request from 'supertest';
 import { auth, startTestApp, type TestApp } from '../../test/support/app';
 import { dbVariants } from '../../test/support/db';
-import { CORPUS, csvText, type ListShape } from '../../test/fixtures/lists/corpus';
+import { CORPUS } from '../../test/fixtures/lists/corpus';
+import { shapeFile } from '../../test/fixtures/lists/files';
 import { expectedRun } from '../../test/fixtures/lists/expected';
 
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 function binaryParser(res: request.Response, cb: (err: Error | null, body: Buffer) => void): void {
   const stream = res as unknown as NodeJS.ReadableStream;
   const chunks: Buffer[] = [];
   stream.on('data', (c: Buffer) => chunks.push(c));
   stream.on('end', () => cb(null, Buffer.concat(chunks)));
-}
-
-/** The shape as the file a chair would upload. */
-export async function shapeFile(shape: ListShape): Promise<{ body: Buffer; type: string }> {
-  if (shape.csv) {
-    const text = csvText(shape);
-    return { body: shape.csv === 'utf-8' ? Buffer.from(`\ufeff${text}`, 'utf8') : iconv.encode(text, 'win1251'), type: 'text/csv' };
-  }
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('Лист1');
-  shape.rows.forEach((r, i) => {
-    r.forEach((v, j) => {
-      if (v === null || v === '') return;
-      const cell = ws.getCell(i + 1, j + 1);
-      cell.value = v;
-      if (v instanceof Date) cell.numFmt = 'dd.mm.yyyy';
-    });
-  });
-  for (const c of shape.hidden ?? []) ws.getColumn(c + 1).hidden = true;
-  for (const m of shape.merges ?? []) ws.mergeCells(m.top + 1, m.left + 1, m.bottom + 1, m.right + 1);
-  return { body: Buffer.from(await wb.xlsx.writeBuffer()), type: XLSX };
 }
 
 const text = (v: ExcelJS.CellValue): string => {
