@@ -159,7 +159,8 @@ const LOOK_ALIKE: Record<string, string> = { a: 'а', c: 'с', e: 'е', o: 'о',
 export function vocabularyKey(input: string): string {
   let s = normalizeSpaces(input).toLowerCase().replace(/ё/g, 'е');
   if (/^[+✓✔-]$/.test(s)) return s;
-  s = s.replace(/[^\p{L}\p{N}+]+/gu, ' ').trim();
+  // Letters and digits stay (no \p{L}: the pane ships ES2017 for old web views).
+  s = s.replace(/[^a-z0-9а-яё+✓✔]+/g, ' ').trim();
   const words = s.split(' ').filter(Boolean).map((w) => (/[а-я]/.test(w) && /[a-z]/.test(w) ? w.replace(/[a-z]/g, (c) => LOOK_ALIKE[c] ?? c) : w));
   return words.sort().join(' ');
 }
