@@ -188,6 +188,9 @@ export async function clearImportSheet(context: Excel.RequestContext): Promise<v
   await context.sync();
   if (used.isNullObject) return;
   used.clear('Contents');
+  // Merged cells of the last list would merge the next one's cells (Range.unmerge, ExcelApi 1.2).
+  const unmergeable = used as unknown as { unmerge?: () => void };
+  if (typeof unmergeable.unmerge === 'function') unmergeable.unmerge();
   for (let c = 0; c < Math.min(used.columnCount, IMPORT_MAX_COLUMNS); c++) sheet.getRangeByIndexes(0, used.columnIndex + c, 1, 1).columnHidden = false;
   await context.sync();
 }

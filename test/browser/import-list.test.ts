@@ -8,9 +8,9 @@
  * The mapping is remembered in the workbook (document settings, without personal data) and comes back
  * for the next list of the same shape. Screenshots: artifacts/screenshots/i-*.png.
  *
- * What the fake does not imitate: merged cells (Range.getMergedAreasOrNullObject, ExcelApi 1.13) —
- * the corpus' merged header is read by its first cell, as Excel's values give it; real Excel keeps
- * hidden columns hidden after a paste only when whole columns are copied (the test hides them itself).
+ * Merged cells come from test/browser/fake-office-merges.ts (Range.merge, getMergedAreasOrNullObject).
+ * Real Excel keeps hidden columns hidden after a paste only when whole columns are copied; the test
+ * hides them itself, as a chair who copied whole columns would have them.
  */
 import type { Page } from 'playwright-core';
 import { MEMBER_COLUMNS, MEMBER_SHEET_NAME } from '../../domain/members/columns';
@@ -32,12 +32,12 @@ const RESULT = MEMBER_COLUMNS.length;
 const serial = (d: Date) => Math.round((d.getTime() - Date.UTC(1899, 11, 30)) / 86_400_000);
 
 /** Pastes cells at A1 of `sheet` as Excel keeps them after a paste from another file: dates as dates, texts as text, numbers as numbers. */
-async function pasteCells(page: Page, sheet: string, rows: Cell[][], hidden: number[] = []): Promise<void> {
+async function pasteCells(page: Page, sheet: string, rows: Cell[][], hidden: number[] = [], merges: ListShape['merges'] = []): Promise<void> {
   const width = Math.max(...rows.map((r) => r.length));
   const values = rows.map((r) => Array.from({ length: width }, (_x, c) => (r[c] instanceof Date ? serial(r[c] as Date) : (r[c] ?? ''))));
   const formats = rows.map((r) => Array.from({ length: width }, (_x, c) => (r[c] instanceof Date ? 'dd.mm.yyyy' : typeof r[c] === 'string' ? '@' : 'General')));
   await page.evaluate(
-    async ({ sheet, values, formats, hidden }) => {
+    async ({ sheet, values, formats, hidden, merges }) => {
       const h = (window as unknown as { __fakeHost: { excel: { newContext(): Excel.RequestContext } } }).__fakeHost;
       const ctx = h.excel.newContext();
       const ws = ctx.workbook.worksheets.getItem(sheet);
@@ -45,9 +45,10 @@ async function pasteCells(page: Page, sheet: string, rows: Cell[][], hidden: num
       range.numberFormat = formats;
       range.values = values;
       for (const c of hidden) ws.getRangeByIndexes(0, c, 1, 1).columnHidden = true;
+      for (const m of merges) (ws.getRangeByIndexes(m.top, m.left, m.bottom - m.top + 1, m.right - m.left + 1) as unknown as { merge(across: boolean): void }).merge(false);
       await ctx.sync();
     },
-    { sheet, values, formats, hidden },
+    { sheet, values, formats, hidden, merges: merges ?? [] },
   );
 }
 
@@ -83,7 +84,7 @@ async function chooseLikeTheChair(page: Page, shape: ListShape): Promise<void> {
 describeBrowser('«Список из другого файла» in Chromium (fake Excel, real server, 350 px pane)', () => {
   const s = browserSuite(chromium!, {
     viewport: { width: 350, height: 900 },
-    preparePage: (page, base) => routeOffice(page, base, `${fakeOfficeScript()}\n;\n${browserBundle('fake-office-storage.ts')}`),
+    preparePage: (page, base) => routeOffice(page, base, `${fakeOfficeScript()}\n;\n${browserBundle('fake-office-storage.ts')}\n;\n${browserBundle('fake-office-merges.ts')}`),
   });
 
   it('every shape of the corpus: pasted, mapped, written into the member table, sent — each row exactly as the upload page answers it', async () => {
@@ -108,12 +109,12 @@ describeBrowser('«Список из другого файла» in Chromium (fa
       if (shape !== over) {
         await page.click('[data-test=import-open]');
         await page.locator('[data-test=import-opened]').waitFor();
-        await pasteCells(page, SCRATCH, shape.rows, shape.hidden);
+        await pasteCells(page, SCRATCH, shape.rows, shape.hidden, shape.merges);
       }
       await page.click('[data-test=import-read]');
       await page.locator('[data-test=import-columns]').waitFor();
       // The pane shows what the engine guessed, column by column.
-      const layout = detectLayout(shape === over ? { rows: (await fake<Cell[][]>(page, `x.sheet('${SCRATCH}').values('A1:X${over.rows.length}')`)).map((r) => r.map((v) => (v === '' ? null : v))) } : { ...gridOf(shape), merges: [] })!;
+      const layout = detectLayout(shape === over ? { rows: (await fake<Cell[][]>(page, `x.sheet('${SCRATCH}').values('A1:X${over.rows.length}')`)).map((r) => r.map((v) => (v === '' ? null : v))) } : gridOf(shape))!;
       for (const [i, col] of layout.columns.entries()) expect([i, await page.inputValue(`[data-test=import-target-${i}]`)]).toEqual([i, col.target]);
       await chooseLikeTheChair(page, shape);
       if (['01-1c-staff', '02-school-own', '10-union-statistics-words', '12-register-headers-reordered'].includes(shape.id)) await shotOfSection(page, `i-${shape.id}-mapping`);
