@@ -215,7 +215,7 @@ export async function rescuePastedList(context: Excel.RequestContext): Promise<R
   header.load('values, rowIndex, columnIndex, columnCount');
   const sheet = table.worksheet;
   const used = sheet.getUsedRangeOrNullObject(true);
-  used.load('values, rowIndex, columnIndex, rowCount, columnCount');
+  used.load('values, numberFormat, rowIndex, columnIndex, rowCount, columnCount');
   await context.sync();
   const map = mapMemberHeaders(header.values[0] ?? []);
   if (MEMBER_COLUMNS.filter((c) => c.required).every((c) => map.position[c.key] !== undefined)) return { moved: false, reason: 'table_ok' };
@@ -233,7 +233,10 @@ export async function rescuePastedList(context: Excel.RequestContext): Promise<R
     await context.sync();
     if (!old.isNullObject) old.clear('Contents');
   }
-  scratch.getRangeByIndexes(0, 0, used.rowCount, used.columnCount).values = used.values;
+  // Values with their formats: a date stays a date, a text stays text.
+  const target = scratch.getRangeByIndexes(0, 0, used.rowCount, used.columnCount);
+  target.numberFormat = used.numberFormat;
+  target.values = used.values;
   // The member table: its own header back, its cells empty.
   used.clear('Contents');
   const headers = MEMBER_COLUMNS.map((c) => c.header);
