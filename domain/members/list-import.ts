@@ -434,12 +434,22 @@ export function valueGroups(grid: ImportGrid, layout: ImportLayout, targets: rea
     if (!isCodedColumn(t)) return;
     const vocab = MEMBER_VOCABULARIES[t];
     const groups = new Map<string, ValueGroup>();
+    const labels = new Set(vocab.options.map((o) => o.label));
+    // A list repeats a handful of words thousands of times: each distinct text is keyed once.
+    const keys = new Map<string, string>();
     for (const r of layout.dataRows) {
       const v = rows[r][c];
       if (isBlankCell(v) || (typeof v !== 'string' && typeof v !== 'number')) continue;
-      const text = normalizeSpaces(String(v));
-      if (vocab.options.some((o) => o.label === text)) continue;
-      const key = vocabularyKey(text);
+      const raw = String(v);
+      if (labels.has(raw)) continue;
+      let key = keys.get(raw);
+      if (key === undefined) {
+        const text = normalizeSpaces(raw);
+        key = labels.has(text) ? '' : vocabularyKey(text);
+        keys.set(raw, key);
+      }
+      if (key === '') continue;
+      const text = normalizeSpaces(raw);
       const g = groups.get(key);
       if (g) g.rows++;
       else {
@@ -482,8 +492,10 @@ export function expandShortYear(v: unknown, today: string): unknown {
 
 function mapCoded(col: CodedColumnKey, v: unknown, choices: ValueChoices): unknown {
   if (typeof v !== 'string' && typeof v !== 'number') return v;
+  const mine = choices[col];
+  if (!mine || Object.keys(mine).length === 0) return v;
   const key = vocabularyKey(String(v));
-  const chosen = choices[col]?.[key];
+  const chosen = mine[key];
   if (chosen === undefined) return v;
   return chosen === null ? null : choiceLabel(MEMBER_VOCABULARIES[col], chosen);
 }
