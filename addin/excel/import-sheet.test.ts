@@ -50,6 +50,8 @@ describe('import sheet', () => {
     expect(fake.table(MEMBER_TABLE_NAME)!.headers).toEqual([...MEMBER_COLUMNS.map((c) => c.header), 'Результат']);
     // Moved with the formats: a date typed into the table's text column («Имя») stays text, not a number.
     expect(fake.sheet(IMPORT_SHEET_NAME).numberFormat('B2')).toBe('@');
+    // Only the pasted block moves: the table's own empty columns beside it stay behind.
+    expect(fake.sheet(IMPORT_SHEET_NAME).values('D1:E1')).toEqual([['', '']]);
     const read = await readListSheet(fake.context);
     expect(read.grid.rows.slice(0, 2).map((r) => r.slice(0, 3))).toEqual([['Ф.И.О.', 'Дата рожд.', 'Кат.'], [p.full, p.birth, 'работник']]);
     expect(await rescuePastedList(fake.context)).toEqual({ moved: false, reason: 'table_ok' });

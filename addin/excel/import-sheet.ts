@@ -233,10 +233,17 @@ export async function rescuePastedList(context: Excel.RequestContext): Promise<R
     await context.sync();
     if (!old.isNullObject) old.clear('Contents');
   }
+  // The pasted block only: the table's own empty columns to its right (their headers untouched) stay behind.
+  const ownHeaders = [...MEMBER_COLUMNS.map((c) => c.header), 'Результат'];
+  let width = 0;
+  for (let c = 0; c < used.columnCount; c++) {
+    const own = used.rowIndex === header.rowIndex && cellText(used.values[0][c]) === ownHeaders[used.columnIndex + c - header.columnIndex];
+    if (!own || used.values.slice(1).some((r) => !isBlankCell(r[c]))) width = c + 1;
+  }
   // Values with their formats: a date stays a date, a text stays text.
-  const target = scratch.getRangeByIndexes(0, 0, used.rowCount, used.columnCount);
-  target.numberFormat = used.numberFormat;
-  target.values = used.values;
+  const target = scratch.getRangeByIndexes(0, 0, used.rowCount, width);
+  target.numberFormat = used.numberFormat.map((r) => r.slice(0, width));
+  target.values = used.values.map((r) => r.slice(0, width));
   // The member table: its own header back, its cells empty.
   used.clear('Contents');
   const headers = MEMBER_COLUMNS.map((c) => c.header);
