@@ -266,6 +266,8 @@ function isTotalsRow(row: readonly unknown[]): boolean {
 /** The saved mapping of one list shape: targets by header key (positions may move), value choices. */
 export interface SavedMapping {
   targets: Record<string, ImportTarget>;
+  /** The category given to every row when the list has no category column. */
+  category?: string;
 }
 
 /**
@@ -544,13 +546,13 @@ export function importRows(grid: ImportGrid, layout: ImportLayout, targets: read
 export const targetsOf = (layout: ImportLayout): ImportTarget[] => layout.columns.map((c) => c.target);
 
 /** What to remember for this shape: header key → target (no data). */
-export function rememberMapping(layout: ImportLayout, targets: readonly ImportTarget[]): SavedMapping {
+export function rememberMapping(layout: ImportLayout, targets: readonly ImportTarget[], category?: string): SavedMapping {
   const out: Record<string, ImportTarget> = {};
   layout.columns.forEach((c, i) => {
     const k = headerKey(c.header);
     if (k && out[k] === undefined) out[k] = targets[i];
   });
-  return { targets: out };
+  return category ? { targets: out, category } : { targets: out };
 }
 
 /** A date typed as text in a column the chair maps to a date: parsed the register's way (for previews). */

@@ -158,6 +158,8 @@ describeBrowser('«Список из другого файла» in Chromium (fa
     await page.locator('[data-test=import-columns]').waitFor();
     expect(await page.inputValue('[data-test=import-target-3]')).toBe('skip');
     expect(await page.textContent('[data-test=import-col-3]')).toMatch(/как в прошлый раз/);
+    expect(await page.inputValue('[data-test=import-category]')).toBe('employee');
+    expect(await page.isDisabled('[data-test=import-write]')).toBe(false);
     expect(IMPORT_TARGETS.length).toBeGreaterThan(10);
     await shotOfSection(page, 'i-22-remembered');
   }, 240_000);

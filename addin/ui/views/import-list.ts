@@ -139,7 +139,7 @@ export function importListSection(app: Shell): HTMLElement {
         );
         return;
       }
-      state = { read, layout, targets: targetsOf(layout), choices: { ...memory.values }, category: '' };
+      state = { read, layout, targets: targetsOf(layout), choices: { ...memory.values }, category: memory.shapes[layout.signature]?.category ?? '' };
       render(rescue.moved ? rescue.rows : null);
     });
 
@@ -152,7 +152,7 @@ export function importListSection(app: Shell): HTMLElement {
       if (s.category && !s.targets.includes('category')) for (const v of rows) v.category = choiceLabel(MEMBER_VOCABULARIES.category, s.category);
       r.progress(0, rows.length, `Запись ${rowsText(rows.length)}…`);
       const rep = await app.excel((ctx) => appendToMemberTable(ctx, rows));
-      await saveImportMemory(docSettings(), s.layout.signature, rememberMapping(s.layout, s.targets), s.choices).catch(() => false);
+      await saveImportMemory(docSettings(), s.layout.signature, rememberMapping(s.layout, s.targets, s.targets.includes('category') ? undefined : s.category), s.choices).catch(() => false);
       await app.excel((ctx) => clearImportSheet(ctx));
       const totals = s.layout.skipped.filter((x) => x.why === 'totals').length;
       const blank = s.layout.skipped.filter((x) => x.why === 'blank').length;
