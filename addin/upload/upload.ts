@@ -394,7 +394,7 @@ function renderMapping(): void {
   const p = state.preview;
   if (!p) return;
   el('mapping').hidden = false;
-  el('mapping-summary').textContent = `Лист «${p.sheet}», названия столбцов — в строке ${p.headerRow}, строк с данными: ${p.dataRows}${p.totalsRows ? ', строка итогов не загружается' : ''}. Проверьте, куда пойдёт каждый столбец; поменяйте, если понято не так.`;
+  el('mapping-summary').textContent = `Лист «${p.sheet}», названия столбцов — в строке ${p.headerRow}, строк с данными: ${p.dataRows}${p.totalsRows ? `, не загружаются строки итогов и заголовки групп: ${p.totalsRows}` : ''}. Проверьте, куда пойдёт каждый столбец; поменяйте, если понято не так.`;
   const cols = el('mapping-columns');
   cols.textContent = '';
   for (const c of p.columns) {

@@ -49,6 +49,7 @@ describe('the corpus of list shapes', () => {
     expect(missingTargets(targets).filter((k) => !(k === 'category' && shape.mapping?.category))).toEqual([]);
     expect(duplicateTargets(targets)).toEqual([]);
     expect(layout.skipped.filter((x) => x.why === 'totals')).toHaveLength(shape.totals ?? 0);
+    expect(layout.skipped.filter((x) => x.why === 'group')).toHaveLength(shape.groups ?? 0);
     const verdicts = rows.map((r) => {
       const c = normalizeMemberRow(r.values, { today });
       return c.ok ? 'ok' : [...new Set(c.errors.map((e) => e.field))];
@@ -104,6 +105,11 @@ describe('detectLayout', () => {
     const grid: ImportGrid = { rows: [['Ф.И.О.', 'Дата рожд.', 'Кат.', 'Категория', 'Пол'], [p.full, p.birth, 'работник', null, null]] };
     const layout = detectLayout(grid)!;
     expect(targetsOf(layout)).toEqual(['fullName', 'birthDate', 'category', 'skip', 'sex']);
+  });
+  it('a lone name-like word is not taken for a group heading: it may be a person with forgotten cells', () => {
+    const layout = detectLayout({ rows: [['ФИО', 'Дата рождения', 'Категория'], ['Иванова', null, null], ['Отдел кадров:', null, null]] })!;
+    expect(layout.dataRows).toEqual([1]);
+    expect(layout.skipped).toEqual([{ row: 3, why: 'group' }]);
   });
   it('no header in the first 20 rows → null', () => {
     expect(detectLayout({ rows: [['Просто текст'], ['ещё текст']] })).toBeNull();

@@ -211,7 +211,7 @@ export interface ImportLayout {
   /** 0-based data rows (blank and totals rows excluded). */
   dataRows: number[];
   /** Rows left out, with the reason (sheet row numbers). */
-  skipped: { row: number; why: 'blank' | 'totals' }[];
+  skipped: { row: number; why: 'blank' | 'totals' | 'group' }[];
   columns: ImportColumn[];
   /** Remembered shapes are found by this (normalised headers, no data). */
   signature: string;
@@ -259,6 +259,12 @@ function headerScore(row: readonly unknown[]): number {
 
 const TOTALS = /^(итого|всего|итог)(?![а-яё])/;
 
+function isHeading(v: unknown): boolean {
+  if (typeof v !== 'string') return false;
+  const words = normalizeSpaces(v).split(' ');
+  return words.some((w) => !CYR_NAME.test(w)) || words.length > 4;
+}
+
 function isTotalsRow(row: readonly unknown[]): boolean {
   return row.some((v) => typeof v === 'string' && TOTALS.test(normalizeSpaces(v).toLowerCase()));
 }
@@ -304,15 +310,21 @@ export function detectLayout(grid: ImportGrid, saved?: Readonly<Record<string, S
 
   const dataRows: number[] = [];
   const skipped: ImportLayout['skipped'] = [];
+  const namedColumns = headers.filter((h) => h !== '').length;
   for (let r = headerRow + 1; r < rows.length; r++) {
     const row = rows[r];
-    if (row.every((v) => isBlankCell(v))) skipped.push({ row: first + r, why: 'blank' });
+    const filled = row.filter((v) => !isBlankCell(v));
+    if (filled.length === 0) skipped.push({ row: first + r, why: 'blank' });
     else if (isTotalsRow(row)) skipped.push({ row: first + r, why: 'totals' });
+    // A line with one text in a list of three or more columns, with quotes, digits or signs a name never
+    // has, is a group's heading («Группа № 2 «Звёздочка»»). A lone name-like word stays a row: it may be
+    // a person whose other cells were forgotten, and the row check says so.
+    else if (namedColumns >= 3 && filled.length === 1 && isHeading(filled[0])) skipped.push({ row: first + r, why: 'group' });
     else dataRows.push(r);
   }
   // Blank rows after the last data row are not worth a mention.
   const lastData = dataRows.length ? first + dataRows[dataRows.length - 1] : first + headerRow;
-  const kept = skipped.filter((s) => s.why === 'totals' || s.row < lastData);
+  const kept = skipped.filter((s) => s.why !== 'blank' || s.row < lastData);
 
   const signature = headers.map(headerKey).join('|');
   const remembered = saved?.[signature];

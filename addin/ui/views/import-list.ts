@@ -154,9 +154,9 @@ export function importListSection(app: Shell): HTMLElement {
       const rep = await app.excel((ctx) => appendToMemberTable(ctx, rows));
       await saveImportMemory(docSettings(), s.layout.signature, rememberMapping(s.layout, s.targets, s.targets.includes('category') ? undefined : s.category), s.choices).catch(() => false);
       await app.excel((ctx) => clearImportSheet(ctx));
-      const totals = s.layout.skipped.filter((x) => x.why === 'totals').length;
+      const totals = s.layout.skipped.filter((x) => x.why !== 'blank').length;
       const blank = s.layout.skipped.filter((x) => x.why === 'blank').length;
-      const skippedText = [totals ? `строк итогов — ${formatCount(totals)}` : '', blank ? `пустых строк — ${formatCount(blank)}` : ''].filter(Boolean).join(', ');
+      const skippedText = [totals ? `строк итогов и заголовков групп — ${formatCount(totals)}` : '', blank ? `пустых строк — ${formatCount(blank)}` : ''].filter(Boolean).join(', ');
       state = null;
       d.set(
         out,
@@ -236,11 +236,11 @@ export function importListSection(app: Shell): HTMLElement {
       : null;
 
     const headerRowNo = (s.read.grid.firstRowNumber ?? 1) + layout.headerRow;
-    const skipped = layout.skipped.filter((x) => x.why === 'totals').length;
+    const skipped = layout.skipped.filter((x) => x.why !== 'blank').length;
     d.set(
       out,
       movedRows !== null ? notice(d, 'info', 'Список перенесён на отдельный лист', `Список со своими заголовками был вставлен поверх заголовков таблицы «Члены профсоюза». Он перенесён на лист «${IMPORT_SHEET_NAME}», у таблицы снова её заголовки. Проверьте, как понят каждый столбец.`, [], 'import-moved') : null,
-      d.h('p', { class: 'muted small', attrs: { 'data-test': 'import-summary' }, text: `Заголовки — в строке ${headerRowNo}; строк с данными: ${formatCount(layout.dataRows.length)}${skipped ? `; строка итогов не переносится` : ''}.` }),
+      d.h('p', { class: 'muted small', attrs: { 'data-test': 'import-summary' }, text: `Заголовки — в строке ${headerRowNo}; строк с данными: ${formatCount(layout.dataRows.length)}${skipped ? `; не переносятся строки итогов и заголовки групп: ${formatCount(skipped)}` : ''}.` }),
       d.h('div', { class: 'imp-sub', text: 'Как понят каждый столбец' }),
       colList,
       categoryEl,

@@ -193,7 +193,7 @@ export interface SummaryInput {
   counts: Record<SyncOutcome, number>;
   rows: number;
   blankRows: readonly number[];
-  /** «Итого» / «Всего» lines under the list: not members, not loaded. */
+  /** «Итого» / «Всего» lines and group headings inside the list: not members, not loaded. */
   totalsRows?: readonly number[];
   unknownColumns: readonly string[];
   absentColumns: readonly string[];
@@ -233,7 +233,7 @@ export function addSummarySheet(wb: ExcelJS.Workbook, s: SummaryInput): ExcelJS.
   add('С ошибками (не записаны)', s.counts.error);
   add('Конфликты (не записаны)', s.counts.conflict);
   add('Пустые строки (пропущены)', s.blankRows.length ? `${s.blankRows.length} — ${rowList(s.blankRows)}` : 0);
-  if (s.totalsRows?.length) add('Строки итогов (не загружались)', `${s.totalsRows.length} — ${rowList(s.totalsRows)}`);
+  if (s.totalsRows?.length) add('Строки итогов и заголовки групп (не загружались)', `${s.totalsRows.length} — ${rowList(s.totalsRows)}`);
   add('');
   if (s.unknownColumns.length) add('Столбцы, которые не загружались', `${listOf(s.unknownColumns)} — таких столбцов нет в шаблоне реестра, их содержимое не читалось.`);
   if (s.absentColumns.length) add('Столбцы шаблона, которых нет в файле', `${listOf(s.absentColumns)} — эти сведения в реестре не изменялись.`);

@@ -376,7 +376,7 @@ export async function previewUpload(ctx: Ctx, actor: Actor, orgId: number, body:
     sheet: ws.name,
     headerRow: layout.headerRow + 1,
     dataRows: layout.dataRows.length,
-    totalsRows: layout.skipped.filter((x) => x.why === 'totals').length,
+    totalsRows: layout.skipped.filter((x) => x.why !== 'blank').length,
     columns: layout.columns.map((c, i) => ({ index: c.index, letter: colLetter(c.index + 1), header: c.header, key: headerKey(c.header), target: targets[i], source: targets[i] !== c.target ? 'chosen' : c.source, hidden: c.hidden })),
     values: groups.map((g) => {
       const vocab = MEMBER_VOCABULARIES[g.column];
@@ -478,7 +478,7 @@ function readRows(t: Located, today: string, mapping: UploadMapping): { rows: So
   const taken = new Set(rows.map((x) => x.row));
   for (const imp of imported) if (!taken.has(imp.row) && imp.row < lastRow) blankRows.push(imp.row);
   blankRows.sort((a, b) => a - b);
-  const totalsRows = t.layout.skipped.filter((x) => x.why === 'totals').map((x) => x.row);
+  const totalsRows = t.layout.skipped.filter((x) => x.why !== 'blank').map((x) => x.row);
   return { rows, blankRows: blankRows.filter((b) => b < lastRow), totalsRows, lastRow };
 }
 
