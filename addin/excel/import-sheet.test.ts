@@ -41,6 +41,20 @@ describe('import sheet', () => {
     expect(body[1][col('category')]).toBe('пенсионер');
   });
 
+  it('a long list is read in chunks sized by the payload, dates kept as dates in every chunk', async () => {
+    const fake = new FakeExcel();
+    await showImportSheet(fake.context);
+    const n = 1200;
+    const s = fake.sheet(IMPORT_SHEET_NAME);
+    s.setNumberFormat(`B2:B${n + 1}`, 'dd.mm.yyyy');
+    s.setValues(`A1:B${n + 1}`, [['ФИО', 'Дата рождения'], ...Array.from({ length: n }, (_x, i) => [person(i).full, 30000 + i])]);
+    fake.resetCounters();
+    const read = await readListSheet(fake.context, IMPORT_SHEET_NAME, { maxBytes: 20_000 });
+    expect(read.grid.rows).toHaveLength(n + 1);
+    expect(read.grid.rows[n]).toEqual([person(n - 1).full, new Date(Date.UTC(1899, 11, 30) + (30000 + n - 1) * 86_400_000)]);
+    expect(fake.syncCount).toBeGreaterThan(5);
+  });
+
   it('a list pasted over the member table\'s header moves to the scratch sheet; the table gets its header back', async () => {
     const fake = new FakeExcel();
     await createMemberSheet(fake.context);

@@ -12,7 +12,7 @@ import { detectLayout, type ImportGrid, type SavedMapping, type ValueChoices } f
 import { checkSnils, formatSnils } from '../../domain/snils';
 import { isCodedColumn, matchVocabulary, MEMBER_VOCABULARIES, choiceLabel } from '../../domain/members/vocabulary';
 import { mapMemberHeaders, toSheetCell } from './member-sheet';
-import { cellText, isBlankCell, isoDateFromSerial, SheetError } from './sheet-utils';
+import { cellText, chunkLimits, isBlankCell, isoDateFromSerial, readRowsInChunks, SheetError, type ChunkLimits } from './sheet-utils';
 
 export const IMPORT_SHEET_NAME = 'Список для загрузки';
 /** Widest list read (columns); an HR export rarely has more than 40. */
@@ -44,12 +44,12 @@ function isDateFormat(nf: unknown): boolean {
 }
 
 /** Reads a grid of cells from `sheetName` (the scratch sheet by default): values, dates as dates, hidden columns, merged areas. */
-export async function readListSheet(context: Excel.RequestContext, sheetName = IMPORT_SHEET_NAME): Promise<ImportSheetRead> {
+export async function readListSheet(context: Excel.RequestContext, sheetName = IMPORT_SHEET_NAME, limits?: Partial<ChunkLimits>): Promise<ImportSheetRead> {
   const sheet = context.workbook.worksheets.getItemOrNullObject(sheetName);
   await context.sync();
   if (sheet.isNullObject) throw new SheetError('sheet_missing', `Листа «${sheetName}» нет. Нажмите «Вставить список из другого файла» — лист появится, вставьте на него список.`);
   const used = sheet.getUsedRangeOrNullObject(true);
-  used.load('values, numberFormat, rowIndex, columnIndex, rowCount, columnCount');
+  used.load('rowIndex, columnIndex, rowCount, columnCount');
   await context.sync();
   if (used.isNullObject) return { grid: { rows: [], firstRowNumber: 1 }, colOffset: 0 };
   const width = Math.min(used.columnCount, IMPORT_MAX_COLUMNS);
@@ -72,15 +72,36 @@ export async function readListSheet(context: Excel.RequestContext, sheetName = I
     }
   }
   await context.sync();
-  const rows = used.values.map((row, r) =>
-    row.slice(0, width).map((v, c) => {
-      const nf = used.numberFormat[r]?.[c];
-      if (typeof v === 'number' && isDateFormat(nf)) {
-        const iso = isoDateFromSerial(v);
-        if (iso) return new Date(`${iso}T00:00:00Z`);
-      }
-      return v === '' ? null : v;
-    }),
+  // The cells in chunks sized from what was read (values and number formats: Excel on the web caps a
+  // request at about 5 MB; a list of 30,000 rows is far more than that).
+  const rows: unknown[][] = new Array<unknown[]>(used.rowCount);
+  const formats = new Map<number, Excel.Range>();
+  const base = chunkLimits(limits);
+  await readRowsInChunks(
+    context,
+    used.rowCount,
+    width,
+    (start, count) => {
+      const r = sheet.getRangeByIndexes(used.rowIndex + start, used.columnIndex, count, width);
+      r.load('numberFormat');
+      formats.set(start, r);
+      return r;
+    },
+    (start, values) => {
+      const nf = formats.get(start)?.numberFormat ?? [];
+      formats.delete(start);
+      values.forEach((row, i) => {
+        rows[start + i] = row.map((v, c) => {
+          if (typeof v === 'number' && isDateFormat(nf[i]?.[c])) {
+            const iso = isoDateFromSerial(v);
+            if (iso) return new Date(`${iso}T00:00:00Z`);
+          }
+          return v === '' ? null : v;
+        });
+      });
+    },
+    { ...base, maxBytes: Math.floor(base.maxBytes / 2) },
+    { guessBytesPerCell: 48 },
   );
   const mergeList =
     merges && !merges.isNullObject
@@ -132,9 +153,15 @@ export async function appendToMemberTable(context: Excel.RequestContext, rows: r
   const header = table.getHeaderRowRange();
   header.load('values');
   const body = table.getDataBodyRange();
-  body.load('values, rowIndex, columnIndex, rowCount, columnCount');
+  body.load('rowIndex, columnIndex, rowCount, columnCount');
   await context.sync();
-  let syncs = 2;
+  // Blank rows at the end of the table (a new table has one) are filled first: only the table's last
+  // rows are read to find them (a register of 30,000 rows is not read whole).
+  const tailCount = Math.min(body.rowCount, 500);
+  const tail = table.worksheet.getRangeByIndexes(body.rowIndex + body.rowCount - tailCount, body.columnIndex, Math.max(1, tailCount), body.columnCount);
+  tail.load('values');
+  await context.sync();
+  let syncs = 3;
   const map = mapMemberHeaders(header.values[0] ?? []);
   const needed = MEMBER_COLUMNS.filter((c) => c.required).map((c) => c.key);
   const missing = needed.filter((k) => map.position[k] === undefined);
@@ -155,9 +182,9 @@ export async function appendToMemberTable(context: Excel.RequestContext, rows: r
     }
     return out;
   });
-  // Blank rows at the end of the table (a new table has one) are filled first.
   let firstFree = body.rowCount;
-  while (firstFree > 0 && (body.values[firstFree - 1] ?? []).every((v) => isBlankCell(v))) firstFree--;
+  const tailStart = body.rowCount - tailCount;
+  while (firstFree > tailStart && (tail.values[firstFree - 1 - tailStart] ?? []).every((v) => isBlankCell(v))) firstFree--;
   const intoBlank = Math.min(values.length, body.rowCount - firstFree);
   if (intoBlank > 0) {
     table.worksheet.getRangeByIndexes(body.rowIndex + firstFree, body.columnIndex, intoBlank, width).values = values.slice(0, intoBlank);
