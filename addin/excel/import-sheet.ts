@@ -12,7 +12,7 @@ import { detectLayout, type ImportGrid, type SavedMapping, type ValueChoices } f
 import { checkSnils, formatSnils } from '../../domain/snils';
 import { isCodedColumn, matchVocabulary, MEMBER_VOCABULARIES, choiceLabel } from '../../domain/members/vocabulary';
 import { mapMemberHeaders, toSheetCell } from './member-sheet';
-import { cellText, chunkLimits, isBlankCell, isoDateFromSerial, readRowsInChunks, SheetError, type ChunkLimits } from './sheet-utils';
+import { cellText, chunkLimits, isBlankCell, isoDateFromSerial, jsonBytes, readRowsInChunks, SheetError, type ChunkLimits } from './sheet-utils';
 
 export const IMPORT_SHEET_NAME = 'Список для загрузки';
 /** Widest list read (columns); an HR export rarely has more than 40. */
@@ -41,6 +41,43 @@ function isDateFormat(nf: unknown): boolean {
   if (typeof nf !== 'string' || nf === '@' || nf === 'General') return false;
   const bare = nf.replace(/"[^"]*"|\[[^\]]*\]/g, '');
   return /[dy]/i.test(bare) || /(^|[^h:])m+([^s:]|$)/i.test(bare);
+}
+
+/** Values and number formats of a block, read in chunks sized by the payload (Excel on the web caps a request at about 5 MB). */
+async function readBlock(
+  context: Excel.RequestContext,
+  sheet: Excel.Worksheet,
+  at: { rowIndex: number; columnIndex: number; rowCount: number },
+  width: number,
+  limits?: Partial<ChunkLimits>,
+): Promise<{ values: unknown[][]; formats: unknown[][] }> {
+  const values: unknown[][] = new Array<unknown[]>(at.rowCount);
+  const formats: unknown[][] = new Array<unknown[]>(at.rowCount);
+  const ranges = new Map<number, Excel.Range>();
+  const base = chunkLimits(limits);
+  await readRowsInChunks(
+    context,
+    at.rowCount,
+    width,
+    (start, count) => {
+      const r = sheet.getRangeByIndexes(at.rowIndex + start, at.columnIndex, count, width);
+      r.load('numberFormat');
+      ranges.set(start, r);
+      return r;
+    },
+    (start, rows) => {
+      const nf = ranges.get(start)?.numberFormat ?? [];
+      ranges.delete(start);
+      rows.forEach((row, i) => {
+        values[start + i] = row;
+        formats[start + i] = nf[i] ?? [];
+      });
+    },
+    // Half the planned payload: the number formats come with the values.
+    { ...base, maxBytes: Math.floor(base.maxBytes / 2) },
+    { guessBytesPerCell: 48 },
+  );
+  return { values, formats };
 }
 
 /** Reads a grid of cells from `sheetName` (the scratch sheet by default): values, dates as dates, hidden columns, merged areas. */
@@ -72,36 +109,15 @@ export async function readListSheet(context: Excel.RequestContext, sheetName = I
     }
   }
   await context.sync();
-  // The cells in chunks sized from what was read (values and number formats: Excel on the web caps a
-  // request at about 5 MB; a list of 30,000 rows is far more than that).
-  const rows: unknown[][] = new Array<unknown[]>(used.rowCount);
-  const formats = new Map<number, Excel.Range>();
-  const base = chunkLimits(limits);
-  await readRowsInChunks(
-    context,
-    used.rowCount,
-    width,
-    (start, count) => {
-      const r = sheet.getRangeByIndexes(used.rowIndex + start, used.columnIndex, count, width);
-      r.load('numberFormat');
-      formats.set(start, r);
-      return r;
-    },
-    (start, values) => {
-      const nf = formats.get(start)?.numberFormat ?? [];
-      formats.delete(start);
-      values.forEach((row, i) => {
-        rows[start + i] = row.map((v, c) => {
-          if (typeof v === 'number' && isDateFormat(nf[i]?.[c])) {
-            const iso = isoDateFromSerial(v);
-            if (iso) return new Date(`${iso}T00:00:00Z`);
-          }
-          return v === '' ? null : v;
-        });
-      });
-    },
-    { ...base, maxBytes: Math.floor(base.maxBytes / 2) },
-    { guessBytesPerCell: 48 },
+  const block = await readBlock(context, sheet, used, width, limits);
+  const rows = block.values.map((row, r) =>
+    row.map((v, c) => {
+      if (typeof v === 'number' && isDateFormat(block.formats[r]?.[c])) {
+        const iso = isoDateFromSerial(v);
+        if (iso) return new Date(`${iso}T00:00:00Z`);
+      }
+      return v === '' ? null : v;
+    }),
   );
   const mergeList =
     merges && !merges.isNullObject
@@ -234,7 +250,7 @@ export type RescueResult = { moved: true; rows: number } | { moved: false; reaso
  * register (no registry id anywhere), the list moves to «Список для загрузки» (to be mapped there)
  * and the member table gets its own header back, empty. Otherwise nothing changes.
  */
-export async function rescuePastedList(context: Excel.RequestContext): Promise<RescueResult> {
+export async function rescuePastedList(context: Excel.RequestContext, limits?: Partial<ChunkLimits>): Promise<RescueResult> {
   const table = context.workbook.tables.getItemOrNullObject(MEMBER_TABLE_NAME);
   await context.sync();
   if (table.isNullObject) return { moved: false, reason: 'not_a_list' };
@@ -242,12 +258,13 @@ export async function rescuePastedList(context: Excel.RequestContext): Promise<R
   header.load('values, rowIndex, columnIndex, columnCount');
   const sheet = table.worksheet;
   const used = sheet.getUsedRangeOrNullObject(true);
-  used.load('values, numberFormat, rowIndex, columnIndex, rowCount, columnCount');
+  used.load('rowIndex, columnIndex, rowCount, columnCount');
   await context.sync();
   const map = mapMemberHeaders(header.values[0] ?? []);
   if (MEMBER_COLUMNS.filter((c) => c.required).every((c) => map.position[c.key] !== undefined)) return { moved: false, reason: 'table_ok' };
   if (used.isNullObject) return { moved: false, reason: 'not_a_list' };
-  const grid = used.values.map((r) => r.map((v) => (v === '' ? null : v)));
+  const block = await readBlock(context, sheet, used, used.columnCount, limits);
+  const grid = block.values.map((r) => r.map((v) => (v === '' ? null : v)));
   if (grid.some((r) => r.some((v) => typeof v === 'string' && UUID.test(v.trim())))) return { moved: false, reason: 'has_registry_rows' };
   const layout = detectLayout({ rows: grid });
   if (!layout) return { moved: false, reason: 'not_a_list' };
@@ -264,13 +281,21 @@ export async function rescuePastedList(context: Excel.RequestContext): Promise<R
   const ownHeaders = [...MEMBER_COLUMNS.map((c) => c.header), 'Результат'];
   let width = 0;
   for (let c = 0; c < used.columnCount; c++) {
-    const own = used.rowIndex === header.rowIndex && cellText(used.values[0][c]) === ownHeaders[used.columnIndex + c - header.columnIndex];
-    if (!own || used.values.slice(1).some((r) => !isBlankCell(r[c]))) width = c + 1;
+    const own = used.rowIndex === header.rowIndex && cellText(block.values[0][c]) === ownHeaders[used.columnIndex + c - header.columnIndex];
+    if (!own || block.values.slice(1).some((r) => !isBlankCell(r[c]))) width = c + 1;
   }
-  // Values with their formats: a date stays a date, a text stays text.
-  const target = scratch.getRangeByIndexes(0, 0, used.rowCount, width);
-  target.numberFormat = used.numberFormat.map((r) => r.slice(0, width));
-  target.values = used.values.map((r) => r.slice(0, width));
+  // Values with their formats (a date stays a date, a text stays text), in chunks of about the same payload as read.
+  const base = chunkLimits(limits);
+  let heaviest = 1;
+  for (const r of block.values) heaviest = Math.max(heaviest, jsonBytes(r));
+  const perChunk = Math.max(1, Math.min(base.maxRows, Math.floor(base.maxBytes / 2 / (heaviest * 2 + width * 16))));
+  for (let start = 0; start < used.rowCount; start += perChunk) {
+    const count = Math.min(perChunk, used.rowCount - start);
+    const target = scratch.getRangeByIndexes(start, 0, count, width);
+    target.numberFormat = block.formats.slice(start, start + count).map((r) => r.slice(0, width)) as string[][];
+    target.values = block.values.slice(start, start + count).map((r) => r.slice(0, width)) as (string | number | boolean)[][];
+    if (start + count < used.rowCount) await context.sync();
+  }
   // The member table: its own header back, its cells empty.
   used.clear('Contents');
   const headers = MEMBER_COLUMNS.map((c) => c.header);
