@@ -62,6 +62,8 @@ const CSS = `
 .imp-val-hint { font-size: 12px; color: var(--text-2); }
 .imp-val.is-open .imp-val-hint { color: var(--error); }
 .imp-sub { font-weight: 600; margin-top: 12px; }
+.imp-understood { margin-top: 6px; }
+.imp-understood summary { cursor: pointer; color: var(--brand); font-size: 13px; padding: 4px 0; }
 [data-test=import-out] > p:first-child, [data-test=import-out] > .notice + p { margin-top: 8px; }
 `;
 
@@ -90,6 +92,8 @@ interface State {
   targets: ImportTarget[];
   choices: ValueChoices;
   category: string;
+  /** The folded list of words understood on their own is open. */
+  understoodOpen: boolean;
 }
 
 export function importListSection(app: Shell): HTMLElement {
@@ -139,7 +143,7 @@ export function importListSection(app: Shell): HTMLElement {
         );
         return;
       }
-      state = { read, layout, targets: targetsOf(layout), choices: { ...memory.values }, category: memory.shapes[layout.signature]?.category ?? '' };
+      state = { read, layout, targets: targetsOf(layout), choices: { ...memory.values }, category: memory.shapes[layout.signature]?.category ?? '', understoodOpen: false };
       render(rescue.moved ? rescue.rows : null);
     });
 
@@ -231,7 +235,9 @@ export function importListSection(app: Shell): HTMLElement {
           { attrs: { 'data-test': 'import-values' } },
           d.h('div', { class: 'imp-sub', text: 'Значения в столбцах со списком' }),
           d.h('p', { class: 'muted small', text: 'Одно решение — для всех строк с этим значением. Что понято само, можно поменять.' }),
-          ...groups.map((g, n) => valueRow(g, n, s)),
+          // Words that need the chair first; the ones understood on their own folded below (a long list has dozens).
+          ...groups.map((g, n) => (g.match.kind === 'value' ? null : valueRow(g, n, s))),
+          understood(groups, s),
         )
       : null;
 
@@ -249,6 +255,17 @@ export function importListSection(app: Shell): HTMLElement {
       open.length ? d.h('p', { class: 'muted small', attrs: { 'data-test': 'import-open-values' }, text: `Не выбрано значений: ${formatCount(open.length)} — строки с ними будут отмечены при проверке.` }) : null,
       d.h('div', { class: 'actions' }, button(d, 'Перенести в таблицу членов', onWrite, { primary: true, test: 'import-write', disabled: problems.length > 0 })),
     );
+  }
+
+  function understood(groups: readonly ValueGroup[], s: State): HTMLElement | null {
+    const rows = groups.map((g, n) => (g.match.kind === 'value' ? valueRow(g, n, s) : null)).filter((x): x is HTMLElement => x !== null);
+    if (!rows.length) return null;
+    const details = d.h('details', { class: 'imp-understood', attrs: { 'data-test': 'import-understood' } }, d.h('summary', { text: `Понято само: ${formatCount(rows.length)} — посмотреть или поменять` }), ...rows);
+    details.open = s.understoodOpen;
+    details.addEventListener('toggle', () => {
+      s.understoodOpen = details.open;
+    });
+    return details;
   }
 
   function valueRow(g: ValueGroup, n: number, s: State): HTMLElement {
