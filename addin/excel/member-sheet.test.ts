@@ -299,7 +299,7 @@ describe('writeSyncResults', () => {
       fake.context,
       [
         { row: 2, outcome: 'created', id: 'new-1', version: 1 },
-        { row: 3, outcome: 'error', errors: [{ field: 'snils', message: 'Неверная контрольная сумма СНИЛС: проверьте номер.' }, { field: 'phone', message: 'Телефон: 11 цифр.' }] },
+        { row: 3, outcome: 'error', errors: [{ field: 'snils', message: 'Строка 3. СНИЛС: контрольное число не сходится — проверьте цифры по карточке СНИЛС' }, { field: 'phone', message: 'Строка 3. Телефон: 11 цифр.' }] },
         { row: 4, outcome: 'conflict', conflict: { reason: 'registered_elsewhere', message: 'Состоит на учёте в другой организации: «Школа № 5».' } },
         { row: 99, outcome: 'created', id: 'x', version: 1 },
       ],
@@ -309,13 +309,14 @@ describe('writeSyncResults', () => {
     expect(s.values(`${idCol}2:${verCol}2`)).toEqual([['new-1', 1]]);
     expect(s.values(`${resCol}2:${resCol}4`).map((r) => r[0])).toEqual([
       'Добавлен',
-      'Ошибка: СНИЛС: Неверная контрольная сумма СНИЛС: проверьте номер.; Телефон: Телефон: 11 цифр.',
+      // The column is named once and the server's «Строка 3.» is gone: the row is the cell's own row.
+      'Ошибка: СНИЛС: контрольное число не сходится — проверьте цифры по карточке СНИЛС; Телефон: 11 цифр.',
       'Конфликт: Состоит на учёте в другой организации: «Школа № 5».',
     ]);
     expect(s.fill(`${col('snils')}3`)).toBe(ERROR_FILL);
     expect(s.fill(`${col('phone')}3`)).toBe(ERROR_FILL);
     expect(s.fill(`${col('surname')}3`)).toBeNull();
-    expect(s.note(`${col('snils')}3`)).toBe('⚠ Неверная контрольная сумма СНИЛС: проверьте номер.');
+    expect(s.note(`${col('snils')}3`)).toBe('⚠ СНИЛС: контрольное число не сходится — проверьте цифры по карточке СНИЛС');
     expect(s.fill('A4')).toBe(CONFLICT_FILL);
     expect(s.fill(`${resCol}4`)).toBe(CONFLICT_FILL);
     expect(s.fill('A2')).toBeNull();
@@ -401,7 +402,7 @@ describe('markValidationErrors and clearMarks', () => {
     );
     expect(r).toMatchObject({ errorCells: 3, notesAdded: 3 });
     expect(s.fill(`${col('birthDate')}2`)).toBe(ERROR_FILL);
-    expect(s.values(`${resCol}2`)[0][0]).toBe('Ошибка: Дата рождения: Дата рождения в будущем.; Фамилия: Только кириллица.');
+    expect(s.values(`${resCol}2`)[0][0]).toBe('Ошибка: Дата рождения в будущем.; Фамилия: только кириллица.');
     r = await markValidationErrors(fake.context, [{ row: 4, field: 'snils', message: 'Неверный СНИЛС.' }], { caps: ALL });
     expect(s.fill(`${col('birthDate')}2`)).toBeNull();
     expect(s.note(`${col('birthDate')}2`)).toBeUndefined();

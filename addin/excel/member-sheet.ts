@@ -18,6 +18,7 @@ import {
   type MemberFieldKey,
   type RawMemberRow,
 } from '../../domain/members/columns';
+import { errorResultText, resultText, withoutRowPrefix } from '../../domain/members/result-text';
 import { OUTCOME_LABELS, type SyncRowResult } from '../../domain/members/sync-contract';
 import { BASELINE_CAPABILITIES, markKind, type ExcelCapabilities } from './capabilities';
 import { probeStore, queueEnsureStore, readStore, storeWriter, writeStore, STORE_ROW_BYTES } from './fingerprint-store';
@@ -621,7 +622,6 @@ export async function writeMembersFromRegistry(
 
 const ERROR_LABEL = OUTCOME_LABELS.error;
 const CONFLICT_LABEL = OUTCOME_LABELS.conflict;
-const RESULT_MAX_CHARS = 1000;
 
 function wasMarked(text: unknown): 'error' | 'conflict' | null {
   const s = cellText(text);
@@ -630,26 +630,8 @@ function wasMarked(text: unknown): 'error' | 'conflict' | null {
   return null;
 }
 
-function headerOf(field: ColumnKey): string {
-  try {
-    return columnByKey(field).header;
-  } catch {
-    return String(field);
-  }
-}
-
-/** «Ошибка: СНИЛС: неверная контрольная сумма; Телефон: …» */
-export function errorResultText(errors: readonly { field: ColumnKey; message: string }[]): string {
-  const parts = errors.map((e) => `${headerOf(e.field)}: ${e.message}`);
-  return (parts.length ? `${ERROR_LABEL}: ${parts.join('; ')}` : ERROR_LABEL).slice(0, RESULT_MAX_CHARS);
-}
-
-/** The «Результат» text of one sync result. */
-export function resultText(r: SyncRowResult): string {
-  if (r.outcome === 'error') return errorResultText(r.errors ?? []);
-  if (r.outcome === 'conflict') return `${CONFLICT_LABEL}${r.conflict?.message ? `: ${r.conflict.message}` : ''}`.slice(0, RESULT_MAX_CHARS);
-  return OUTCOME_LABELS[r.outcome];
-}
+/** «Ошибка: СНИЛС: неверная контрольная сумма; Телефон: …» — one text for the add-in and the upload page (domain/members/result-text). */
+export { errorResultText, resultText };
 
 interface RowPlan {
   /** New «Результат» text (undefined: unchanged). */
@@ -927,7 +909,7 @@ export async function writeSyncResults(context: Excel.RequestContext, results: r
       for (const e of r.errors ?? []) {
         const col = errorColumn(meta, e.field);
         if (col === null) continue;
-        byCol.set(col, [...(byCol.get(col) ?? []), e.message]);
+        byCol.set(col, [...(byCol.get(col) ?? []), withoutRowPrefix(e.message)]);
       }
       if (byCol.size === 0) {
         const col = errorColumn(meta, 'id');

@@ -38,10 +38,24 @@ export interface MemberOpsDeps {
 /** The Excel layer names its own button; the pane's is «Создать лист членов». */
 export const NO_MEMBER_SHEET = `Листа «${MEMBER_SHEET_NAME}» в этой книге ещё нет. Нажмите «Создать лист членов» — появится таблица со столбцами реестра; другие листы не изменятся.`;
 
-/** Runs a member-sheet operation; a missing table becomes the pane's own message. */
+/** «Проверить» or «Отправить» found a list pasted with its own headers over the table's header: it was moved to be mapped. */
+export const LIST_MOVED = (rows: number, scratch: string) =>
+  `На лист «${MEMBER_SHEET_NAME}» вставлен список со своими заголовками (строк с данными: ${rows}). Он перенесён на лист «${scratch}», а у таблицы снова её заголовки. В разделе «Список из другого файла» нажмите «Разобрать список»: там видно, как понят каждый столбец, и строки переносятся в таблицу членов.`;
+
+/**
+ * Runs a member-sheet operation; a missing table becomes the pane's own message. A table whose header
+ * was pasted over by a list with its own headers is not refused: the list moves to «Список для
+ * загрузки» (rescuePastedList) and the chair is told where to map it.
+ */
 function onSheet<T>(deps: MemberOpsDeps, op: (ctx: Excel.RequestContext) => Promise<T>): Promise<T> {
-  return deps.excel(op).catch((e: unknown) => {
+  return deps.excel(op).catch(async (e: unknown) => {
     if (e instanceof SheetError && e.code === 'table_missing') throw new SheetError('table_missing', NO_MEMBER_SHEET);
+    if (e instanceof SheetError && e.code === 'columns_missing') {
+      // The list machinery comes in its own file (the pane's first load stays small).
+      const imp = await import(/* webpackChunkName: "view-import-list" */ '../excel/import-sheet').catch(() => null);
+      const rescue = imp ? await deps.excel((ctx) => imp.rescuePastedList(ctx)).catch(() => null) : null;
+      if (imp && rescue?.moved) throw new SheetError('columns_missing', LIST_MOVED(rescue.rows, imp.IMPORT_SHEET_NAME));
+    }
     throw e;
   });
 }

@@ -61,6 +61,18 @@ export async function apiJson<T>(method: 'GET' | 'POST', path: string, body?: un
   return (res.status === 204 ? undefined : await res.json()) as T;
 }
 
+/** POSTs a file as the raw body and reads a JSON answer (the mapping step's preview). */
+export async function apiJsonFile<T>(path: string, file: Blob, contentType: string): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(BASE + path, { method: 'POST', headers: headers({ 'Content-Type': contentType }), body: file, credentials: 'omit', cache: 'no-store' });
+  } catch {
+    throw new ApiError(0, null);
+  }
+  if (!res.ok) throw new ApiError(res.status, await problemOf(res));
+  return (await res.json()) as T;
+}
+
 /** A file from the API with the name the server gave it. */
 export async function apiFile(path: string): Promise<{ blob: Blob; fileName: string }> {
   const res = await send('GET', path);

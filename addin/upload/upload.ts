@@ -6,7 +6,8 @@
  * No inline scripts or handlers: everything is wired here (the server's CSP allows script-src 'self').
  */
 import { isPrimary, isUnit, orgKindLabel, type OrgKind } from '../../domain/organisations';
-import { ApiError, apiFile, apiJson, setToken, uploadFile } from './api';
+import { CARD_STATUSES, CATEGORIES, CONSENT_STATES, SEXES } from '../../domain/members/codes';
+import { ApiError, apiFile, apiJson, apiJsonFile, setToken, uploadFile } from './api';
 import { checkChosenFile, failureMessage, progressText, resultFileName, summaryView, type UploadSummary } from './logic';
 
 interface Me {
@@ -37,14 +38,36 @@ function el<T extends HTMLElement = HTMLElement>(id: string): T {
   return found as T;
 }
 
+/** The server's reading of the chosen file (POST …/members/upload/preview). */
+interface Preview {
+  sheet: string;
+  headerRow: number;
+  dataRows: number;
+  totalsRows: number;
+  columns: { index: number; letter: string; header: string; key: string; target: string; source: string; hidden: boolean }[];
+  values: { column: string; header: string; value: string; key: string; rows: number; kind: string; code: string | null; choices: (string | null)[]; hint: string }[];
+  missing: string[];
+  targets: { target: string; label: string }[];
+  categories: { code: string; label: string }[];
+}
+
+/** The chair's choices of the mapping step, sent with «Проверить» and «Загрузить» as ?mapping=. */
+interface Mapping {
+  targets: Record<string, string>;
+  values: Record<string, Record<string, string | null>>;
+  category?: string;
+}
+
 const state: {
+  preview: Preview | null;
+  mapping: Mapping;
   me: Me | null;
   path: Org[];
   children: Org[];
   signInPassword: string | null;
   resultUrl: string | null;
   busy: boolean;
-} = { me: null, path: [], children: [], signInPassword: null, resultUrl: null, busy: false };
+} = { preview: null, mapping: { targets: {}, values: {} }, me: null, path: [], children: [], signInPassword: null, resultUrl: null, busy: false };
 
 const current = (): Org | null => state.path[state.path.length - 1] ?? null;
 const canWork = (): boolean => Boolean(state.me?.obligationRecordedAt);
@@ -289,7 +312,7 @@ async function run(dryRun: boolean): Promise<void> {
   el('progress-box').hidden = false;
   el('progress-text').textContent = progressText(0, file.size);
   try {
-    const answer = await uploadFile(`/organisations/${org.id}/members/upload?dryRun=${dryRun ? 1 : 0}`, file, checked.contentType, (sent, total) => {
+    const answer = await uploadFile(`/organisations/${org.id}/members/upload?dryRun=${dryRun ? 1 : 0}${mappingQuery()}`, file, checked.contentType, (sent, total) => {
       el('progress-text').textContent = progressText(sent, total);
       if (total > 0 && sent >= total) bar.removeAttribute('value'); // the server's part has no known length
       else if (total > 0) bar.value = Math.round((sent / total) * 100);
@@ -332,6 +355,129 @@ function showResult(blob: Blob, summary: UploadSummary | null, fileName: string,
   link.focus();
 }
 
+// ---------------------------------------------------------------------------------- the mapping step
+
+const SOURCE: Record<string, string> = { header: 'по заголовку', content: 'по содержимому', chosen: 'выбрано вами', saved: 'как в прошлый раз', none: 'не распознан' };
+
+function mappingQuery(): string {
+  const m = state.mapping;
+  if (!Object.keys(m.targets).length && !Object.keys(m.values).length && !m.category) return '';
+  return `&mapping=${encodeURIComponent(JSON.stringify(m))}`;
+}
+
+function clearMapping(): void {
+  state.preview = null;
+  state.mapping = { targets: {}, values: {} };
+  el('mapping').hidden = true;
+}
+
+/** Asks the server how it reads the file (with the choices so far) and shows every column and every coded value. */
+async function readMapping(): Promise<void> {
+  const org = current();
+  const file = el<HTMLInputElement>('file').files?.[0];
+  const checked = checkChosenFile(file);
+  if (!org || !file || !checked.ok || !isPrimary(org.kind) || !canWork()) return;
+  try {
+    const q = mappingQuery().replace(/^&/, '?');
+    state.preview = await apiJsonFile<Preview>(`/organisations/${org.id}/members/upload/preview${q}`, file, checked.contentType);
+    say('upload-message', null);
+  } catch (err) {
+    clearMapping();
+    fail('upload-message', err);
+    return;
+  }
+  renderMapping();
+}
+
+function option(value: string, label: string): HTMLOptionElement {
+  const o = document.createElement('option');
+  o.value = value;
+  o.textContent = label;
+  return o;
+}
+
+function renderMapping(): void {
+  const p = state.preview;
+  if (!p) return;
+  el('mapping').hidden = false;
+  el('mapping-summary').textContent = `Лист «${p.sheet}», названия столбцов — в строке ${p.headerRow}, строк с данными: ${p.dataRows}${p.totalsRows ? `, не загружаются строки итогов и заголовки групп: ${p.totalsRows}` : ''}. Проверьте, куда пойдёт каждый столбец; поменяйте, если понято не так.`;
+  const cols = el('mapping-columns');
+  cols.textContent = '';
+  for (const c of p.columns) {
+    const row = document.createElement('div');
+    row.className = 'map-row';
+    const id = `map-col-${c.index}`;
+    const label = document.createElement('label');
+    label.htmlFor = id;
+    label.textContent = `${c.letter}. ${c.header || '(без заголовка)'}${c.hidden ? ' — скрытый' : ''} `;
+    const why = document.createElement('span');
+    why.className = 'why';
+    why.textContent = `(${SOURCE[c.source] ?? c.source})`;
+    label.appendChild(why);
+    const select = document.createElement('select');
+    select.id = id;
+    select.dataset.test = `map-target-${c.index}`;
+    for (const t of p.targets) select.appendChild(option(t.target, t.label));
+    select.value = c.target;
+    select.addEventListener('change', () => {
+      state.mapping.targets[c.key] = select.value;
+      void readMapping();
+    });
+    row.append(label, select);
+    cols.appendChild(row);
+  }
+  const needsCategory = !p.columns.some((c) => c.target === 'category');
+  el('mapping-category').hidden = !needsCategory;
+  const cat = el<HTMLSelectElement>('mapping-category-select');
+  cat.textContent = '';
+  cat.appendChild(option('', '— выберите —'));
+  for (const c of p.categories) cat.appendChild(option(c.code, c.label));
+  cat.value = state.mapping.category ?? '';
+  cat.onchange = () => {
+    if (cat.value) state.mapping.category = cat.value;
+    else delete state.mapping.category;
+    renderMapping();
+  };
+  const vals = el('mapping-values');
+  vals.textContent = '';
+  if (p.values.length) {
+    const h = document.createElement('h3');
+    h.textContent = 'Значения в столбцах со списком';
+    vals.appendChild(h);
+  }
+  p.values.forEach((v, n) => {
+    const row = document.createElement('div');
+    row.className = 'map-row';
+    const id = `map-val-${n}`;
+    const label = document.createElement('label');
+    label.htmlFor = id;
+    label.textContent = `${v.header}: «${v.value}» — строк: ${v.rows}. `;
+    const why = document.createElement('span');
+    why.className = 'why';
+    why.textContent = v.hint;
+    label.appendChild(why);
+    const select = document.createElement('select');
+    select.id = id;
+    select.dataset.test = `map-value-${n}`;
+    select.appendChild(option('', '— выберите —'));
+    for (const c of v.choices) select.appendChild(option(c === null ? '∅' : c, c === null ? 'оставить пустым' : valueLabel(c)));
+    select.value = v.code === null ? (v.kind === 'value' ? '∅' : '') : v.code;
+    select.addEventListener('change', () => {
+      const col = (state.mapping.values[v.column] ??= {});
+      if (select.value === '') delete col[v.key];
+      else col[v.key] = select.value === '∅' ? null : select.value;
+    });
+    row.append(label, select);
+    vals.appendChild(row);
+  });
+  const missing = p.missing.filter((k) => !(k === 'category' && state.mapping.category));
+  say('mapping-problems', missing.length ? `Не выбраны обязательные столбцы (${missing.map((k) => p.targets.find((t) => t.target === k)?.label ?? k).join(', ')}): выберите их в списке выше.` : null, 'warning');
+}
+
+/** The register's label of a coded value (category, sex, consent state, card status). */
+const LABELS = new Map<string, string>([...CATEGORIES, ...SEXES, ...CONSENT_STATES, ...CARD_STATUSES].map((o) => [o.code, o.label]));
+const valueLabel = (code: string) => LABELS.get(code) ?? code;
+
 // ---------------------------------------------------------------------------------- wiring
 
 function start(): void {
@@ -347,7 +493,11 @@ function start(): void {
   });
   el('check').addEventListener('click', () => void run(true));
   el('upload').addEventListener('click', () => void run(false));
-  el('file').addEventListener('change', clearResult);
+  el('file').addEventListener('change', () => {
+    clearResult();
+    clearMapping();
+    void readMapping();
+  });
   show('sign-in');
   el('login').focus();
 }

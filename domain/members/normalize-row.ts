@@ -11,7 +11,8 @@ import { checkNamePart, splitFullName, type NamePartLabel } from '../names';
 import { checkPhone, formatPhone } from '../phone';
 import { checkSnils, formatSnils } from '../snils';
 import { checkFreeText } from '../text';
-import { codeForLabel, labelForCode, type Option } from './codes';
+import { labelForCode, type Option } from './codes';
+import { isCodedColumn, matchVocabulary, MEMBER_VOCABULARIES, vocabularyMessage, type Vocabulary } from './vocabulary';
 import {
   MEMBER_COLUMNS,
   columnByKey,
@@ -60,20 +61,6 @@ const REQUIRED_HINT: Partial<Record<MemberFieldKey, string>> = {
   category: 'выберите категорию из списка',
 };
 
-/** Other ways HR exports write the sex. */
-const SEX_ALIASES: Record<string, 'male' | 'female'> = {
-  м: 'male',
-  муж: 'male',
-  мужской: 'male',
-  мужчина: 'male',
-  m: 'male',
-  ж: 'female',
-  жен: 'female',
-  женский: 'female',
-  женщина: 'female',
-  f: 'female',
-};
-
 function cell(raw: RawMemberRow, key: MemberFieldKey): unknown {
   return Object.prototype.hasOwnProperty.call(raw, key) ? raw[key] : undefined;
 }
@@ -83,14 +70,12 @@ function lowerFirst(s: string): string {
 }
 
 function checkEnum(col: MemberColumn, v: unknown): Check<string> {
-  const options = (col.options ?? []) as readonly Option<string>[];
   if (typeof v !== 'string' && typeof v !== 'number') return { ok: false, message: badValue(col.header) };
   const s = String(v);
-  let code: string | undefined = codeForLabel(options, s);
-  if (code === undefined && col.key === 'sex') code = SEX_ALIASES[normalizeSpaces(s).toLowerCase().replace(/\.$/, '')];
-  if (code !== undefined) return { ok: true, value: code };
-  const list = options.length <= 6 ? `: ${options.map((o) => `«${o.label}»`).join(', ')}` : ' (выпадающий список в ячейке)';
-  return { ok: false, message: `${col.header}: такого значения нет в списке — выберите одно из значений${list}` };
+  const vocabulary: Vocabulary<string> = isCodedColumn(col.key) ? MEMBER_VOCABULARIES[col.key] : { options: (col.options ?? []) as readonly Option<string>[], synonyms: {} };
+  const m = matchVocabulary(vocabulary, s);
+  if (m.kind === 'value') return { ok: true, value: m.code };
+  return { ok: false, message: vocabularyMessage(col.header, vocabulary, s, m) };
 }
 
 export function normalizeMemberRow(raw: RawMemberRow, opts: NormalizeOptions): RowCheck {

@@ -14,8 +14,8 @@ import { requireObligation } from '../services/access';
 import { primaryInScope } from '../services/members/sync.service';
 import { exportMembers, memberTemplate } from '../services/spreadsheets/export.service';
 import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../services/spreadsheets/member-layout';
-import { uploadMembers } from '../services/spreadsheets/upload.service';
-import { exportQuery, uploadQuery } from './spreadsheets.schema';
+import { previewUpload, uploadMembers } from '../services/spreadsheets/upload.service';
+import { exportQuery, previewQuery, uploadQuery } from './spreadsheets.schema';
 
 const ORG = { kind: 'org', roles: ALL_ROLES, personalData: true } as const;
 
@@ -45,9 +45,27 @@ export const spreadsheetRoutes: AnyRoute[] = [
         throw err;
       }
       const body = await readRawBody(req, ctx.config.uploadLimitBytes, uploadTooLarge(ctx.config.uploadLimitBytes));
-      const result = await uploadMembers(ctx, actor, params.orgId, body, { dryRun: query.dryRun === '1' });
+      const result = await uploadMembers(ctx, actor, params.orgId, body, { dryRun: query.dryRun === '1', ...(query.mapping ? { mapping: query.mapping } : {}) });
       res.setHeader('X-Upload-Summary', JSON.stringify(result.summary));
       return result.file;
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/organisations/:orgId/members/upload/preview', summary: 'Как будет прочитан список (.xlsx или .csv): строка заголовков, куда пойдёт каждый столбец, значения столбцов со списком — для шага «Столбцы» перед загрузкой; ничего не записывается', tag: 'spreadsheets',
+    access: ORG, params: orgIdParams, query: previewQuery,
+    rawBody: { contentTypes: [XLSX_CONTENT_TYPE, 'text/csv'] },
+    response: { status: 200, description: 'Разбор списка: столбцы с догадками, значения столбцов со списком с числом строк, недостающие обязательные столбцы (без данных людей)' },
+    handler: async ({ ctx, actor, params, query, req }) => {
+      try {
+        if (!req.is(UPLOAD_TYPES)) throw new AppError(415, 'unsupported_media_type', 'Загрузите список файлом .xlsx (книга Excel) или .csv.');
+        requireObligation(actor);
+        await primaryInScope(ctx, actor, params.orgId);
+      } catch (err) {
+        req.resume();
+        throw err;
+      }
+      const body = await readRawBody(req, ctx.config.uploadLimitBytes, uploadTooLarge(ctx.config.uploadLimitBytes));
+      return previewUpload(ctx, actor, params.orgId, body, query.mapping ?? {});
     },
   }),
   defineRoute({

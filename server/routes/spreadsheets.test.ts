@@ -189,7 +189,7 @@ describe.each(dbVariants())('spreadsheets (%s)', (variant) => {
       4: 'Добавлен',
       5: 'Добавлен',
       6: '',
-      7: 'Ошибка: Повторяет строку 4: те же ФИО и дата рождения. Один человек вносится в список один раз — удалите лишнюю строку или исправьте данные',
+      7: 'Ошибка: Фамилия: повторяет строку 4: те же ФИО и дата рождения. Один человек вносится в список один раз — удалите лишнюю строку или исправьте данные',
       8: 'Ошибка: СНИЛС: контрольное число не сходится — проверьте цифры по карточке СНИЛС',
       9: expect.stringMatching(/^Ошибка: Дата рождения: такой даты нет.*; Категория: не заполнено — выберите категорию из списка$/),
       10: 'Ошибка: Дата рождения: ячейка содержит формулу, а её результат в файле не сохранён. Замените формулу значением (Копировать → Специальная вставка → Значения) и загрузите файл снова',
@@ -312,7 +312,7 @@ describe.each(dbVariants())('spreadsheets (%s)', (variant) => {
     expect(first.status).toBe(200);
     expect(first.summary).toMatchObject({ rows: 2101, created: 2100, error: 1, conflict: 0 });
     const ws = (await openBook(first.body)).getWorksheet('Члены профсоюза')!;
-    expect(text(ws.getCell(2102, 8).value)).toBe('Ошибка: Повторяет строку 2: тот же СНИЛС. Один человек вносится в список один раз — удалите лишнюю строку или исправьте данные');
+    expect(text(ws.getCell(2102, 8).value)).toBe('Ошибка: СНИЛС: повторяет строку 2: тот же СНИЛС. Один человек вносится в список один раз — удалите лишнюю строку или исправьте данные');
     expect(fillOf(ws.getCell(2102, 4))).toBe(ERROR_ARGB);
     expect(await count(`members WHERE primary_org_id = ${orgId}`)).toBe(2100);
     expect(await count(`member_batches WHERE org_id = ${orgId} AND kind = 'upload'`)).toBe(2);
@@ -347,7 +347,7 @@ describe.each(dbVariants())('spreadsheets (%s)', (variant) => {
     const results = [2, 3, 4, 5, 6].map((r) => text(ws.getCell(r, 11).value));
     expect(results[0]).toBe('Добавлен');
     expect(results[1]).toBe('');
-    expect(results[2]).toMatch(/^Ошибка: Повторяет строку 2: те же ФИО и дата рождения/);
+    expect(results[2]).toMatch(/^Ошибка: Фамилия: повторяет строку 2: те же ФИО и дата рождения/);
     expect(results[3]).toBe('Добавлен');
     expect(results[4]).toMatch(/^Ошибка: Дата рождения: .*14.*; Категория: не заполнено/);
     expect(fillOf(ws.getCell(6, h['Категория']))).toBe(ERROR_ARGB);
@@ -575,7 +575,7 @@ describe.each(dbVariants())('spreadsheets (%s)', (variant) => {
     // Text that is not a list, a list without the needed columns, a header without rows, an unclosed quote.
     expectProblem(await upload(orgId, 'Просто текст\nбез таблицы\n', 'text/csv'), 422, 'upload_no_header', /Не найдена строка с названиями столбцов/);
     const missing = await upload(orgId, 'Фамилия;Имя;Телефон\nИванов;Иван;89120000000\n', 'text/csv');
-    expectProblem(missing, 422, 'upload_columns_missing', /нет обязательных столбцов: «Дата рождения», «Категория»/);
+    expectProblem(missing, 422, 'upload_columns_missing', /не найдены столбцы: «Дата рождения», «Категория»/);
     expect(missing.problem!.errors).toEqual([
       { field: 'birthDate', message: 'Нет столбца «Дата рождения»' },
       { field: 'category', message: 'Нет столбца «Категория»' },
@@ -606,12 +606,12 @@ describe.each(dbVariants())('spreadsheets (%s)', (variant) => {
     expect(unknown).toMatch(/^«Столбец 1», «Столбец 2», .*«Столбец 20» и ещё 476 — /);
   });
 
-  test('CSV without a header row in the first 10 lines, and a CSV with the header in line 3 after a title', async () => {
+  test('CSV without a header row in the first 20 lines, and a CSV with the header in line 3 after a title', async () => {
     const orgId = await freshOrg();
     const lines = ['Список ППО', 'на 01.09.2026', 'Фамилия;Имя;Дата рождения;Категория', 'Третьякова;Анна;01.01.1990;Работник'];
     const ok = await upload(orgId, lines.join('\n'), 'text/csv');
     expect(ok.summary).toMatchObject({ rows: 1, created: 1 });
-    const late = await upload(orgId, [...Array.from({ length: 10 }, (_, i) => `Строка заголовка ${i}`), lines[2], lines[3]].join('\n'), 'text/csv');
+    const late = await upload(orgId, [...Array.from({ length: 20 }, (_, i) => `Строка заголовка ${i}`), lines[2], lines[3]].join('\n'), 'text/csv');
     expect(late.status).toBe(422);
     expect(late.problem!.type).toBe('/problems/upload_no_header');
   });

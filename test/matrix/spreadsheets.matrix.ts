@@ -12,6 +12,11 @@ export const spreadsheetsMatrix: MatrixArea = {
       own: (f: BaseFixtures) => upload(f.org.school),
       foreign: (f: BaseFixtures) => upload(f.org.otherSchool),
     },
+    {
+      route: 'POST /organisations/:orgId/members/upload/preview', roles: everyone,
+      own: (f: BaseFixtures) => ({ path: `/organisations/${f.org.school}/members/upload/preview`, raw: { contentType: 'text/csv', data: Buffer.from(CSV, 'utf8') } }),
+      foreign: (f: BaseFixtures) => ({ path: `/organisations/${f.org.otherSchool}/members/upload/preview`, raw: { contentType: 'text/csv', data: Buffer.from(CSV, 'utf8') } }),
+    },
     { route: 'GET /members/template.xlsx', roles: everyone, own: () => ({ path: '/members/template.xlsx' }) },
     {
       route: 'GET /organisations/:orgId/members/export.xlsx', roles: everyone,

@@ -289,6 +289,7 @@ export const membersView: ViewDef = {
     const pending = app.memory.get(pushKey(org.id)) as PushRun | undefined;
     const deregisterSlot = d.h('div', { attrs: { 'data-test': 'deregister-slot' } });
     const transferSlot = d.h('div', { attrs: { 'data-test': 'transfer-slot' } });
+    const importSlot = d.h('div', { attrs: { 'data-test': 'import-slot' } });
     d.append(root, [
       section(
         d,
@@ -316,11 +317,16 @@ export const membersView: ViewDef = {
       ),
       activityEl,
       results,
+      importSlot,
       deregisterSlot,
       transferSlot,
     ]);
     // «Снять с учёта» and «Перевод в другую ППО» come in their own file after the view (they carry the
     // selected-rows machinery the first load of the pane does not need).
+    // «Список из другого файла» works on the workbook only (no personal data leaves it): open to every chair.
+    void import(/* webpackChunkName: "view-import-list" */ './import-list')
+      .then((m) => d.set(importSlot, m.importListSection(app)))
+      .catch(() => d.set(importSlot, notice(d, 'warning', null, 'Раздел «Список из другого файла» не загрузился: проверьте связь и откройте вкладку «Члены» снова.', [], 'import-load-failed')));
     if (pd) {
       void Promise.all([import(/* webpackChunkName: "view-register-moves" */ './deregister'), import(/* webpackChunkName: "view-register-moves" */ './transfers')])
         .then(([dereg, transfers]) => {

@@ -89,6 +89,10 @@ describe('parseCardStatus', () => {
     expect(parseCardStatus('Выдан')).toBe('issued');
     expect(parseCardStatus('За')).toBeNull(); // «Заказан» or «Заблокирован»
     expect(parseCardStatus('Доставлен')).toBeNull();
+    // The spellings of real lists: the card is «она» (карта), «вручена» means issued.
+    expect(parseCardStatus('выдана')).toBe('issued');
+    expect(parseCardStatus('Вручена')).toBe('issued');
+    expect(parseCardStatus('получена организацией')).toBe('received');
     expect(parseCardStatus(5)).toBeNull();
   });
 });

@@ -7,7 +7,8 @@
  * duplicate row, status out of order, bad date). Valid rows are applied in one transaction; invalid
  * rows change nothing. `dryRun` answers the same without writing.
  */
-import { CARD_STATUSES, codeForLabel, type CardStatus } from '../../../domain/members/codes';
+import { CARD_STATUSES, type CardStatus } from '../../../domain/members/codes';
+import { CARD_STATUS_VOCABULARY, choiceLabel, matchVocabulary } from '../../../domain/members/vocabulary';
 import { parseDate } from '../../../domain/dates';
 import { isBlankCell, normalizeSpaces } from '../../../domain/cell';
 import { checkSnils } from '../../../domain/snils';
@@ -43,11 +44,11 @@ export const UNKNOWN_MEMBER =
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STATUS_HINT = CARD_STATUSES.map((s) => `«${s.label}»`).join(', ');
 
-/** A status as typed in a list: a label or a code (codeForLabel), or the unique label it starts (e.g. «Получен»). */
+/** A status as typed in a list: any spelling of the card-status vocabulary («выдана», «вручен»), or the unique label it starts (e.g. «Получен»). */
 export function parseCardStatus(v: unknown): CardStatus | null {
   if (typeof v !== 'string' || !v.trim()) return null;
-  const exact = codeForLabel(CARD_STATUSES, v);
-  if (exact) return exact;
+  const m = matchVocabulary(CARD_STATUS_VOCABULARY, v);
+  if (m.kind === 'value') return m.code;
   const key = v.toLowerCase().replace(/ё/g, 'е').replace(/\s+/g, ' ').trim();
   const hits = CARD_STATUSES.filter((s) => s.label.toLowerCase().replace(/ё/g, 'е').startsWith(key));
   return hits.length === 1 ? hits[0].code : null;
@@ -91,7 +92,11 @@ function parseRow(r: DeliveryFile['rows'][number], today: string): Parsed | Deli
   }
   if (isBlankCell(rawStatus)) return error(`Не указан статус ЭПБ. Возможные: ${STATUS_HINT}.`);
   const status = parseCardStatus(rawStatus);
-  if (!status) return error(`Статус ЭПБ «${normalizeSpaces(String(rawStatus)).slice(0, 40)}» не распознан. Возможные: ${STATUS_HINT}.`);
+  if (!status) {
+    const m = typeof rawStatus === 'string' ? matchVocabulary(CARD_STATUS_VOCABULARY, rawStatus) : null;
+    const guess = m?.kind === 'unknown' && m.nearest ? ` Возможно, «${choiceLabel(CARD_STATUS_VOCABULARY, m.nearest)}»?` : '';
+    return error(`Статус ЭПБ «${normalizeSpaces(String(rawStatus)).slice(0, 40)}» не распознан.${guess} Возможные: ${STATUS_HINT}.`);
+  }
   let date = today;
   if (!isBlankCell(rawDate)) {
     const d = parseDate(rawDate, { label: 'Дата статуса', notAfter: today });

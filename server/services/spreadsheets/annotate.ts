@@ -9,35 +9,14 @@
  */
 import type ExcelJS from 'exceljs';
 import { columnByKey, RESULT_HEADER, type ColumnKey, type FieldError } from '../../../domain/members/columns';
+import { DRY_RUN_LABELS, resultText, withoutRowPrefix } from '../../../domain/members/result-text';
 import { OUTCOME_LABELS, type SyncOutcome, type SyncRowResult } from '../../../domain/members/sync-contract';
 import { CONFLICT_ARGB, ERROR_ARGB, MARK_PREFIX, RESULT_WIDTH, SUMMARY_SHEET_NAME } from './member-layout';
 import { cellText, findRow, type HeaderMap } from './sheet-read';
 
-/** What a dry run («Проверить») writes: nothing was saved yet. */
-export const DRY_RUN_LABELS: Record<SyncOutcome, string> = {
-  created: 'Будет добавлен',
-  updated: 'Будет обновлён',
-  unchanged: 'Без изменений',
-  error: OUTCOME_LABELS.error,
-  conflict: OUTCOME_LABELS.conflict,
-};
-
-const RESULT_MAX_CHARS = 1000;
 const ALL_LABELS = [...new Set([...Object.values(OUTCOME_LABELS), ...Object.values(DRY_RUN_LABELS)])];
 
-/** "Строка 7. СНИЛС: …" → "СНИЛС: …"; "Строка 7: этот человек…" → "Этот человек…". */
-export function withoutRowPrefix(message: string): string {
-  const s = message.replace(/^Строка \d+[.:]\s*/, '');
-  return s ? s[0].toUpperCase() + s.slice(1) : s;
-}
-
-/** The «Результат» text of a row. */
-export function resultText(r: SyncRowResult, dryRun: boolean): string {
-  const label = (dryRun ? DRY_RUN_LABELS : OUTCOME_LABELS)[r.outcome];
-  const messages = r.outcome === 'error' ? (r.errors ?? []).map((e) => withoutRowPrefix(e.message)) : r.outcome === 'conflict' && r.conflict ? [withoutRowPrefix(r.conflict.message)] : [];
-  const text = messages.length ? `${label}: ${messages.join('; ')}` : label;
-  return text.length > RESULT_MAX_CHARS ? `${text.slice(0, RESULT_MAX_CHARS - 1)}…` : text;
-}
+export { DRY_RUN_LABELS, resultText, withoutRowPrefix };
 
 function noteText(note: ExcelJS.Comment | string | undefined): string | null {
   if (note === undefined || note === null) return null;
@@ -214,6 +193,8 @@ export interface SummaryInput {
   counts: Record<SyncOutcome, number>;
   rows: number;
   blankRows: readonly number[];
+  /** «Итого» / «Всего» lines and group headings inside the list: not members, not loaded. */
+  totalsRows?: readonly number[];
   unknownColumns: readonly string[];
   absentColumns: readonly string[];
   addedColumns: readonly string[];
@@ -252,6 +233,7 @@ export function addSummarySheet(wb: ExcelJS.Workbook, s: SummaryInput): ExcelJS.
   add('С ошибками (не записаны)', s.counts.error);
   add('Конфликты (не записаны)', s.counts.conflict);
   add('Пустые строки (пропущены)', s.blankRows.length ? `${s.blankRows.length} — ${rowList(s.blankRows)}` : 0);
+  if (s.totalsRows?.length) add('Строки итогов и заголовки групп (не загружались)', `${s.totalsRows.length} — ${rowList(s.totalsRows)}`);
   add('');
   if (s.unknownColumns.length) add('Столбцы, которые не загружались', `${listOf(s.unknownColumns)} — таких столбцов нет в шаблоне реестра, их содержимое не читалось.`);
   if (s.absentColumns.length) add('Столбцы шаблона, которых нет в файле', `${listOf(s.absentColumns)} — эти сведения в реестре не изменялись.`);

@@ -1,24 +1,12 @@
 /**
- * Reading a member list out of a worksheet: which row holds the column headers (among the first
- * ten), which column is which (by header or an HR alias, case-, ё- and punctuation-insensitively),
- * and what each cell holds — typed values as exceljs gives them (strings, numbers, dates), rich text
+ * Reading a member list out of a worksheet: what each cell holds (which row holds the headers and which
+ * column is which is the domain engine's job: domain/members/list-import.ts) — typed values as exceljs gives them (strings, numbers, dates), rich text
  * and hyperlinks as their text, formulas by their cached result (never evaluated), Excel errors
  * and formulas without a result as problems of that cell.
  */
 import type ExcelJS from 'exceljs';
-import { MEMBER_COLUMNS, RESULT_HEADER, ROW_KEY_HEADER, columnByKey, type ColumnKey } from '../../../domain/members/columns';
+import type { ColumnKey } from '../../../domain/members/columns';
 import { restoreNeutralised } from './neutralise';
-
-export const HEADER_SEARCH_ROWS = 10;
-
-/** 'Дата рождения:' → 'дата рождения'; «Ф.И.О.» → 'ф и о'; ё → е. The add-in compares headers the same way. */
-export function normaliseHeader(s: string): string {
-  return s
-    .toLowerCase()
-    .replace(/ё/g, 'е')
-    .replace(/[\s.,:;()«»"/\\-]+/g, ' ')
-    .trim();
-}
 
 type Cell = ExcelJS.CellValue;
 
@@ -49,74 +37,6 @@ export interface HeaderMap {
   fullNameColumn: boolean;
   /** Member columns found. */
   matched: number;
-}
-
-const SURNAME = columnByKey('surname');
-const SURNAME_KEY = normaliseHeader(SURNAME.header);
-
-/** Maps header texts (index 0 = column 1) to columns: exact headers first, then aliases; each column is taken once. */
-export function mapHeaders(texts: readonly string[], row: number): HeaderMap {
-  const norm = texts.map(normaliseHeader);
-  const taken: (ColumnKey | 'result' | null)[] = texts.map(() => null);
-  const columns: Partial<Record<ColumnKey, number>> = {};
-  let resultCol: number | null = null;
-  let fullNameColumn = false;
-  const take = (wanted: string): number => {
-    const i = norm.findIndex((h, j) => taken[j] === null && h !== '' && h === wanted);
-    return i;
-  };
-  const r = take(normaliseHeader(RESULT_HEADER));
-  if (r >= 0) {
-    taken[r] = 'result';
-    resultCol = r + 1;
-  }
-  for (const c of MEMBER_COLUMNS) {
-    const i = take(normaliseHeader(c.header));
-    if (i >= 0) {
-      taken[i] = c.key;
-      columns[c.key] = i + 1;
-    }
-  }
-  for (const c of MEMBER_COLUMNS) {
-    if (columns[c.key] !== undefined) continue;
-    for (const alias of c.aliases) {
-      const a = normaliseHeader(alias);
-      const i = take(a);
-      if (i < 0) continue;
-      taken[i] = c.key;
-      columns[c.key] = i + 1;
-      if (c.key === 'surname' && a !== SURNAME_KEY) fullNameColumn = true;
-      break;
-    }
-  }
-  return {
-    row,
-    columns,
-    resultCol,
-    // the add-in's hidden «Ключ строки» is neither data nor worth a word in the upload summary
-    unknown: texts.filter((t, i) => taken[i] === null && t.trim() !== '' && normaliseHeader(t) !== normaliseHeader(ROW_KEY_HEADER)).map((t) => t.trim()),
-    fullNameColumn,
-    matched: Object.keys(columns).length,
-  };
-}
-
-/**
- * The header row of a sheet: among its first rows, the one that names the surname (or full name)
- * column and at least one more member column, with the most member columns; null when none does.
- */
-export function findHeaderRow(rowTexts: (row: number) => string[], lastRow: number): HeaderMap | null {
-  let best: HeaderMap | null = null;
-  for (let r = 1; r <= Math.min(HEADER_SEARCH_ROWS, lastRow); r++) {
-    const map = mapHeaders(rowTexts(r), r);
-    if (map.columns.surname === undefined || map.matched < 2) continue;
-    if (!best || map.matched > best.matched) best = map;
-  }
-  return best;
-}
-
-/** Member columns a list cannot do without (the name column is not needed when the surname column holds the full name). */
-export function missingRequired(map: HeaderMap): ColumnKey[] {
-  return MEMBER_COLUMNS.filter((c) => c.required && map.columns[c.key] === undefined && !(c.key === 'name' && map.fullNameColumn)).map((c) => c.key);
 }
 
 // ------------------------------------------------------------------------------------------ cells

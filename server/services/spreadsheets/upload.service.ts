@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { isBlankCell } from '../../../domain/cell';
 import { formatDateRu } from '../../../domain/dates';
-import { MEMBER_COLUMNS, MEMBER_SHEET_NAME, columnByKey, type ColumnKey, type FieldError, type MemberFieldKey, type RawMemberRow } from '../../../domain/members/columns';
+import { MEMBER_COLUMNS, MEMBER_SHEET_NAME, RESULT_HEADER, columnByKey, type ColumnKey, type FieldError, type MemberFieldKey, type RawMemberRow } from '../../../domain/members/columns';
 import { duplicateKeys } from '../../../domain/members/duplicates';
 import { normalizeMemberRow } from '../../../domain/members/normalize-row';
 import { SYNC_CHUNK_MAX_ROWS, type SyncOutcome, type SyncRowIn, type SyncRowResult } from '../../../domain/members/sync-contract';
@@ -27,8 +27,26 @@ import { latestTodayIso, type Actor, type Ctx } from '../context';
 import { primaryInScope, syncMembers } from '../members/sync.service';
 import { addSummarySheet, annotateSheet, ensureAnswerColumns } from './annotate';
 import { CSV_SEPARATOR_LABELS, CsvError, readCsv, type CsvEncoding, type CsvSeparator, type CsvTable } from './csv';
-import { addListsSheet, INSTRUCTION_SHEET_NAME, LISTS_SHEET_NAME, layoutMemberColumn, SPARE_ROWS, styleHeaderRow, SUMMARY_SHEET_NAME, XLSX_CONTENT_TYPE } from './member-layout';
-import { CELL_MAX_CHARS, cellText, findHeaderRow, findRow, missingRequired, readCell, type HeaderMap } from './sheet-read';
+import { addListsSheet, colLetter, INSTRUCTION_SHEET_NAME, LISTS_SHEET_NAME, layoutMemberColumn, SPARE_ROWS, styleHeaderRow, SUMMARY_SHEET_NAME, XLSX_CONTENT_TYPE } from './member-layout';
+import { CELL_MAX_CHARS, cellText, findRow, readCell, type CellRead, type HeaderMap } from './sheet-read';
+import {
+  detectLayout,
+  duplicateTargets,
+  headerKey,
+  IMPORT_TARGETS,
+  valueGroups,
+  importRows,
+  missingTargets,
+  SKIP_LABEL,
+  targetLabel,
+  targetsOf,
+  type ImportGrid,
+  type ImportLayout,
+  type ImportTarget,
+  type ValueChoices,
+} from '../../../domain/members/list-import';
+import { CATEGORIES, labelForCode, type CategoryCode } from '../../../domain/members/codes';
+import { choiceLabel, MEMBER_VOCABULARIES } from '../../../domain/members/vocabulary';
 import { CSV_TABLE_LIMITS, prepareXlsx, xlsxBroken } from './xlsx-package';
 
 /** The largest list one upload takes (the largest primary organisation the register is designed for). */
@@ -39,6 +57,8 @@ export type UploadFormat = 'xlsx' | 'csv';
 export interface UploadOptions {
   /** «Проверить»: the full answer, nothing written (no member, no batch, no ids in the file). */
   dryRun: boolean;
+  /** The chair's column and value choices (the upload page's mapping step). */
+  mapping?: UploadMapping;
 }
 
 export interface UploadSummary {
@@ -164,9 +184,29 @@ const tooManyRows = (what: string) =>
 
 // ------------------------------------------------------------------------------------ the table
 
+/**
+ * The chair's choices from the upload page's mapping step (or none: the engine's guesses stand).
+ * No personal data: header texts, targets, and the words of coded columns.
+ */
+export interface UploadMapping {
+  /** Header key (headerKey) → target; overrides the guess for that column. */
+  targets?: Record<string, ImportTarget>;
+  values?: ValueChoices;
+  /** A category for every row when the list has no «Категория» column. */
+  category?: string;
+}
+
 interface Located {
   ws: ExcelJS.Worksheet;
   map: HeaderMap;
+  layout: ImportLayout;
+  grid: ImportGrid;
+  targets: ImportTarget[];
+  /** Cells that could not be read, by `row:col` (0-based grid coordinates). */
+  problems: Map<string, CellRead & { ok: false }>;
+  /** Columns of the register's own service columns (1-based). */
+  idCol?: number;
+  versionCol?: number;
 }
 
 const SKIPPED_SHEETS = new Set([SUMMARY_SHEET_NAME, INSTRUCTION_SHEET_NAME, LISTS_SHEET_NAME]);
@@ -182,31 +222,180 @@ function rowTexts(ws: ExcelJS.Worksheet, r: number): string[] {
   return out;
 }
 
-const headerList = (keys: readonly ColumnKey[]) => keys.map((k) => `«${columnByKey(k).header}»`).join(', ');
+/** A cell that could not be read stands in the grid as this object (not blank, no text). */
+const UNREADABLE = Object.freeze({ unreadable: true });
 
-/** The first visible sheet with a recognisable header row among its first ten rows. */
-function locateTable(wb: ExcelJS.Workbook): Located {
+/** The sheet as the engine's grid: values (readCell), hidden columns, merged areas. */
+function gridOf(ws: ExcelJS.Worksheet): { grid: ImportGrid; problems: Map<string, CellRead & { ok: false }> } {
+  const rows: unknown[][] = [];
+  const problems = new Map<string, CellRead & { ok: false }>();
+  const last = ws.rowCount;
+  let width = 0;
+  for (let r = 1; r <= last; r++) {
+    const out: unknown[] = [];
+    const row = findRow(ws, r);
+    row?.eachCell({ includeEmpty: false }, (cell, c) => {
+      const got = readCell(cell.value);
+      if (got.ok) out[c - 1] = got.value;
+      else {
+        out[c - 1] = UNREADABLE;
+        problems.set(`${r - 1}:${c - 1}`, got);
+      }
+    });
+    for (let i = 0; i < out.length; i++) if (!(i in out)) out[i] = null;
+    width = Math.max(width, out.length);
+    rows.push(out);
+  }
+  const hidden: boolean[] = [];
+  for (let c = 1; c <= width; c++) hidden.push(ws.getColumn(c).hidden === true);
+  const merges: { top: number; left: number; bottom: number; right: number }[] = [];
+  const model = (ws as unknown as { model?: { merges?: string[] } }).model;
+  for (const m of model?.merges ?? []) {
+    const x = /^([A-Z]+)(\d+):([A-Z]+)(\d+)$/.exec(m);
+    if (!x) continue;
+    merges.push({ top: Number(x[2]) - 1, left: colNumber(x[1]) - 1, bottom: Number(x[4]) - 1, right: colNumber(x[3]) - 1 });
+  }
+  return { grid: { rows, hidden, merges, firstRowNumber: 1 }, problems };
+}
+
+function colNumber(letters: string): number {
+  let n = 0;
+  for (const ch of letters) n = n * 26 + (ch.charCodeAt(0) - 64);
+  return n;
+}
+
+const headerList = (keys: readonly string[]) => keys.map((k) => `«${columnByKey(k as ColumnKey).header}»`).join(', ');
+const SERVICE = { id: headerKey(columnByKey('id').header), version: headerKey(columnByKey('version').header), result: headerKey(RESULT_HEADER) };
+
+/** The first visible sheet with a recognisable header row among its first 20 rows, mapped by the domain engine. */
+const noHeader = () =>
+  new AppError(
+    422,
+    'upload_no_header',
+    'Не найдена строка с названиями столбцов. В одной из первых 20 строк листа со списком должны стоять заголовки — например «ФИО» (или «Фамилия» и «Имя»), «Дата рождения», «Категория». Скачайте шаблон и перенесите список в него.',
+  );
+
+interface Found {
+  ws: ExcelJS.Worksheet;
+  grid: ImportGrid;
+  problems: Map<string, CellRead & { ok: false }>;
+  layout: ImportLayout;
+  targets: ImportTarget[];
+}
+
+/** The first visible sheet whose header row the engine finds, with the chair's column choices applied. */
+function findList(wb: ExcelJS.Workbook, mapping: UploadMapping): Found {
   for (const ws of wb.worksheets) {
     if (ws.state !== 'visible' && ws.state !== undefined) continue;
     if (SKIPPED_SHEETS.has(ws.name)) continue;
-    const map = findHeaderRow((r) => rowTexts(ws, r), ws.rowCount);
-    if (!map) continue;
-    const missing = missingRequired(map);
+    const { grid, problems } = gridOf(ws);
+    const layout = detectLayout(grid);
+    if (!layout) continue;
+    const targets = targetsOf(layout);
+    layout.columns.forEach((c, i) => {
+      const t = mapping.targets?.[headerKey(c.header)];
+      if (t !== undefined) targets[i] = t;
+    });
+    return { ws, grid, problems, layout, targets };
+  }
+  throw noHeader();
+}
+
+function locateTable(wb: ExcelJS.Workbook, mapping: UploadMapping): Located {
+  {
+    const { ws, grid, problems, layout, targets } = findList(wb, mapping);
+    const headerRow = layout.headerRow + 1;
+    const keyAt = (k: string) => layout.columns.findIndex((c) => headerKey(c.header) === k);
+    const idIdx = keyAt(SERVICE.id);
+    const versionIdx = keyAt(SERVICE.version);
+    const resultIdx = keyAt(SERVICE.result);
+    const missing = missingTargets(targets).filter((k) => !(k === 'category' && mapping.category));
     if (missing.length) {
       throw new AppError(
         422,
         'upload_columns_missing',
-        `На листе «${ws.name}» (названия столбцов — в строке ${map.row}) нет обязательных столбцов: ${headerList(missing)}. Добавьте их с такими названиями, как в шаблоне, или скачайте шаблон и перенесите список в него.`,
+        `На листе «${ws.name}» (названия столбцов — в строке ${headerRow}) не найдены столбцы: ${headerList(missing)}. Назовите столбцы так, как в шаблоне (или «ФИО» для фамилии, имени и отчества в одной ячейке), выберите их на шаге «Столбцы» или скачайте шаблон и перенесите список в него.`,
         missing.map((k) => ({ field: k, message: `Нет столбца «${columnByKey(k).header}»` })),
       );
     }
-    return { ws, map };
+    const dup = duplicateTargets(targets);
+    if (dup.length) {
+      throw new AppError(422, 'upload_columns_twice', `На листе «${ws.name}» в один столбец реестра попадают два столбца файла: ${dup.map((t) => `«${targetLabel(t)}»`).join(', ')}. Для лишнего выберите «${SKIP_LABEL}».`);
+    }
+    const columns: Partial<Record<ColumnKey, number>> = {};
+    let fullNameColumn = false;
+    targets.forEach((t, i) => {
+      if (t === 'skip') return;
+      if (t === 'fullName') {
+        columns.surname = i + 1;
+        fullNameColumn = true;
+      } else columns[t] = i + 1;
+    });
+    if (idIdx >= 0) columns.id = idIdx + 1;
+    if (versionIdx >= 0) columns.version = versionIdx + 1;
+    const map: HeaderMap = {
+      row: headerRow,
+      columns,
+      resultCol: resultIdx >= 0 ? resultIdx + 1 : null,
+      unknown: layout.columns.filter((c, i) => targets[i] === 'skip' && c.header && ![idIdx, versionIdx, resultIdx].includes(i)).map((c) => c.header),
+      fullNameColumn,
+      matched: Object.keys(columns).length,
+    };
+    return { ws, map, layout, grid, targets, problems, ...(idIdx >= 0 ? { idCol: idIdx + 1 } : {}), ...(versionIdx >= 0 ? { versionCol: versionIdx + 1 } : {}) };
   }
-  throw new AppError(
-    422,
-    'upload_no_header',
-    'Не найдена строка с названиями столбцов. В одной из первых 10 строк листа со списком должны стоять заголовки — например «Фамилия» (или «ФИО»), «Имя», «Дата рождения», «Категория». Скачайте шаблон и перенесите список в него.',
-  );
+}
+
+// ------------------------------------------------------------------------------------ the mapping step
+
+/** What the upload page shows in its mapping step: no cell of a person, only headers and the words of coded columns. */
+export interface UploadPreview {
+  format: UploadFormat;
+  sheet: string;
+  headerRow: number;
+  dataRows: number;
+  totalsRows: number;
+  columns: { index: number; letter: string; header: string; key: string; target: ImportTarget; source: string; hidden: boolean }[];
+  values: { column: string; header: string; value: string; key: string; rows: number; kind: 'value' | 'ambiguous' | 'unknown'; code: string | null; choices: (string | null)[]; hint: string }[];
+  missing: string[];
+  targets: { target: ImportTarget; label: string }[];
+  categories: { code: string; label: string }[];
+}
+
+/** The engine's reading of a file for the upload page's mapping step; nothing is written. */
+export async function previewUpload(ctx: Ctx, actor: Actor, orgId: number, body: Buffer, mapping: UploadMapping = {}): Promise<UploadPreview> {
+  requireObligation(actor);
+  await primaryInScope(ctx, actor, orgId);
+  if (body.length === 0) throw badRequest('Файл пустой. Выберите файл со списком членов Профсоюза (.xlsx или .csv).');
+  const format = detectFormat(body);
+  const book = format === 'xlsx' ? await openXlsx(body) : openCsv(body);
+  const { ws, grid, layout, targets } = findList(book.wb, mapping);
+  const groups = valueGroups(grid, layout, targets, mapping.values ?? {});
+  return {
+    format,
+    sheet: ws.name,
+    headerRow: layout.headerRow + 1,
+    dataRows: layout.dataRows.length,
+    totalsRows: layout.skipped.filter((x) => x.why !== 'blank').length,
+    columns: layout.columns.map((c, i) => ({ index: c.index, letter: colLetter(c.index + 1), header: c.header, key: headerKey(c.header), target: targets[i], source: targets[i] !== c.target ? 'chosen' : c.source, hidden: c.hidden })),
+    values: groups.map((g) => {
+      const vocab = MEMBER_VOCABULARIES[g.column];
+      const m = g.match;
+      return {
+        column: g.column,
+        header: columnByKey(g.column).header,
+        value: g.value,
+        key: g.key,
+        rows: g.rows,
+        kind: m.kind,
+        code: g.chosen !== undefined ? g.chosen : m.kind === 'value' ? m.code : null,
+        choices: m.kind === 'ambiguous' && m.codes.includes(null) ? [null, ...vocab.options.map((o) => o.code)] : vocab.options.map((o) => o.code),
+        hint: m.kind === 'ambiguous' ? `Можно понять двояко: ${m.why}.` : m.kind === 'unknown' ? (m.nearest ? `Такого значения нет. Возможно, «${choiceLabel(vocab, m.nearest)}»?` : 'Такого значения нет в списке.') : 'Понято само.',
+      };
+    }),
+    missing: missingTargets(targets),
+    targets: [...IMPORT_TARGETS],
+    categories: CATEGORIES.map((c) => ({ code: c.code, label: c.label })),
+  };
 }
 
 interface SourceRow {
@@ -220,66 +409,76 @@ interface SourceRow {
 
 const prefix = (row: number, message: string) => `Строка ${row}. ${message}`;
 
-function readRows(ws: ExcelJS.Worksheet, map: HeaderMap): { rows: SourceRow[]; blankRows: number[]; lastRow: number } {
+function readRows(t: Located, today: string, mapping: UploadMapping): { rows: SourceRow[]; blankRows: number[]; totalsRows: number[]; lastRow: number } {
   const rows: SourceRow[] = [];
-  const blanks: number[] = [];
-  let lastRow = map.row;
-  const keys = (Object.keys(map.columns) as ColumnKey[]).filter((k) => map.columns[k] !== undefined);
-  for (let r = map.row + 1; r <= ws.rowCount; r++) {
-    const row = findRow(ws, r);
-    if (!row) {
-      blanks.push(r);
-      continue;
-    }
+  const imported = importRows(t.grid, t.layout, t.targets, { today, choices: mapping.values ?? {} });
+  const category = mapping.category && !t.targets.includes('category') ? labelForCode(CATEGORIES, mapping.category as CategoryCode) || mapping.category : null;
+  const keyOfCol = new Map<number, MemberFieldKey>();
+  t.targets.forEach((x, i) => {
+    if (x !== 'skip' && x !== 'fullName') keyOfCol.set(i, x);
+    if (x === 'fullName') keyOfCol.set(i, 'surname');
+  });
+  let lastRow = t.map.row;
+  for (const imp of imported) {
+    const r = imp.row;
+    const g = r - 1;
     const src: SourceRow = { row: r, id: null, version: null, values: {}, problems: [] };
-    let blank = true;
-    for (const key of keys) {
+    const cells = t.grid.rows[g];
+    // Unreadable cells of loaded columns (formulas without a result, Excel errors).
+    for (const [i, key] of keyOfCol) {
+      const p = t.problems.get(`${g}:${i}`);
+      if (!p) continue;
       const header = columnByKey(key).header;
-      const got = readCell(row.findCell(map.columns[key]!)?.value ?? null);
-      if (!got.ok) {
-        blank = false;
-        src.problems.push({
-          field: key,
-          message: prefix(
-            r,
-            got.problem === 'formula'
-              ? `${header}: ячейка содержит формулу, а её результат в файле не сохранён. Замените формулу значением (Копировать → Специальная вставка → Значения) и загрузите файл снова`
-              : `${header}: в ячейке ошибка Excel${got.code ? ` ${got.code}` : ''} — исправьте формулу или впишите значение вручную`,
-          ),
-        });
-        continue;
-      }
-      const v = got.value;
-      if (isBlankCell(v)) continue;
-      blank = false;
-      if (key === 'id') {
-        const s = typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : '';
-        if (!s || s.length > 64) src.problems.push({ field: 'id', message: prefix(r, `${header}: служебный столбец испорчен — не изменяйте его; если в строке новый человек, очистите эту ячейку`) });
-        else src.id = s;
-      } else if (key === 'version') {
-        const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
-        if (!Number.isSafeInteger(n) || n < 0) src.problems.push({ field: 'version', message: prefix(r, `${header}: служебный столбец испорчен (должно быть целое число) — не изменяйте его; загрузите список из реестра заново`) });
-        else src.version = n;
-      } else if (typeof v === 'string' && v.length > CELL_MAX_CHARS) {
-        src.problems.push({ field: key, message: prefix(r, `${header}: в ячейке слишком длинный текст (${v.length} знаков, можно не больше ${CELL_MAX_CHARS}) — сократите его`) });
+      src.problems.push({
+        field: key,
+        message: prefix(
+          r,
+          p.problem === 'formula'
+            ? `${header}: ячейка содержит формулу, а её результат в файле не сохранён. Замените формулу значением (Копировать → Специальная вставка → Значения) и загрузите файл снова`
+            : `${header}: в ячейке ошибка Excel${p.code ? ` ${p.code}` : ''} — исправьте формулу или впишите значение вручную`,
+        ),
+      });
+    }
+    for (const [k, v] of Object.entries(imp.values) as [MemberFieldKey, unknown][]) {
+      if (v === UNREADABLE || src.problems.some((p) => p.field === k)) continue;
+      if (typeof v === 'string' && v.length > CELL_MAX_CHARS) {
+        src.problems.push({ field: k, message: prefix(r, `${columnByKey(k).header}: в ячейке слишком длинный текст (${v.length} знаков, можно не больше ${CELL_MAX_CHARS}) — сократите его`) });
       } else {
-        src.values[key as MemberFieldKey] = v;
+        // Columns present in the file travel even when empty: an empty cell clears the stored value.
+        src.values[k] = isBlankCell(v) ? null : v;
       }
     }
-    if (blank) {
-      blanks.push(r);
-      continue;
+    if (category !== null && isBlankCell(src.values.category)) src.values.category = category;
+    if (t.idCol !== undefined) {
+      const v = cells[t.idCol - 1];
+      if (!isBlankCell(v)) {
+        const s = typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : '';
+        if (!s || s.length > 64) src.problems.push({ field: 'id', message: prefix(r, `${columnByKey('id').header}: служебный столбец испорчен — не изменяйте его; если в строке новый человек, очистите эту ячейку`) });
+        else src.id = s;
+      }
     }
-    // Columns present in the file travel even when empty: an empty cell clears the stored value.
-    for (const key of keys) {
-      if (key === 'id' || key === 'version') continue;
-      if (!(key in src.values) && !src.problems.some((p) => p.field === key)) src.values[key as MemberFieldKey] = null;
+    if (t.versionCol !== undefined) {
+      const v = cells[t.versionCol - 1];
+      if (!isBlankCell(v)) {
+        const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
+        if (!Number.isSafeInteger(n) || n < 0) src.problems.push({ field: 'version', message: prefix(r, `${columnByKey('version').header}: служебный столбец испорчен (должно быть целое число) — не изменяйте его; загрузите список из реестра заново`) });
+        else src.version = n;
+      }
     }
+    // A row with data only in columns that are not loaded (a note, a number) is not a member row.
+    const loaded = Object.values(src.values).some((v) => !isBlankCell(v)) || src.problems.length > 0 || src.id !== null;
+    if (!loaded) continue;
     rows.push(src);
     lastRow = r;
     if (rows.length > UPLOAD_MAX_ROWS) throw tooManyRows(`больше ${UPLOAD_MAX_ROWS.toLocaleString('ru-RU')} строк с данными`);
   }
-  return { rows, blankRows: blanks.filter((b) => b < lastRow), lastRow };
+  const blankRows = t.layout.skipped.filter((x) => x.why === 'blank').map((x) => x.row);
+  // Rows with data only in columns not loaded count as blank for the summary (nothing to load in them).
+  const taken = new Set(rows.map((x) => x.row));
+  for (const imp of imported) if (!taken.has(imp.row) && imp.row < lastRow) blankRows.push(imp.row);
+  blankRows.sort((a, b) => a - b);
+  const totalsRows = t.layout.skipped.filter((x) => x.why !== 'blank').map((x) => x.row);
+  return { rows, blankRows: blankRows.filter((b) => b < lastRow), totalsRows, lastRow };
 }
 
 /** A row that is not sent: its unreadable cells plus every other problem the domain check finds. */
@@ -346,13 +545,14 @@ export async function uploadMembers(ctx: Ctx, actor: Actor, orgId: number, body:
   // The content decides, not the name or the Content-Type: a workbook renamed to .csv is still a workbook.
   const format = detectFormat(body);
   const book = format === 'xlsx' ? await openXlsx(body) : openCsv(body);
-  const { ws, map } = locateTable(book.wb);
-  const { rows, blankRows, lastRow } = readRows(ws, map);
+  const located = locateTable(book.wb, opts.mapping ?? {});
+  const { ws, map } = located;
+  const today = latestTodayIso(ctx);
+  const { rows, blankRows, totalsRows, lastRow } = readRows(located, today, opts.mapping ?? {});
   if (rows.length === 0) {
     throw new AppError(422, 'upload_no_rows', `На листе «${ws.name}» под названиями столбцов (строка ${map.row}) нет ни одной заполненной строки. Впишите членов Профсоюза — по одному в строке — и загрузите файл снова.`);
   }
 
-  const today = latestTodayIso(ctx);
   const results = new Map<number, SyncRowResult>();
   for (const src of rows) if (src.problems.length) results.set(src.row, localError(src, today));
   const toSend = rows.filter((r) => !results.has(r.row));
@@ -399,6 +599,7 @@ export async function uploadMembers(ctx: Ctx, actor: Actor, orgId: number, body:
     counts,
     rows: rows.length,
     blankRows,
+    totalsRows,
     unknownColumns: map.unknown,
     absentColumns: MEMBER_COLUMNS.filter((c) => !c.hidden && map.columns[c.key] === undefined && !(c.key === 'name' && map.fullNameColumn) && !(c.key === 'patronymic' && map.fullNameColumn)).map((c) => c.header),
     addedColumns: cols.added,
