@@ -4,7 +4,7 @@
  * (labels, formatted СНИЛС, date serials), rescuing a list pasted over the table's header (and
  * refusing to when register rows are there), and the memory of mappings in document settings.
  */
-import { MEMBER_COLUMNS, MEMBER_SHEET_NAME, MEMBER_TABLE_NAME } from '../../domain/members/columns';
+import { MEMBER_COLUMNS, MEMBER_SHEET_NAME, MEMBER_TABLE_NAME, RESULT_HEADER, ROW_KEY_HEADER } from '../../domain/members/columns';
 import { person } from '../../test/fixtures/lists/corpus';
 import { appendToMemberTable, IMPORT_SHEET_NAME, loadImportMemory, readListSheet, rescuePastedList, saveImportMemory, showImportSheet, type DocSettings } from './import-sheet';
 import { createMemberSheet } from './member-sheet';
@@ -61,7 +61,7 @@ describe('import sheet', () => {
     const p = person(502);
     fake.sheet(MEMBER_SHEET_NAME).setValues('A1:C3', [['Ф.И.О.', 'Дата рожд.', 'Кат.'], [p.full, p.birth, 'работник'], [person(504).full, person(504).birth, 'работник']]);
     expect(await rescuePastedList(fake.context)).toEqual({ moved: true, rows: 2 });
-    expect(fake.table(MEMBER_TABLE_NAME)!.headers).toEqual([...MEMBER_COLUMNS.map((c) => c.header), 'Результат']);
+    expect(fake.table(MEMBER_TABLE_NAME)!.headers).toEqual([...MEMBER_COLUMNS.map((c) => c.header), RESULT_HEADER, ROW_KEY_HEADER]);
     // Moved with the formats: a date typed into the table's text column («Имя») stays text, not a number.
     expect(fake.sheet(IMPORT_SHEET_NAME).numberFormat('B2')).toBe('@');
     // Only the pasted block moves: the table's own empty columns beside it stay behind.

@@ -7,7 +7,7 @@
  * Every operation takes the request context it is given: one sync to look, one to read, one per
  * chunk of written rows.
  */
-import { MEMBER_COLUMNS, MEMBER_SHEET_NAME, MEMBER_TABLE_NAME, columnByKey, type MemberColumn, type RawMemberRow } from '../../domain/members/columns';
+import { MEMBER_COLUMNS, MEMBER_SHEET_NAME, MEMBER_TABLE_NAME, RESULT_HEADER, ROW_KEY_HEADER, columnByKey, type MemberColumn, type RawMemberRow } from '../../domain/members/columns';
 import { detectLayout, type ImportGrid, type SavedMapping, type ValueChoices } from '../../domain/members/list-import';
 import { checkSnils, formatSnils } from '../../domain/snils';
 import { isCodedColumn, matchVocabulary, MEMBER_VOCABULARIES, choiceLabel } from '../../domain/members/vocabulary';
@@ -278,7 +278,7 @@ export async function rescuePastedList(context: Excel.RequestContext, limits?: P
     if (!old.isNullObject) old.clear('Contents');
   }
   // The pasted block only: the table's own empty columns to its right (their headers untouched) stay behind.
-  const ownHeaders = [...MEMBER_COLUMNS.map((c) => c.header), 'Результат'];
+  const ownHeaders = [...MEMBER_COLUMNS.map((c) => c.header), RESULT_HEADER, ROW_KEY_HEADER];
   let width = 0;
   for (let c = 0; c < used.columnCount; c++) {
     const own = used.rowIndex === header.rowIndex && cellText(block.values[0][c]) === ownHeaders[used.columnIndex + c - header.columnIndex];
@@ -298,11 +298,10 @@ export async function rescuePastedList(context: Excel.RequestContext, limits?: P
   }
   // The member table: its own header back, its cells empty.
   used.clear('Contents');
-  const headers = MEMBER_COLUMNS.map((c) => c.header);
+  // The add-in's table: the member columns, then «Результат» and the hidden «Ключ строки» (an older
+  // table may lack the last ones; it keeps as many columns as it has).
   const current = header.values[0] ?? [];
-  const restored = current.map((h, i) => (i < headers.length ? headers[i] : cellText(h)));
-  // The table's last column is the add-in's «Результат» when it was created by the add-in.
-  if (current.length === headers.length + 1) restored[headers.length] = 'Результат';
+  const restored = current.map((h, i) => (i < ownHeaders.length ? ownHeaders[i] : cellText(h)));
   header.values = [restored];
   scratch.activate();
   await context.sync();
@@ -316,6 +315,12 @@ export interface DocSettings {
   get(name: string): unknown;
   set(name: string, value: unknown): void;
   saveAsync(callback?: (result: { status: string }) => void): void;
+}
+
+/** Office.context.document.settings when the host has it (saved inside the workbook); no globalThis: old web views lack it. */
+export function workbookSettings(): DocSettings | null {
+  if (typeof Office === 'undefined') return null;
+  return (Office as unknown as { context?: { document?: { settings?: DocSettings } } }).context?.document?.settings ?? null;
 }
 
 export const MAPPINGS_SETTING = 'reestr.listMappings';

@@ -13,7 +13,7 @@
  * hides them itself, as a chair who copied whole columns would have them.
  */
 import type { Page } from 'playwright-core';
-import { MEMBER_COLUMNS, MEMBER_SHEET_NAME } from '../../domain/members/columns';
+import { MEMBER_COLUMNS, MEMBER_SHEET_NAME, RESULT_HEADER, ROW_KEY_HEADER } from '../../domain/members/columns';
 import { detectLayout, headerKey, IMPORT_TARGETS, targetsOf, valueGroups } from '../../domain/members/list-import';
 import { CORPUS, type Cell, type ListShape } from '../fixtures/lists/corpus';
 import { expectedRun, gridOf } from '../fixtures/lists/expected';
@@ -103,7 +103,7 @@ describeBrowser('«Список из другого файла» in Chromium (fa
     await page.click('[data-test=check]');
     await page.locator('[data-test=failure]').waitFor();
     expect(await page.textContent('[data-test=failure]')).toMatch(/вставлен список со своими заголовками \(строк с данными: 4\)\. Он перенесён на лист «Список для загрузки», а у таблицы снова её заголовки/);
-    expect(await fake<string[]>(page, `x.table('${TABLE}').headers`)).toEqual([...MEMBER_COLUMNS.map((c) => c.header), 'Результат']);
+    expect(await fake<string[]>(page, `x.table('${TABLE}').headers`)).toEqual([...MEMBER_COLUMNS.map((c) => c.header), RESULT_HEADER, ROW_KEY_HEADER]);
 
     for (const shape of [over, ...CORPUS.filter((x) => !x.overTableHeader)]) {
       if (shape !== over) {

@@ -35,7 +35,7 @@ import {
   rescuePastedList,
   saveImportMemory,
   showImportSheet,
-  type DocSettings,
+  workbookSettings,
   type ImportSheetRead,
 } from '../../excel/import-sheet';
 import { columnLetter } from '../../excel/sheet-utils';
@@ -44,42 +44,6 @@ import { button, notice, section } from '../components';
 import { formatCount } from '../format';
 import { rowsWord } from '../members-logic';
 import type { Shell } from '../view';
-
-const STYLE_ID = 'import-list-styles';
-const CSS = `
-.imp-cols { list-style: none; margin: 8px 0 0; padding: 0; }
-.imp-col { padding: 6px 0; border-top: 1px solid var(--border-soft); }
-.imp-col:first-child { border-top: 0; }
-.imp-col-head { display: flex; gap: 6px; align-items: baseline; justify-content: space-between; }
-.imp-col-name { font-weight: 600; overflow-wrap: anywhere; }
-.imp-col-why { font-size: 12px; color: var(--text-2); white-space: nowrap; }
-.imp-col-why.is-none { color: var(--error); }
-.imp-col-sample { font-size: 12px; color: var(--text-2); overflow-wrap: anywhere; margin: 2px 0 4px; }
-.imp-col select, .imp-val select { width: 100%; }
-.imp-col.is-skip .imp-col-name { color: var(--text-2); font-weight: 400; }
-.imp-val { padding: 6px 0; border-top: 1px solid var(--border-soft); }
-.imp-val-text { overflow-wrap: anywhere; }
-.imp-val-hint { font-size: 12px; color: var(--text-2); }
-.imp-val.is-open .imp-val-hint { color: var(--error); }
-.imp-sub { font-weight: 600; margin-top: 12px; }
-.imp-understood { margin-top: 6px; }
-.imp-understood summary { cursor: pointer; color: var(--brand); font-size: 13px; padding: 4px 0; }
-[data-test=import-out] > p:first-child, [data-test=import-out] > .notice + p { margin-top: 8px; }
-`;
-
-function ensureStyles(doc: Document): void {
-  if (doc.getElementById(STYLE_ID)) return;
-  const style = doc.createElement('style');
-  style.id = STYLE_ID;
-  style.textContent = CSS;
-  doc.head.appendChild(style);
-}
-
-/** Office.context.document.settings when the host has it (saved inside the workbook). */
-function docSettings(): DocSettings | null {
-  const o = (globalThis as unknown as { Office?: { context?: { document?: { settings?: DocSettings } } } }).Office;
-  return o?.context?.document?.settings ?? null;
-}
 
 const SOURCE_TEXT: Record<string, string> = { header: 'по заголовку', content: 'по содержимому', saved: 'как в прошлый раз', none: 'не распознан' };
 
@@ -98,7 +62,6 @@ interface State {
 
 export function importListSection(app: Shell): HTMLElement {
   const d = app.dom;
-  ensureStyles(d.doc);
   const activityEl = d.h('div', { attrs: { 'data-test': 'import-activity' } });
   const activity = new Activity(app, activityEl);
   const out = d.h('div', { class: 'results', attrs: { 'data-test': 'import-out', 'aria-live': 'polite' } });
@@ -126,7 +89,7 @@ export function importListSection(app: Shell): HTMLElement {
       // A list pasted over the member table's own header is moved to the scratch sheet first.
       const rescue = await app.excel((ctx) => rescuePastedList(ctx));
       const read = await app.excel((ctx) => readListSheet(ctx));
-      const memory = loadImportMemory(docSettings());
+      const memory = loadImportMemory(workbookSettings());
       const layout = detectLayout(read.grid, memory.shapes);
       if (!layout) {
         state = null;
@@ -156,7 +119,7 @@ export function importListSection(app: Shell): HTMLElement {
       if (s.category && !s.targets.includes('category')) for (const v of rows) v.category = choiceLabel(MEMBER_VOCABULARIES.category, s.category);
       r.progress(0, rows.length, `Запись ${rowsText(rows.length)}…`);
       const rep = await app.excel((ctx) => appendToMemberTable(ctx, rows));
-      await saveImportMemory(docSettings(), s.layout.signature, rememberMapping(s.layout, s.targets, s.targets.includes('category') ? undefined : s.category), s.choices).catch(() => false);
+      await saveImportMemory(workbookSettings(), s.layout.signature, rememberMapping(s.layout, s.targets, s.targets.includes('category') ? undefined : s.category), s.choices).catch(() => false);
       await app.excel((ctx) => clearImportSheet(ctx));
       const totals = s.layout.skipped.filter((x) => x.why !== 'blank').length;
       const blank = s.layout.skipped.filter((x) => x.why === 'blank').length;
