@@ -177,19 +177,11 @@ export function consentStaticValues(kind: ConsentKind, org: ConsentOrganisation,
   const texts = consentTexts(config, kind);
   const common = { ...texts };
   switch (kind) {
-    case 'union':
-      return {
-        ...common,
-        operator_name: org.unionName!.trim(),
-        operator_requisites: requisites(org),
-        operator_address: org.legalAddress!.trim(),
-        superior_operators: superiorsText(org),
-        processors: processorsText(config, kind),
-      };
     case 'operator': {
       const op = cardOperator(config);
       return { ...common, operator_name: op.name, operator_inn: op.inn, operator_address: op.address, union_name: org.unionName!.trim() };
     }
+    case 'union':
     case 'notify':
       return {
         ...common,

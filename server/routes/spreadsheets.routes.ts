@@ -7,10 +7,12 @@
  * taken by '/members/:memberId'.
  */
 import { formatFileSize } from '../../domain/text';
+import type { Request } from 'express';
 import { AppError } from '../errors';
 import { readRawBody } from '../http/raw-body';
 import { ALL_ROLES, defineRoute, orgIdParams, type AnyRoute } from '../http/route';
 import { requireObligation } from '../services/access';
+import type { Actor, Ctx } from '../services/context';
 import { primaryInScope } from '../services/members/sync.service';
 import { exportMembers, memberTemplate } from '../services/spreadsheets/export.service';
 import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../services/spreadsheets/member-layout';
@@ -26,6 +28,23 @@ const UPLOAD_TYPES = [XLSX_CONTENT_TYPE, 'text/csv', 'application/vnd.ms-excel',
 const uploadTooLarge = (limit: number) => (declared: number | null) =>
   `Файл слишком большой${declared ? ` (${formatFileSize(declared)})` : ''}: можно загрузить не больше ${formatFileSize(limit)}. Удалите из книги лишние листы и картинки или разделите список на несколько файлов.`;
 
+/**
+ * The body of a member list upload (or its preview), read only after the cheap checks: a spreadsheet
+ * type, the obligation (personal data), a primary organisation in scope. A refused request's body is
+ * drained, not read.
+ */
+async function readMemberList(ctx: Ctx, actor: Actor, orgId: number, req: Request): Promise<Buffer> {
+  try {
+    if (!req.is(UPLOAD_TYPES)) throw new AppError(415, 'unsupported_media_type', 'Загрузите список файлом .xlsx (книга Excel) или .csv.');
+    requireObligation(actor);
+    await primaryInScope(ctx, actor, orgId);
+  } catch (err) {
+    req.resume();
+    throw err;
+  }
+  return readRawBody(req, ctx.config.uploadLimitBytes, uploadTooLarge(ctx.config.uploadLimitBytes));
+}
+
 export const spreadsheetRoutes: AnyRoute[] = [
   defineRoute({
     method: 'post', path: '/organisations/:orgId/members/upload', summary: 'Загрузить список членов Профсоюза файлом (.xlsx или .csv): в ответ — та же книга с результатом по каждой строке', tag: 'spreadsheets',
@@ -33,18 +52,7 @@ export const spreadsheetRoutes: AnyRoute[] = [
     rawBody: { contentTypes: [XLSX_CONTENT_TYPE, 'text/csv'] },
     response: { status: 200, description: 'Книга Excel с результатом: столбец «Результат», отмеченные ячейки, ID и версии, лист «Итог загрузки»; счётчики — в заголовке X-Upload-Summary (JSON)', contentType: XLSX_CONTENT_TYPE },
     handler: async ({ ctx, actor, params, query, req, res }) => {
-      try {
-        if (!req.is(UPLOAD_TYPES)) {
-          throw new AppError(415, 'unsupported_media_type', 'Загрузите список файлом .xlsx (книга Excel) или .csv.');
-        }
-        // Before reading megabytes: the list is kept by a primary organisation, and personal data needs the obligation.
-        requireObligation(actor);
-        await primaryInScope(ctx, actor, params.orgId);
-      } catch (err) {
-        req.resume();
-        throw err;
-      }
-      const body = await readRawBody(req, ctx.config.uploadLimitBytes, uploadTooLarge(ctx.config.uploadLimitBytes));
+      const body = await readMemberList(ctx, actor, params.orgId, req);
       const result = await uploadMembers(ctx, actor, params.orgId, body, { dryRun: query.dryRun === '1', ...(query.mapping ? { mapping: query.mapping } : {}) });
       res.setHeader('X-Upload-Summary', JSON.stringify(result.summary));
       return result.file;
@@ -56,15 +64,7 @@ export const spreadsheetRoutes: AnyRoute[] = [
     rawBody: { contentTypes: [XLSX_CONTENT_TYPE, 'text/csv'] },
     response: { status: 200, description: 'Разбор списка: столбцы с догадками, значения столбцов со списком с числом строк, недостающие обязательные столбцы (без данных людей)' },
     handler: async ({ ctx, actor, params, query, req }) => {
-      try {
-        if (!req.is(UPLOAD_TYPES)) throw new AppError(415, 'unsupported_media_type', 'Загрузите список файлом .xlsx (книга Excel) или .csv.');
-        requireObligation(actor);
-        await primaryInScope(ctx, actor, params.orgId);
-      } catch (err) {
-        req.resume();
-        throw err;
-      }
-      const body = await readRawBody(req, ctx.config.uploadLimitBytes, uploadTooLarge(ctx.config.uploadLimitBytes));
+      const body = await readMemberList(ctx, actor, params.orgId, req);
       return previewUpload(ctx, actor, params.orgId, body, query.mapping ?? {});
     },
   }),
