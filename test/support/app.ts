@@ -1,6 +1,6 @@
 /** A real registry app on a fresh database, with the demo tree seeded and a controllable clock. */
 import request from 'supertest';
-import { createApp, type RegistryApp } from '../../server/app';
+import { createApp, type AppDeps, type RegistryApp } from '../../server/app';
 import { loadConfig, type Config } from '../../server/config';
 import { createLogger } from '../../server/logger';
 import { seedDemo, DEMO_LOGINS, type DemoSeedResult } from '../../server/services/demo-seed';
@@ -27,7 +27,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   );
 }
 
-export async function startTestApp(variant: DbVariant, overrides: Partial<Config> = {}): Promise<TestApp> {
+/** `deps`: what the composition root is given besides the defaults (e.g. `memberCounters: null`). */
+export async function startTestApp(variant: DbVariant, overrides: Partial<Config> = {}, deps: Pick<AppDeps, 'memberCounters'> = {}): Promise<TestApp> {
   const testDb = await openTestDb(variant);
   const config = testConfig({ dataDir: testDb.dataDir, databaseUrl: testDb.databaseUrl, ...overrides });
   const clock = {
@@ -37,7 +38,7 @@ export async function startTestApp(variant: DbVariant, overrides: Partial<Config
     },
   };
   const log = createLogger(config.logLevel, config.logFile);
-  const app = createApp({ config, db: testDb.db, log, now: () => clock.now });
+  const app = createApp({ config, db: testDb.db, log, now: () => clock.now, ...deps });
   const demo = await seedDemo(app.locals.ctx);
   const tokens = new Map<string, string>();
   return {
