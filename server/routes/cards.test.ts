@@ -12,6 +12,7 @@ import request from 'supertest';
 import { cardTransitionProblem } from '../../domain/cards';
 import { auth, startTestApp, type TestApp } from '../../test/support/app';
 import { dbVariants } from '../../test/support/db';
+import { orderedSteps } from '../../test/support/ordered-steps';
 import { lit, rows } from '../services/members/sql-literals';
 import { computeCountersFromScratch, readStats } from '../services/progress/counters';
 import { cardEvents, cardOf, createOrg, seedMembers } from '../services/cards/test-fixtures';
@@ -83,29 +84,10 @@ describe.each(dbVariants())('cards API (%s)', (variant) => {
   });
   afterAll(() => t.close());
 
-  /**
-   * The tests are the steps of one card year on one app, in this order: each needs what the steps before
-   * it leave (the orders before a batch, a batch before its register, the delivery list before step 7,
-   * the clock moved to December before the budget's deliveries). A test runs the steps up to its own, each
-   * step once and in the order written, so it passes alone (`-t`) and in any order (`jest --randomize`).
-   */
-  const steps: { name: string; body: () => Promise<void> }[] = [];
-  const started = new Map<string, Promise<void>>();
-  function step(name: string, body: () => Promise<void>): void {
-    steps.push({ name, body });
-    test(name, () => reach(name));
-  }
-  async function reach(name: string): Promise<void> {
-    for (const s of steps) {
-      if (!started.has(s.name)) {
-        started.set(s.name, s.body().catch((e: unknown) => {
-          throw s.name === name ? e : new Error(`an earlier step failed: «${s.name}»`, { cause: e });
-        }));
-      }
-      await started.get(s.name);
-      if (s.name === name) return;
-    }
-  }
+  // The tests are the steps of one card year on one app, in this order: each needs what the steps before
+  // it leave (the orders before a batch, a batch before its register, the delivery list before step 7,
+  // the clock moved to December before the budget's deliveries).
+  const step = orderedSteps();
 
   step('eligibility: every reason in Russian; a member elsewhere (or unknown) is 404', async () => {
     const ids = ['e0', 'e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7', 'e8', 'e9', 'e10', 'e11'].map((n) => m[n]);
