@@ -37,7 +37,7 @@ export const memberRoutes: AnyRoute[] = [
     method: 'post', path: '/organisations/:orgId/members/sync', summary: 'Отправить часть листа «Члены профсоюза»: ответ по каждой строке', tag: 'members',
     access: ORG, params: orgIdParams, body: syncBody,
     response: { status: 200, description: 'Результат по каждой строке (тот же ответ при повторе с тем же ключом)', schema: syncResponse },
-    handler: ({ ctx, actor, params, body }) => syncMembers(ctx, actor, params.orgId, body as SyncRequest),
+    handler: ({ ctx, actor, org, body }) => syncMembers(ctx, actor, org, body as SyncRequest),
   }),
   defineRoute({
     method: 'get', path: '/organisations/:orgId/members', summary: 'Члены Профсоюза организации (постранично)', tag: 'members',

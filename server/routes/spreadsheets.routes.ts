@@ -10,8 +10,7 @@ import { formatFileSize } from '../../domain/text';
 import { AppError } from '../errors';
 import { readRawBody } from '../http/raw-body';
 import { ALL_ROLES, defineRoute, orgIdParams, type AnyRoute } from '../http/route';
-import { requireObligation } from '../services/access';
-import { primaryInScope } from '../services/members/sync.service';
+import { requirePrimary } from '../services/members/sync.service';
 import { exportMembers, memberTemplate } from '../services/spreadsheets/export.service';
 import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../services/spreadsheets/member-layout';
 import { uploadMembers } from '../services/spreadsheets/upload.service';
@@ -32,20 +31,19 @@ export const spreadsheetRoutes: AnyRoute[] = [
     access: ORG, params: orgIdParams, query: uploadQuery,
     rawBody: { contentTypes: [XLSX_CONTENT_TYPE, 'text/csv'] },
     response: { status: 200, description: 'Книга Excel с результатом: столбец «Результат», отмеченные ячейки, ID и версии, лист «Итог загрузки»; счётчики — в заголовке X-Upload-Summary (JSON)', contentType: XLSX_CONTENT_TYPE },
-    handler: async ({ ctx, actor, params, query, req, res }) => {
+    handler: async ({ ctx, actor, org, query, req, res }) => {
       try {
         if (!req.is(UPLOAD_TYPES)) {
           throw new AppError(415, 'unsupported_media_type', 'Загрузите список файлом .xlsx (книга Excel) или .csv.');
         }
-        // Before reading megabytes: the list is kept by a primary organisation, and personal data needs the obligation.
-        requireObligation(actor);
-        await primaryInScope(ctx, actor, params.orgId);
+        // Before reading megabytes: the list is kept by a primary organisation (scope and obligation: checked by http/route.ts).
+        requirePrimary(org);
       } catch (err) {
         req.resume();
         throw err;
       }
       const body = await readRawBody(req, ctx.config.uploadLimitBytes, uploadTooLarge(ctx.config.uploadLimitBytes));
-      const result = await uploadMembers(ctx, actor, params.orgId, body, { dryRun: query.dryRun === '1' });
+      const result = await uploadMembers(ctx, actor, org, body, { dryRun: query.dryRun === '1' });
       res.setHeader('X-Upload-Summary', JSON.stringify(result.summary));
       return result.file;
     },
