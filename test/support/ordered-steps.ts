@@ -6,12 +6,19 @@
  *
  * `around.before` / `around.after` run just before and after each step's body (e.g. reset and read
  * counters that a step asserts on), whichever test the step runs in.
+ *
+ * `timeoutMs` is the step's own time; the test gets the sum of its own and the steps' before it (those
+ * without one count as jest.config.js's testTimeout), since it may have to run them all.
  */
-export function orderedSteps(around: { before?: () => void; after?: () => void } = {}): (name: string, body: () => Promise<void>) => void {
-  const steps: { name: string; body: () => Promise<void> }[] = [];
+const JEST_TEST_TIMEOUT_MS = 60_000;
+
+type Step = { name: string; body: () => Promise<void>; timeoutMs?: number };
+
+export function orderedSteps(around: { before?: () => void; after?: () => void } = {}): (name: string, body: () => Promise<void>, timeoutMs?: number) => void {
+  const steps: Step[] = [];
   const started = new Map<string, Promise<void>>();
 
-  async function run(s: { name: string; body: () => Promise<void> }): Promise<void> {
+  async function run(s: Step): Promise<void> {
     around.before?.();
     await s.body();
     around.after?.();
@@ -32,9 +39,11 @@ export function orderedSteps(around: { before?: () => void; after?: () => void }
     }
   }
 
-  return (name, body) => {
+  return (name, body, timeoutMs) => {
     if (steps.some((s) => s.name === name)) throw new Error(`two steps named «${name}»`);
-    steps.push({ name, body });
-    test(name, () => reach(name));
+    steps.push({ name, body, timeoutMs });
+    const explicit = steps.some((s) => s.timeoutMs !== undefined);
+    const total = steps.reduce((sum, s) => sum + (s.timeoutMs ?? JEST_TEST_TIMEOUT_MS), 0);
+    test(name, () => reach(name), explicit ? total : undefined);
   };
 }
