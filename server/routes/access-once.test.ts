@@ -48,4 +48,26 @@ describe.each(dbVariants())('the access check of a request runs once (%s)', (var
     expect(JSON.parse(String(res.headers['x-upload-summary']))).toMatchObject({ rows: n });
     expect(lookups).toBe(1);
   });
+
+  test('the list, its pages, transfers, batches, an export and an action: one lookup each', async () => {
+    const school = t.demo.orgIds.school;
+    const api = (method: 'get' | 'post', path: string) => request(t.app)[method](`/api/v1/organisations/${school}${path}`).set(auth(territory));
+    const counted = async (send: () => Promise<request.Response>): Promise<[number, number]> => {
+      lookups = 0;
+      const res = await send();
+      return [res.status, lookups];
+    };
+    let memberId = '';
+    expect(
+      await counted(async () => {
+        const res = await api('get', '/members?limit=1');
+        memberId = res.body.items[0].id;
+        return res;
+      }),
+    ).toEqual([200, 1]);
+    expect(await counted(() => api('get', '/transfers?direction=incoming'))).toEqual([200, 1]);
+    expect(await counted(() => api('get', '/batches'))).toEqual([200, 1]);
+    expect(await counted(() => api('get', '/members/export.csv'))).toEqual([200, 1]);
+    expect(await counted(() => api('post', '/members/actions').send({ action: 'consents', memberIds: [memberId], consents: { union: { state: 'given', date: '2026-11-20' } } }))).toEqual([200, 1]);
+  });
 });

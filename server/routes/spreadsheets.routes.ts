@@ -58,14 +58,14 @@ export const spreadsheetRoutes: AnyRoute[] = [
     method: 'get', path: '/organisations/:orgId/members/export.xlsx', summary: 'Выгрузить членов Профсоюза в книгу Excel (её можно исправить и загрузить обратно)', tag: 'spreadsheets',
     access: ORG, params: orgIdParams, query: exportQuery,
     response: { status: 200, description: 'Книга Excel в формате шаблона, со скрытыми ID и версиями', contentType: XLSX_CONTENT_TYPE },
-    handler: ({ ctx, actor, params, query }) =>
-      exportMembers(ctx, actor, params.orgId, 'xlsx', { subtree: query.subtree !== '0', includeDeregistered: query.includeDeregistered === '1' }),
+    handler: ({ ctx, actor, org, query }) =>
+      exportMembers(ctx, actor, org, 'xlsx', { subtree: query.subtree !== '0', includeDeregistered: query.includeDeregistered === '1' }),
   }),
   defineRoute({
     method: 'get', path: '/organisations/:orgId/members/export.csv', summary: 'Выгрузить членов Профсоюза в CSV (UTF-8, разделитель «;»)', tag: 'spreadsheets',
     access: ORG, params: orgIdParams, query: exportQuery,
     response: { status: 200, description: 'CSV в кодировке UTF-8 с BOM, разделитель «;»', contentType: CSV_CONTENT_TYPE },
-    handler: ({ ctx, actor, params, query }) =>
-      exportMembers(ctx, actor, params.orgId, 'csv', { subtree: query.subtree !== '0', includeDeregistered: query.includeDeregistered === '1' }),
+    handler: ({ ctx, actor, org, query }) =>
+      exportMembers(ctx, actor, org, 'csv', { subtree: query.subtree !== '0', includeDeregistered: query.includeDeregistered === '1' }),
   }),
 ];
