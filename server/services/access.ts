@@ -5,8 +5,8 @@
  * Where the check lives: once per request, at its entry point. For HTTP that is http/route.ts — a route
  * with access kind 'org' gets its organisation from orgInScope (handed to the handler as `org`) and, with
  * `personalData`, the obligation gate. A service that takes a `ScopedOrg` (syncMembers, uploadMembers)
- * does not check again: the type says its caller did. A service that takes a bare id checks it itself,
- * so a script or another service calling it is checked too.
+ * does not check again: the type says its caller did. A service that takes `ScopedOrg | number`
+ * (scopedOrg below) checks an id itself, so a script or another service calling it is checked too.
  */
 import { Op } from 'sequelize';
 import { isInSubtree, subtreeRange } from '../../domain/organisations';
@@ -25,6 +25,15 @@ export async function orgInScope(ctx: Ctx, actor: Actor, orgId: number): Promise
   const org = await ctx.db.models.Organisation.findByPk(orgId);
   if (!org || !isInSubtree(org.path, actor.orgPath)) throw notFound('Организация не найдена.');
   return org as ScopedOrg;
+}
+
+/**
+ * The organisation a service works on: a ScopedOrg its caller has checked (a route, once per request),
+ * or an id, checked here — so a service called with an id (a script, another service, a test) is
+ * checked at that entry point.
+ */
+export async function scopedOrg(ctx: Ctx, actor: Actor, org: ScopedOrg | number): Promise<ScopedOrg> {
+  return typeof org === 'number' ? orgInScope(ctx, actor, org) : org;
 }
 
 /** A user account the actor manages: in the actor's subtree and strictly below the actor's own level. */
