@@ -386,7 +386,7 @@ async function pgReachable(): Promise<boolean> {
   }
 }
 
-const PHASES = ['begin', 'idempotency', 'validate', 'read', 'match', 'write.members', 'write.changes', 'write.events', 'write.audit', 'write.wait', 'write.listeners', 'commit'];
+const PHASES = ['begin', 'idempotency', 'validate', 'read', 'match', 'write.members', 'write.changes', 'write.events', 'write.audit', 'write.wait', 'write.counters', 'commit'];
 const PHASE_NOTES: Record<string, string> = {
   validate: 'domain normalizeMemberRow for every row, units, repeats in the chunk',
   read: 'the two reads of existing members (this organisation; elsewhere)',
@@ -396,7 +396,7 @@ const PHASE_NOTES: Record<string, string> = {
   'write.events': 'building consent and card history rows',
   'write.audit': 'building the audit rows',
   'write.wait': 'waiting for the database to run the write statements',
-  'write.listeners': 'progress counters (another module, hooked into member-writes)',
+  'write.counters': 'progress counters (ctx.memberCounters, passed in by createApp)',
   commit: 'COMMIT (SQLite: the WAL written; a checkpoint about every 40 MB of WAL)',
   begin: 'BEGIN (on SQLite on the kept transaction connection, see server/db/connection.ts)',
   idempotency: 'request hash, stored-answer lookup and store',

@@ -22,7 +22,7 @@ import { selectRows } from '../server/db/sql';
 import type { OrganisationRow } from '../server/db/models';
 import { createLogger } from '../server/logger';
 import type { Actor, Ctx } from '../server/services/context';
-import { applyMemberChanges, ensureCountersCurrent, readStats, writeTransaction, type MemberChange } from '../server/services/progress/counters';
+import { applyMemberChanges, ensureCountersCurrent, progressCounters, readStats, writeTransaction, type MemberChange } from '../server/services/progress/counters';
 import { progressReport } from '../server/services/progress/report.service';
 import { MEMBER_KEYS, memberAggregateSql, type MemberKey } from '../server/services/progress/vector';
 import { subtreeRange } from '../domain/organisations';
@@ -183,7 +183,7 @@ export async function runProgressBench(o: BenchOptions): Promise<BenchResult> {
       result.seeds.push({ db: dbKind, size, seconds: data.seconds });
       const config = loadConfig({ DATABASE_URL: data.databaseUrl ?? '', DATA_DIR: data.dataDir, LOG_LEVEL: 'warn' });
       const db: Db = await openDatabase({ databaseUrl: data.databaseUrl, dataDir: data.dataDir });
-      const ctx: Ctx = { db, config, log: createLogger('warn', null), now: () => new Date('2026-11-26T09:00:00Z') };
+      const ctx: Ctx = { db, config, log: createLogger('warn', null), now: () => new Date('2026-11-26T09:00:00Z'), memberCounters: progressCounters };
       try {
         await ensureCountersCurrent(ctx);
         const { Organisation } = db.models;

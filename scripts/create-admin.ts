@@ -9,6 +9,7 @@ import { loadConfig } from '../server/config';
 import { openDatabase } from '../server/db';
 import { createLogger } from '../server/logger';
 import { createFirstAdmin } from '../server/services/first-admin';
+import { progressCounters } from '../server/services/progress/counters';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   const log = createLogger('warn', config.logFile);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
-    const r = await createFirstAdmin({ db, config, log, now: () => new Date() }, { fullName, login: arg('login'), obligationSignedAt: arg('obligation-signed') });
+    const r = await createFirstAdmin({ db, config, log, now: () => new Date(), memberCounters: progressCounters }, { fullName, login: arg('login'), obligationSignedAt: arg('obligation-signed') });
     console.log(`Администратор создан${r.createdOrganisation ? ' (и центральная организация)' : ''}.`);
     console.log(`  логин:               ${r.login}`);
     console.log(`  одноразовый пароль:  ${r.oneTimePassword}`);

@@ -23,7 +23,7 @@ import { openDatabase, type Db } from '../server/db';
 import { loadConfig } from '../server/config';
 import { createLogger } from '../server/logger';
 import { memberNameKey } from '../server/services/members/member-record';
-import { recomputeCounters } from '../server/services/progress/counters';
+import { progressCounters, recomputeCounters } from '../server/services/progress/counters';
 import type { Ctx } from '../server/services/context';
 import type { OrgKind } from '../domain/organisations';
 import { seededRandom } from '../domain/seeded-random';
@@ -543,7 +543,7 @@ export async function seedSynthetic(opts: SeedOptions): Promise<SeedResult> {
   const tc = Date.now();
   db = await openDatabase({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, migrate: false });
   await db.sequelize.query('ANALYZE');
-  const ctx: Ctx = { db, config, log: createLogger('warn', null), now: () => new Date() };
+  const ctx: Ctx = { db, config, log: createLogger('warn', null), now: () => new Date(), memberCounters: progressCounters };
   const rc = await recomputeCounters(ctx);
   // A database after a bulk load is not in its steady state: let PostgreSQL clean up and learn the tables.
   await db.sequelize.query(db.dialect === 'postgres' ? 'VACUUM ANALYZE' : 'ANALYZE');
@@ -567,7 +567,7 @@ export async function recomputeExisting(databaseUrl: string | null, dataDir: str
   const db = await openDatabase({ databaseUrl, dataDir });
   try {
     const config = loadConfig({ ...process.env, DATABASE_URL: databaseUrl ?? '', DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
-    const ctx: Ctx = { db, config, log: createLogger('warn', null), now: () => new Date() };
+    const ctx: Ctx = { db, config, log: createLogger('warn', null), now: () => new Date(), memberCounters: progressCounters };
     const rc = await recomputeCounters(ctx);
     log(`Счётчики хода внедрения пересчитаны: ${rc.organisations.toLocaleString('ru-RU')} организаций, ${rc.members.toLocaleString('ru-RU')} членов на учёте — ${(rc.ms / 1000).toFixed(1)} с.`);
   } finally {

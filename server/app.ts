@@ -17,7 +17,8 @@ import { problemMiddleware, sendProblem } from './http/problem';
 import { DbRateLimitStore } from './http/rate-limit-store';
 import { mount, type AnyRoute } from './http/route';
 import { allRoutes } from './routes';
-import type { Ctx } from './services/context';
+import type { Ctx, MemberCounters } from './services/context';
+import { progressCounters } from './services/progress/counters';
 
 z.config(z.locales.ru());
 
@@ -26,6 +27,11 @@ export interface AppDeps {
   db: Db;
   log: Logger;
   now?: () => Date;
+  /**
+   * The roll-ups every member write keeps in step (Ctx.memberCounters). Default: the progress counters.
+   * null: none (a test that shows nothing reaches the counters but what is passed here).
+   */
+  memberCounters?: MemberCounters | null;
 }
 
 export interface RegistryApp extends Express {
@@ -48,7 +54,9 @@ const VERSION: string = packageJson.version;
 
 export function createApp(deps: AppDeps): RegistryApp {
   const { config, db, log } = deps;
-  const ctx: Ctx = { db, config, log, now: deps.now ?? (() => new Date()) };
+  // The composition root: the services get their collaborators from here, not from module side effects.
+  const memberCounters = deps.memberCounters === undefined ? progressCounters : deps.memberCounters;
+  const ctx: Ctx = { db, config, log, now: deps.now ?? (() => new Date()), memberCounters };
   const app = express() as unknown as RegistryApp;
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);

@@ -8,6 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { DEMO_LOGINS } from '../server/services/demo-seed';
+import { orderedSteps } from './support/ordered-steps';
 import { startServerProcess, testLogFile, type ServerProcess } from './support/server-process';
 
 /** The banner is printed right after listen(); wait until its last line has reached us. */
@@ -51,7 +52,11 @@ describe('start-up banner on a fresh data directory', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  test('prints the URL and the demo logins; each printed login and password signs in over HTTP', async () => {
+  // The restart needs the first start's data directory and process: the two are steps in this order
+  // (test/support/ordered-steps.ts), so either passes alone and in any order.
+  const step = orderedSteps();
+
+  step('prints the URL and the demo logins; each printed login and password signs in over HTTP', async () => {
     // DATABASE_URL empty: SQLite in the new directory even if the shell running the tests has one set.
     server = await startServerProcess({ DATA_DIR: dataDir, DATABASE_URL: '', DEMO: '1', LOG_FILE: testLogFile('banner') });
     const out = await bannerOf(server, (o) => o.includes('kindergarten') && /Демонстрационные учётные записи[\s\S]*\n\s*\n/.test(o));
@@ -90,7 +95,7 @@ describe('start-up banner on a fresh data directory', () => {
     }
   });
 
-  test('a restart on the same data prints the URL again but no passwords (the demo is seeded once)', async () => {
+  step('a restart on the same data prints the URL again but no passwords (the demo is seeded once)', async () => {
     server = await server!.restart();
     const out = await bannerOf(server, (o) => o.includes('/api/v1/openapi.json'));
     expect(out).toMatch(/Единый реестр Профсоюза запущен: http:\/\/localhost:\d+/);

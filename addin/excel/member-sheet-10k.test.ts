@@ -13,6 +13,15 @@ import { FakeExcel } from './test-fakes';
 const ALL: ExcelCapabilities = { rangeAreas: true, tableResize: true, notes: true, comments: true };
 const N = 10_000;
 
+/** The registry's answer to a push of `sent`: every tenth row refused, the rest updated. */
+function resultsOfPush(sent: SentRows): SyncRowResult[] {
+  return sent.map((r, i) =>
+    i % 10 === 0
+      ? { row: r.row, outcome: 'error', errors: [{ field: 'snils', message: 'Неверная контрольная сумма СНИЛС: проверьте номер.' }] }
+      : { row: r.row, outcome: 'updated', id: r.id ?? '', version: (r.version ?? 0) + 1 },
+  );
+}
+
 function expectWithinCap(fake: FakeExcel): void {
   for (const s of fake.syncs) {
     expect(s.requestBytes).toBeLessThanOrEqual(PAYLOAD_CAP_BYTES);
@@ -22,18 +31,40 @@ function expectWithinCap(fake: FakeExcel): void {
   expect(fake.maxRequestBytes).toBeLessThanOrEqual(DEFAULT_CHUNK_LIMITS.maxBytes + 50_000);
 }
 
+type SentRows = Awaited<ReturnType<typeof readMemberRows>>['rows'];
+
+/**
+ * Each test builds the sheet it starts from on a fake of its own, so it passes alone (`-t`) and in any
+ * order (`jest --randomize`). The counters are reset after the set-up: a test counts only its own syncs.
+ */
+async function emptySheet(): Promise<FakeExcel> {
+  const fake = new FakeExcel();
+  await createMemberSheet(fake.context);
+  fake.resetCounters();
+  return fake;
+}
+
 describe('10,000 rows', () => {
   const rows = syntheticRegistryRows(N, 42);
-  const fake = new FakeExcel();
-  let sent: Awaited<ReturnType<typeof readMemberRows>>['rows'] = [];
 
-  beforeAll(async () => {
-    await createMemberSheet(fake.context);
-  });
+  /** The registry's rows written to the sheet (this also stores their fingerprints). */
+  async function writtenSheet(): Promise<FakeExcel> {
+    const fake = await emptySheet();
+    await writeMembersFromRegistry(fake.context, rows, { caps: ALL });
+    fake.resetCounters();
+    return fake;
+  }
 
-  beforeEach(() => fake.resetCounters());
+  /** The written sheet read back in full: `sent` is what a push would send. */
+  async function readSheet(): Promise<{ fake: FakeExcel; sent: SentRows }> {
+    const fake = await writtenSheet();
+    const { rows: sent } = await readMemberRows(fake.context);
+    fake.resetCounters();
+    return { fake, sent };
+  }
 
   test('write: one sync to look at the table, then one per chunk', async () => {
+    const fake = await emptySheet();
     const report = await writeMembersFromRegistry(fake.context, rows, { caps: ALL });
     expect(report.chunks).toBe(3);
     // the table, one page of old notes (none), then one per chunk
@@ -45,6 +76,7 @@ describe('10,000 rows', () => {
   });
 
   test('read: one sync to look at the table, then one per chunk; every row comes back as written', async () => {
+    const fake = await writtenSheet();
     const read = await readMemberRows(fake.context);
     expect(fake.syncCount).toBe(5);
     expect(read.syncs).toBe(fake.syncCount);
@@ -61,10 +93,10 @@ describe('10,000 rows', () => {
       );
       expect(read.rows[i].values).toEqual(expected);
     }
-    sent = read.rows;
   });
 
   test('read only changed: the stored fingerprints add a constant two syncs and skip every row', async () => {
+    const fake = await writtenSheet();
     const read = await readMemberRows(fake.context, { onlyChanged: true });
     expect(read.rows).toEqual([]);
     expect(read.unchangedRows).toBe(N);
@@ -73,11 +105,8 @@ describe('10,000 rows', () => {
   });
 
   test('results of a push: constant syncs plus one per chunk, 1,000 errors marked', async () => {
-    const results: SyncRowResult[] = sent.map((r, i) =>
-      i % 10 === 0
-        ? { row: r.row, outcome: 'error', errors: [{ field: 'snils', message: 'Неверная контрольная сумма СНИЛС: проверьте номер.' }] }
-        : { row: r.row, outcome: 'updated', id: r.id ?? '', version: (r.version ?? 0) + 1 },
-    );
+    const { fake, sent } = await readSheet();
+    const results = resultsOfPush(sent);
     const report = await writeSyncResults(fake.context, results, { caps: ALL, sent });
     expect(report).toMatchObject({ rows: N, errorCells: 1_000, notesAdded: 1_000, chunks: 2 });
     // table, one page of notes (none yet), «Результат» column, 2 chunks, fingerprints (find, read, write)
@@ -88,6 +117,10 @@ describe('10,000 rows', () => {
   });
 
   test('a local check over 10,000 rows: old notes found in one sync, marks in one sync per chunk', async () => {
+    // the sheet after a push whose results marked every tenth row with an error note
+    const { fake, sent } = await readSheet();
+    await writeSyncResults(fake.context, resultsOfPush(sent), { caps: ALL, sent });
+    fake.resetCounters();
     const errors = sent.filter((_, i) => i % 7 === 0).map((r) => ({ row: r.row, field: 'phone' as const, message: 'Телефон: 11 цифр.' }));
     const report = await markValidationErrors(fake.context, errors, { caps: ALL });
     expect(report).toMatchObject({ errorCells: errors.length, notesDeleted: 1_000 });

@@ -15,6 +15,7 @@ import { OfficeAddinMockWorkbook } from './office-addin-mock-host';
 import { ROW_KEY_HEADER } from './row-keys';
 import { columnLetter, PAYLOAD_CAP_BYTES } from './sheet-utils';
 import { syntheticRegistryRows } from './test-data';
+import { orderedSteps } from '../../test/support/ordered-steps';
 
 // office-addin-mock needs only the OfficeApp host names from office-addin-manifest, whose own
 // dependencies include an ES module jest's CommonJS loader cannot load on Node 20 (as in office-mock.test.ts).
@@ -73,13 +74,19 @@ describe('10,000 rows on office-addin-mock', () => {
     );
   });
 
-  beforeEach(() => wb.resetCounters());
-  afterEach(() => {
-    measured.maxRequest = Math.max(measured.maxRequest ?? 0, wb.maxRequestBytes);
-    measured.maxResponse = Math.max(measured.maxResponse ?? 0, wb.maxResponseBytes);
+  // The tests up to «createMemberSheet on the filled sheet» are the steps of one story on `wb`, in this
+  // order (a sheet before its rows, rows read before a push's results, …): each test runs the steps up
+  // to its own once (test/support/ordered-steps.ts), so it passes alone and in any order; the counters
+  // are reset before each step and the largest payloads read after it.
+  const step = orderedSteps({
+    before: () => wb.resetCounters(),
+    after: () => {
+      measured.maxRequest = Math.max(measured.maxRequest ?? 0, wb.maxRequestBytes);
+      measured.maxResponse = Math.max(measured.maxResponse ?? 0, wb.maxResponseBytes);
+    },
   });
 
-  test('createMemberSheet: two syncs; the table, formats and dropdowns are in the workbook', async () => {
+  step('createMemberSheet: two syncs; the table, formats and dropdowns are in the workbook', async () => {
     const report = await createMemberSheet(wb.context());
     measured.create = wb.syncCount;
     expect(report).toMatchObject({ created: true, sheetName: MEMBER_SHEET_NAME, syncs: 2 });
@@ -97,7 +104,7 @@ describe('10,000 rows on office-addin-mock', () => {
     expect(wb.sheet(STORE_SHEET_NAME).visibility).toBe('VeryHidden');
   });
 
-  test('write: one sync to look at the table, then one per chunk (3)', async () => {
+  step('write: one sync to look at the table, then one per chunk (3)', async () => {
     const report = await writeMembersFromRegistry(wb.context(), rows, { caps: ALL });
     measured.write = wb.syncCount;
     expect(report.chunks).toBe(3);
@@ -118,7 +125,7 @@ describe('10,000 rows on office-addin-mock', () => {
     expect(wb.sheet(STORE_SHEET_NAME).usedArea(true)).toMatchObject({ row: 0, rows: N + 1, cols: 2 });
   });
 
-  test('read: one sync to look at the table, then one per chunk (4); every row comes back as written', async () => {
+  step('read: one sync to look at the table, then one per chunk (4); every row comes back as written', async () => {
     const read = await readMemberRows(wb.context());
     measured.read = wb.syncCount;
     expect(wb.syncCount).toBe(5);
@@ -140,7 +147,7 @@ describe('10,000 rows on office-addin-mock', () => {
     sent = read.rows;
   });
 
-  test('read only changed: the stored fingerprints add a constant two syncs and skip every row', async () => {
+  step('read only changed: the stored fingerprints add a constant two syncs and skip every row', async () => {
     const read = await readMemberRows(wb.context(), { onlyChanged: true });
     measured.readChanged = wb.syncCount;
     expect(read.rows).toEqual([]);
@@ -149,7 +156,7 @@ describe('10,000 rows on office-addin-mock', () => {
     expectWithinCap(wb);
   });
 
-  test('results of a push: constant syncs plus one per chunk (2), 1,000 errors marked', async () => {
+  step('results of a push: constant syncs plus one per chunk (2), 1,000 errors marked', async () => {
     const results: SyncRowResult[] = sent.map((r, i) =>
       i % 10 === 0
         ? { row: r.row, outcome: 'error', errors: [{ field: 'snils', message: 'Неверная контрольная сумма СНИЛС: проверьте номер.' }] }
@@ -177,7 +184,7 @@ describe('10,000 rows on office-addin-mock', () => {
     expect(new Set(body.map((r) => r[ID])).size).toBe(N);
   });
 
-  test('a local check over 10,000 rows: old notes found in one sync, marks in one sync per chunk', async () => {
+  step('a local check over 10,000 rows: old notes found in one sync, marks in one sync per chunk', async () => {
     const errors = sent.filter((_, i) => i % 7 === 0).map((r) => ({ row: r.row, field: 'phone' as const, message: 'Телефон: 11 цифр.' }));
     const report = await markValidationErrors(wb.context(), errors, { caps: ALL });
     measured.check = wb.syncCount;
@@ -191,7 +198,7 @@ describe('10,000 rows on office-addin-mock', () => {
     expect(s.notes.every((n) => n.col === colOf('phone'))).toBe(true);
   });
 
-  test('createMemberSheet on the filled sheet: three syncs, the rows stay (the probes must really be synced)', async () => {
+  step('createMemberSheet on the filled sheet: three syncs, the rows stay (the probes must really be synced)', async () => {
     const before = wb.bodyValues(wb.table(MEMBER_TABLE_NAME)!);
     const report = await createMemberSheet(wb.context());
     measured.recreate = wb.syncCount;

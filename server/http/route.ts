@@ -7,11 +7,10 @@ import type { NextFunction, Request, Response, Router } from 'express';
 import { z, type ZodType } from 'zod';
 import type { Role } from '../../domain/roles';
 import { AppError, forbidden } from '../errors';
-import { orgInScope, requireObligation, requireRole } from '../services/access';
+import { orgInScope, requireObligation, requireRole, type ScopedOrg } from '../services/access';
 import { recordAudit } from '../services/audit.service';
 import { authenticate, requirePasswordChanged } from '../services/auth.service';
 import type { Actor, Ctx } from '../services/context';
-import type { OrganisationRow } from '../db/models';
 
 export const ALL_ROLES: readonly Role[] = ['central_admin', 'regional', 'territorial', 'primary_chair'];
 export const MANAGER_ROLES: readonly Role[] = ['central_admin', 'regional', 'territorial'];
@@ -50,8 +49,11 @@ export interface HandlerInput<P, Q, B> {
   params: P;
   query: Q;
   body: B;
-  /** Resolved for `org` access. */
-  org: OrganisationRow;
+  /**
+   * Resolved for `org` access: the organisation of :orgId, scope checked once here for the whole request
+   * (with `personalData`, the obligation too) — services that take it do not check again.
+   */
+  org: ScopedOrg;
   req: Request;
   res: Response;
 }
@@ -147,14 +149,14 @@ export function mount(router: Router, ctx: Ctx, route: AnyRoute): void {
         if (req.body === undefined) throw new AppError(415, 'unsupported_media_type', 'Ожидается тело запроса в формате JSON (Content-Type: application/json).');
         body = route.body.parse(req.body);
       }
-      let org: OrganisationRow | undefined;
+      let org: ScopedOrg | undefined;
       if (route.access.kind === 'org' || route.access.kind === 'resource') {
         if (!actor) throw forbidden('Нет доступа.');
         if (route.access.kind === 'org') org = await orgInScope(ctx, actor, (params as { orgId: number }).orgId);
         requireRole(actor, route.access.roles);
         if (route.access.personalData) await requireObligationAudited(ctx, actor, route, params);
       }
-      const input = { ctx, actor: actor as Actor, params, query, body, org: org as OrganisationRow, req, res };
+      const input = { ctx, actor: actor as Actor, params, query, body, org: org as ScopedOrg, req, res };
       if (req.method === 'HEAD' && route.head) {
         const head = await route.head(input);
         res.status(route.response.status).set({

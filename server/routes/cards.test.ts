@@ -12,6 +12,7 @@ import request from 'supertest';
 import { cardTransitionProblem } from '../../domain/cards';
 import { auth, startTestApp, type TestApp } from '../../test/support/app';
 import { dbVariants } from '../../test/support/db';
+import { orderedSteps } from '../../test/support/ordered-steps';
 import { lit, rows } from '../services/members/sql-literals';
 import { computeCountersFromScratch, readStats } from '../services/progress/counters';
 import { cardEvents, cardOf, createOrg, seedMembers } from '../services/cards/test-fixtures';
@@ -83,7 +84,12 @@ describe.each(dbVariants())('cards API (%s)', (variant) => {
   });
   afterAll(() => t.close());
 
-  test('eligibility: every reason in Russian; a member elsewhere (or unknown) is 404', async () => {
+  // The tests are the steps of one card year on one app, in this order: each needs what the steps before
+  // it leave (the orders before a batch, a batch before its register, the delivery list before step 7,
+  // the clock moved to December before the budget's deliveries).
+  const step = orderedSteps();
+
+  step('eligibility: every reason in Russian; a member elsewhere (or unknown) is 404', async () => {
     const ids = ['e0', 'e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7', 'e8', 'e9', 'e10', 'e11'].map((n) => m[n]);
     const res = await post(`/organisations/${P3}/cards/eligibility`, tok.territory, { memberIds: ids });
     expect(res.status).toBe(200);
@@ -112,7 +118,7 @@ describe.each(dbVariants())('cards API (%s)', (variant) => {
     expect((await post(`/organisations/${P1}/cards/eligibility`, tok.school, { memberIds: [m.e0] })).status).toBe(404);
   });
 
-  test('orders: eligible members ordered, the others answered with reasons; idempotent; foreign members 404; cancel returns the statuses', async () => {
+  step('orders: eligible members ordered, the others answered with reasons; idempotent; foreign members 404; cancel returns the statuses', async () => {
     const school = await userId('school');
     const body = { memberIds: [m.s0, m.s1, m.s2], idempotencyKey: 'cards-order-0001' };
     const res = await post(`/organisations/${P1}/card-orders`, tok.school, body);
@@ -181,7 +187,7 @@ describe.each(dbVariants())('cards API (%s)', (variant) => {
 
   let batch: { id: number; number: string };
 
-  test('a batch collects the submitted orders of the subtree only; batched orders cannot be cancelled', async () => {
+  step('a batch collects the submitted orders of the subtree only; batched orders cannot be cancelled', async () => {
     const q = await post(`/organisations/${Q1}/card-orders`, tok.region, { memberIds: [m.q0] });
     expect(q.body.ordered).toBe(1);
     expect((await post(`/organisations/${P1}/card-batches`, tok.territory, {})).body.type).toBe('/problems/not_collecting_org');
@@ -206,7 +212,7 @@ describe.each(dbVariants())('cards API (%s)', (variant) => {
     expect((await get(`/organisations/${t.demo.orgIds.region}/card-batches`, tok.region)).body.map((b: { id: number }) => b.id)).toEqual([batch.id]);
   });
 
-  test('the operator register: exact .xlsx and .csv layout; the application .docx; every download audited; a foreign batch is 404', async () => {
+  step('the operator register: exact .xlsx and .csv layout; the application .docx; every download audited; a foreign batch is 404', async () => {
     const xlsx = await getFile(`/card-batches/${batch.id}/register.xlsx`, tok.territory);
     expect(xlsx.status).toBe(200);
     expect(xlsx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
@@ -292,7 +298,7 @@ describe.each(dbVariants())('cards API (%s)', (variant) => {
     expect((await get(`/card-batches/${batch.id}/register.csv`, tok.school)).status).toBe(403);
   });
 
-  test('delivery list: per-row results (unknown, foreign, duplicate, out of order, bad date, unchanged), dry run, only valid rows applied', async () => {
+  step('delivery list: per-row results (unknown, foreign, duplicate, out of order, bad date, unchanged), dry run, only valid rows applied', async () => {
     t.clock.advanceMinutes(5 * 24 * 60); // 2026-12-01
     const snilsS1 = (await rows<{ snils: string }>(t.ctx.db, `SELECT snils FROM members WHERE id = ${lit(m.s1)}`))[0].snils;
     const formatted = `${snilsS1.slice(0, 3)}-${snilsS1.slice(3, 6)}-${snilsS1.slice(6, 9)} ${snilsS1.slice(9)}`;
@@ -373,7 +379,7 @@ describe.each(dbVariants())('cards API (%s)', (variant) => {
     expect((await upload(`/organisations/${T}/cards/delivery-import`, tok.territory, Buffer.from('x'), 'image/png')).status).toBe(415);
   });
 
-  test('step 7: the reminder list with the instructions; issuing received cards; others refused with the reason', async () => {
+  step('step 7: the reminder list with the instructions; issuing received cards; others refused with the reason', async () => {
     const list = await get(`/organisations/${P1}/cards/to-issue`, tok.school);
     expect(list.status).toBe(200);
     expect(list.body.help.title).toBe('Шаг 7. Выдача электронных профсоюзных билетов');
@@ -398,7 +404,7 @@ describe.each(dbVariants())('cards API (%s)', (variant) => {
     expect(after.body.members.map((x: { memberId: string }) => x.memberId)).toEqual([m.s1]);
   });
 
-  test('budget: per child and total against hand-computed figures, at 17 ₽ (2021 price in force) and at an overridden price', async () => {
+  step('budget: per child and total against hand-computed figures, at 17 ₽ (2021 price in force) and at an overridden price', async () => {
     const region = t.demo.orgIds.region;
     const T3 = await createOrg(t, region, 'territorial', 'Районная организация для бюджета');
     const X1 = await createOrg(t, T3, 'primary', 'ППО 1 детского сада');
@@ -506,7 +512,7 @@ describe.each(dbVariants())('cards API (%s)', (variant) => {
     }
   });
 
-  test('at the same time: two orders of the same members order each once; a cancel racing a batch ends either cancelled or batched', async () => {
+  step('at the same time: two orders of the same members order each once; a cancel racing a batch ends either cancelled or batched', async () => {
     const P4 = await createOrg(t, T2, 'primary', 'ППО параллельных заказов');
     const ids = await seedMembers(t.ctx, Array.from({ length: 20 }, () => ({ orgId: P4 })));
     const [a, b] = await Promise.all([

@@ -37,14 +37,14 @@ export const memberRoutes: AnyRoute[] = [
     method: 'post', path: '/organisations/:orgId/members/sync', summary: 'Отправить часть листа «Члены профсоюза»: ответ по каждой строке', tag: 'members',
     access: ORG, params: orgIdParams, body: syncBody,
     response: { status: 200, description: 'Результат по каждой строке (тот же ответ при повторе с тем же ключом)', schema: syncResponse },
-    handler: ({ ctx, actor, params, body }) => syncMembers(ctx, actor, params.orgId, body as SyncRequest),
+    handler: ({ ctx, actor, org, body }) => syncMembers(ctx, actor, org, body as SyncRequest),
   }),
   defineRoute({
     method: 'get', path: '/organisations/:orgId/members', summary: 'Члены Профсоюза организации (постранично)', tag: 'members',
     access: ORG, params: orgIdParams, query: pullQuery,
     response: { status: 200, description: 'Страница списка и отметка продолжения', schema: pullResponse },
-    handler: ({ ctx, actor, params, query }) =>
-      pullMembers(ctx, actor, params.orgId, {
+    handler: ({ ctx, actor, org, query }) =>
+      pullMembers(ctx, actor, org, {
         subtree: query.subtree === '1',
         includeDeregistered: query.includeDeregistered === '1',
         cursor: query.cursor ?? null,
@@ -56,19 +56,19 @@ export const memberRoutes: AnyRoute[] = [
     method: 'post', path: '/organisations/:orgId/members/actions', summary: 'Одно действие для выбранных членов Профсоюза (согласия, статус ЭПБ)', tag: 'members',
     access: ORG, params: orgIdParams, body: actionBody,
     response: { status: 200, description: 'Результат по каждому члену Профсоюза', schema: actionResponse },
-    handler: ({ ctx, actor, params, body }) => applyMembersAction(ctx, actor, params.orgId, body as MembersAction),
+    handler: ({ ctx, actor, org, body }) => applyMembersAction(ctx, actor, org, body as MembersAction),
   }),
   defineRoute({
     method: 'get', path: '/organisations/:orgId/transfers', summary: 'Переводы в организацию или из неё', tag: 'members',
     access: ORG, params: orgIdParams, query: transfersQuery,
     response: { status: 200, description: 'Список переводов', schema: z.array(transferResponse) },
-    handler: ({ ctx, actor, params, query }) => listTransfers(ctx, actor, params.orgId, { direction: query.direction, status: query.status }),
+    handler: ({ ctx, actor, org, query }) => listTransfers(ctx, actor, org, { direction: query.direction, status: query.status }),
   }),
   defineRoute({
     method: 'get', path: '/organisations/:orgId/batches', summary: 'Последние отправки списка (для отмены)', tag: 'members',
     access: ORG, params: orgIdParams, query: batchesQuery,
     response: { status: 200, description: 'Отправки, новые первыми', schema: z.array(batchView) },
-    handler: ({ ctx, actor, params, query }) => listBatches(ctx, actor, params.orgId, query.limit),
+    handler: ({ ctx, actor, org, query }) => listBatches(ctx, actor, org, query.limit),
   }),
   defineRoute({
     method: 'get', path: '/members/:memberId', summary: 'Учётная карточка члена Профсоюза с историей согласий, ЭПБ и переводов', tag: 'members',

@@ -1,6 +1,5 @@
 import { ALL_ROLES, defineRoute, orgIdParams, type AnyRoute } from '../http/route';
 import * as campaigns from '../services/progress/campaigns.service';
-import '../services/progress/listener';
 import * as progress from '../services/progress/report.service';
 import { progressLink } from '../services/progress/links';
 import { PROGRESS_XLSX_CONTENT_TYPE as XLSX, buildProgressWorkbook, progressFileName } from '../services/progress/xlsx';

@@ -11,9 +11,9 @@ import type { Request } from 'express';
 import { AppError } from '../errors';
 import { readRawBody } from '../http/raw-body';
 import { ALL_ROLES, defineRoute, orgIdParams, type AnyRoute } from '../http/route';
-import { requireObligation } from '../services/access';
-import type { Actor, Ctx } from '../services/context';
-import { primaryInScope } from '../services/members/sync.service';
+import type { ScopedOrg } from '../services/access';
+import type { Ctx } from '../services/context';
+import { requirePrimary } from '../services/members/sync.service';
 import { exportMembers, memberTemplate } from '../services/spreadsheets/export.service';
 import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../services/spreadsheets/member-layout';
 import { previewUpload, uploadMembers } from '../services/spreadsheets/upload.service';
@@ -30,14 +30,13 @@ const uploadTooLarge = (limit: number) => (declared: number | null) =>
 
 /**
  * The body of a member list upload (or its preview), read only after the cheap checks: a spreadsheet
- * type, the obligation (personal data), a primary organisation in scope. A refused request's body is
- * drained, not read.
+ * type and a primary organisation (scope and obligation: checked by http/route.ts). A refused
+ * request's body is drained, not read.
  */
-async function readMemberList(ctx: Ctx, actor: Actor, orgId: number, req: Request): Promise<Buffer> {
+async function readMemberList(ctx: Ctx, org: ScopedOrg, req: Request): Promise<Buffer> {
   try {
     if (!req.is(UPLOAD_TYPES)) throw new AppError(415, 'unsupported_media_type', 'Загрузите список файлом .xlsx (книга Excel) или .csv.');
-    requireObligation(actor);
-    await primaryInScope(ctx, actor, orgId);
+    requirePrimary(org);
   } catch (err) {
     req.resume();
     throw err;
@@ -51,9 +50,9 @@ export const spreadsheetRoutes: AnyRoute[] = [
     access: ORG, params: orgIdParams, query: uploadQuery,
     rawBody: { contentTypes: [XLSX_CONTENT_TYPE, 'text/csv'] },
     response: { status: 200, description: 'Книга Excel с результатом: столбец «Результат», отмеченные ячейки, ID и версии, лист «Итог загрузки»; счётчики — в заголовке X-Upload-Summary (JSON)', contentType: XLSX_CONTENT_TYPE },
-    handler: async ({ ctx, actor, params, query, req, res }) => {
-      const body = await readMemberList(ctx, actor, params.orgId, req);
-      const result = await uploadMembers(ctx, actor, params.orgId, body, { dryRun: query.dryRun === '1', ...(query.mapping ? { mapping: query.mapping } : {}) });
+    handler: async ({ ctx, actor, org, query, req, res }) => {
+      const body = await readMemberList(ctx, org, req);
+      const result = await uploadMembers(ctx, actor, org, body, { dryRun: query.dryRun === '1', ...(query.mapping ? { mapping: query.mapping } : {}) });
       res.setHeader('X-Upload-Summary', JSON.stringify(result.summary));
       return result.file;
     },
@@ -63,9 +62,9 @@ export const spreadsheetRoutes: AnyRoute[] = [
     access: ORG, params: orgIdParams, query: previewQuery,
     rawBody: { contentTypes: [XLSX_CONTENT_TYPE, 'text/csv'] },
     response: { status: 200, description: 'Разбор списка: столбцы с догадками, значения столбцов со списком с числом строк, недостающие обязательные столбцы (без данных людей)' },
-    handler: async ({ ctx, actor, params, query, req }) => {
-      const body = await readMemberList(ctx, actor, params.orgId, req);
-      return previewUpload(ctx, actor, params.orgId, body, query.mapping ?? {});
+    handler: async ({ ctx, org, query, req }) => {
+      const body = await readMemberList(ctx, org, req);
+      return previewUpload(org, body, query.mapping ?? {});
     },
   }),
   defineRoute({
@@ -78,14 +77,14 @@ export const spreadsheetRoutes: AnyRoute[] = [
     method: 'get', path: '/organisations/:orgId/members/export.xlsx', summary: 'Выгрузить членов Профсоюза в книгу Excel (её можно исправить и загрузить обратно)', tag: 'spreadsheets',
     access: ORG, params: orgIdParams, query: exportQuery,
     response: { status: 200, description: 'Книга Excel в формате шаблона, со скрытыми ID и версиями', contentType: XLSX_CONTENT_TYPE },
-    handler: ({ ctx, actor, params, query }) =>
-      exportMembers(ctx, actor, params.orgId, 'xlsx', { subtree: query.subtree !== '0', includeDeregistered: query.includeDeregistered === '1' }),
+    handler: ({ ctx, actor, org, query }) =>
+      exportMembers(ctx, actor, org, 'xlsx', { subtree: query.subtree !== '0', includeDeregistered: query.includeDeregistered === '1' }),
   }),
   defineRoute({
     method: 'get', path: '/organisations/:orgId/members/export.csv', summary: 'Выгрузить членов Профсоюза в CSV (UTF-8, разделитель «;»)', tag: 'spreadsheets',
     access: ORG, params: orgIdParams, query: exportQuery,
     response: { status: 200, description: 'CSV в кодировке UTF-8 с BOM, разделитель «;»', contentType: CSV_CONTENT_TYPE },
-    handler: ({ ctx, actor, params, query }) =>
-      exportMembers(ctx, actor, params.orgId, 'csv', { subtree: query.subtree !== '0', includeDeregistered: query.includeDeregistered === '1' }),
+    handler: ({ ctx, actor, org, query }) =>
+      exportMembers(ctx, actor, org, 'csv', { subtree: query.subtree !== '0', includeDeregistered: query.includeDeregistered === '1' }),
   }),
 ];

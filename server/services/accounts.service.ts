@@ -7,7 +7,7 @@ import { isUnit } from '../../domain/organisations';
 import { roleForOrgKind, roleRank, type Role } from '../../domain/roles';
 import { formulaStartProblem } from '../../domain/text';
 import { badRequest, conflict, forbidden, unprocessable } from '../errors';
-import { managedUser, orgInScope, requireObligation, subtreeWhere } from './access';
+import { managedUser, orgInScope, requireObligation, scopedOrg, subtreeWhere, type ScopedOrg } from './access';
 import { recordAudit } from './audit.service';
 import { revokeAllTokens } from './auth.service';
 import { latestTodayIso, type Actor, type Ctx } from './context';
@@ -52,8 +52,8 @@ function view(ctx: Ctx, u: UserRow, orgName: string): AccountView {
   };
 }
 
-export async function listAccounts(ctx: Ctx, actor: Actor, orgId: number): Promise<AccountView[]> {
-  const org = await orgInScope(ctx, actor, orgId);
+export async function listAccounts(ctx: Ctx, actor: Actor, orgId: ScopedOrg | number): Promise<AccountView[]> {
+  const org = await scopedOrg(ctx, actor, orgId);
   const { Organisation, User } = ctx.db.models;
   const orgs = await Organisation.findAll({ where: { path: subtreeWhere(org.path) }, attributes: ['id', 'name'] });
   const names = new Map(orgs.map((o) => [o.id, o.name]));

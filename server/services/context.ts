@@ -1,8 +1,23 @@
-/** What every service function receives: the database, the configuration, the logger, a clock. */
+/**
+ * What every service function receives: the database, the configuration, the logger, a clock, and the
+ * roll-ups the member writes keep in step. Built by the composition root (createApp in server/app.ts;
+ * the scripts build their own) — no service reaches for a process-wide registry.
+ */
 import type { Logger } from 'pino';
+import type { Transaction } from 'sequelize';
 import type { Config } from '../config';
 import type { Db } from '../db';
 import type { Role } from '../../domain/roles';
+import type { MemberChange as CounterChange } from './progress/vector';
+
+/**
+ * Roll-ups kept in step with every member write, inside the writing transaction: writeMembers and the
+ * card status writes call `apply` with each member before and after. The implementation is the progress
+ * counters (progressCounters in services/progress/counters.ts), passed in by the composition root.
+ */
+export interface MemberCounters {
+  apply(ctx: Ctx, tx: Transaction, changes: readonly CounterChange[]): Promise<unknown>;
+}
 
 export interface Ctx {
   db: Db;
@@ -10,6 +25,8 @@ export interface Ctx {
   log: Logger;
   /** Injectable clock for tests (token expiry, lockout, deadlines). */
   now(): Date;
+  /** null: member writes update no roll-up (a context built for a tool that recomputes them afterwards, or a test). */
+  memberCounters: MemberCounters | null;
 }
 
 /** The signed-in person on whose behalf a service acts. */

@@ -4,7 +4,7 @@ import { canContain, checkOrganisationName, childPath, isPrimary, isUnit, organi
 import { roleRank } from '../../domain/roles';
 import { AppError, badRequest, conflict, forbidden, unprocessable } from '../errors';
 import type { OrganisationRow } from '../db/models';
-import { orgInScope, subtreeWhere } from './access';
+import { orgInScope, scopedOrg, subtreeWhere, type ScopedOrg } from './access';
 import { selectRows } from '../db/sql';
 import { recordAudit } from './audit.service';
 import { memberTransaction } from './members/member-tx';
@@ -36,12 +36,12 @@ export function orgView(o: OrganisationRow): OrgView {
   };
 }
 
-export async function getOrganisation(ctx: Ctx, actor: Actor, orgId: number): Promise<OrgView> {
-  return orgView(await orgInScope(ctx, actor, orgId));
+export async function getOrganisation(ctx: Ctx, actor: Actor, orgId: ScopedOrg | number): Promise<OrgView> {
+  return orgView(await scopedOrg(ctx, actor, orgId));
 }
 
-export async function listChildren(ctx: Ctx, actor: Actor, orgId: number, includeClosed: boolean): Promise<OrgView[]> {
-  const org = await orgInScope(ctx, actor, orgId);
+export async function listChildren(ctx: Ctx, actor: Actor, orgId: ScopedOrg | number, includeClosed: boolean): Promise<OrgView[]> {
+  const org = await scopedOrg(ctx, actor, orgId);
   const rows = await ctx.db.models.Organisation.findAll({
     where: { parentId: org.id, ...(includeClosed ? {} : { status: 'active' }) },
     order: [['name', 'ASC']],
@@ -50,8 +50,8 @@ export async function listChildren(ctx: Ctx, actor: Actor, orgId: number, includ
 }
 
 /** Units (профбюро, профгруппы) of a primary organisation, the whole subtree, in path order. */
-export async function listSubtree(ctx: Ctx, actor: Actor, orgId: number): Promise<OrgView[]> {
-  const org = await orgInScope(ctx, actor, orgId);
+export async function listSubtree(ctx: Ctx, actor: Actor, orgId: ScopedOrg | number): Promise<OrgView[]> {
+  const org = await scopedOrg(ctx, actor, orgId);
   const { from, to } = subtreeRange(org.path);
   const rows = await ctx.db.models.Organisation.findAll({ where: { path: { [Op.gte]: from, [Op.lt]: to } }, order: [['path', 'ASC']] });
   return rows.map(orgView);
@@ -73,10 +73,10 @@ function checkMayCreate(actor: Actor, parent: OrganisationRow, kind: OrgKind): v
 export async function createOrganisation(
   ctx: Ctx,
   actor: Actor,
-  parentId: number,
+  parentId: ScopedOrg | number,
   input: { kind: OrgKind; name: string },
 ): Promise<OrgView> {
-  const parent = await orgInScope(ctx, actor, parentId);
+  const parent = await scopedOrg(ctx, actor, parentId);
   checkMayCreate(actor, parent, input.kind);
   const name = validName(input.name);
   return ctx.db.sequelize.transaction(async (transaction) => {
@@ -141,10 +141,10 @@ async function assertNameFree(ctx: Ctx, parent: OrganisationRow, kind: OrgKind, 
 export async function updateOrganisation(
   ctx: Ctx,
   actor: Actor,
-  orgId: number,
+  orgId: ScopedOrg | number,
   input: { name?: string; parentId?: number },
 ): Promise<OrgView> {
-  const org = await orgInScope(ctx, actor, orgId);
+  const org = await scopedOrg(ctx, actor, orgId);
   if (org.id === actor.orgId && input.parentId !== undefined) {
     throw forbidden('Свою организацию переносит вышестоящая организация.');
   }
@@ -238,8 +238,8 @@ async function movePaths(ctx: Ctx, org: OrganisationRow, newParent: Organisation
  * Close an organisation (or unit). Nothing is deleted: the history stays. A node with active
  * children or with registered members cannot be closed until they are moved or deregistered.
  */
-export async function closeOrganisation(ctx: Ctx, actor: Actor, orgId: number): Promise<OrgView> {
-  const org = await orgInScope(ctx, actor, orgId);
+export async function closeOrganisation(ctx: Ctx, actor: Actor, orgId: ScopedOrg | number): Promise<OrgView> {
+  const org = await scopedOrg(ctx, actor, orgId);
   if (org.id === actor.orgId) throw forbidden('Свою организацию закрывает вышестоящая организация.');
   if (!isUnit(org.kind) && roleRank(actor.role) < 2) throw forbidden('Председатель ППО может закрывать только профбюро и профгруппы.');
   if (org.status === 'closed') return orgView(org);

@@ -2,7 +2,7 @@
 import { isPrimary } from '../../domain/organisations';
 import { PASSPORT_FIELDS, passportCompleteness, validatePassport, type PassportData, type PassportKey } from '../../domain/passport';
 import { badRequest, conflict } from '../errors';
-import { orgInScope } from './access';
+import { scopedOrg, type ScopedOrg } from './access';
 import { recordAudit } from './audit.service';
 import type { Actor, Ctx } from './context';
 
@@ -19,15 +19,15 @@ function emptyPassport(): PassportData {
   return Object.fromEntries(PASSPORT_FIELDS.map((f) => [f.key, null])) as PassportData;
 }
 
-async function primaryInScope(ctx: Ctx, actor: Actor, orgId: number) {
-  const org = await orgInScope(ctx, actor, orgId);
+async function primaryInScope(ctx: Ctx, actor: Actor, orgId: ScopedOrg | number) {
+  const org = await scopedOrg(ctx, actor, orgId);
   if (!isPrimary(org.kind)) {
     throw badRequest('Паспорт ведётся только для первичной профсоюзной организации.');
   }
   return org;
 }
 
-export async function getPassport(ctx: Ctx, actor: Actor, orgId: number): Promise<PassportView> {
+export async function getPassport(ctx: Ctx, actor: Actor, orgId: ScopedOrg | number): Promise<PassportView> {
   const org = await primaryInScope(ctx, actor, orgId);
   const row = await ctx.db.models.Passport.findByPk(org.id);
   const data = emptyPassport();
@@ -46,7 +46,7 @@ export async function getPassport(ctx: Ctx, actor: Actor, orgId: number): Promis
 export async function updatePassport(
   ctx: Ctx,
   actor: Actor,
-  orgId: number,
+  orgId: ScopedOrg | number,
   input: { version?: number; data: Partial<Record<PassportKey, unknown>> },
 ): Promise<PassportView> {
   const org = await primaryInScope(ctx, actor, orgId);
@@ -69,5 +69,5 @@ export async function updatePassport(
     }
     await recordAudit(ctx, { userId: actor.userId, orgId: org.id, action: 'passport.updated', entity: 'passport', entityId: org.id, fields: changed }, transaction);
   });
-  return getPassport(ctx, actor, org.id);
+  return getPassport(ctx, actor, org);
 }

@@ -6,6 +6,7 @@
  * Screenshots of each step: artifacts/screenshots/*.png.
  */
 import request from 'supertest';
+import { formatCount } from '../../addin/ui/format';
 import { MEMBER_COLUMNS, RESULT_HEADER } from '../../domain/members/columns';
 import { DEMO_LOGINS } from '../../server/services/demo-seed';
 import { inventPeople, peopleAsSheetRows } from '../../server/services/members/demo-members';
@@ -234,7 +235,7 @@ describeBrowser('task pane in Chromium (fake Excel, real server)', () => {
     const pulled = await fake<(string | number)[][]>(s.page, `x.table('${TABLE}').bodyValues()`);
     expect(pulled).toHaveLength(membersBefore.size);
     expect(new Set(pulled.map((r) => String(r[col('id')])))).toEqual(membersBefore);
-    expect(await s.page.textContent('[data-test=pull-result]')).toContain(`Загружено из реестра: ${membersBefore.size} член`);
+    expect(await s.page.textContent('[data-test=pull-result]')).toContain(`Загружено из реестра: ${formatCount(membersBefore.size)} член`);
   });
 
   const signIn = (login: string) => signInAs(s.page, s.server.base, login);

@@ -24,6 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { createPgDatabase } from '../support/db';
+import { orderedSteps } from '../support/ordered-steps';
 import { freePort, startServerProcess, testLogFile, type ServerProcess } from '../support/server-process';
 import { syntheticRow, type SheetRow } from '../trust/harness';
 import { httpsClient, plainGet, type Answer, type HttpsClient } from './https-client';
@@ -228,6 +229,11 @@ function waitPort(port: number, timeoutMs: number): Promise<void> {
     return { total: Number(rows[0].total), distinct: Number(rows[0].distinct) };
   }
 
+  // The tests are steps on one set-up, in the order written: the chair made in «sign in, set up a ППО…»
+  // pushes in the later ones, and the last ones kill server processes. Each test runs the steps up to its
+  // own once (test/support/ordered-steps.ts), so it passes alone and in any order.
+  const step = orderedSteps();
+
   /** `chunks` chunks of 50 rows pushed by `parallel` streams; `during` runs once the first chunk is answered. */
   async function pushMany(orgId: number, salt: number, chunks: number, parallel: number, during: () => Promise<void>): Promise<{ statuses: number[]; retries: number }> {
     const bodies = Array.from({ length: chunks }, (_, k) => ({
@@ -253,7 +259,7 @@ function waitPort(port: number, timeoutMs: number): Promise<void> {
     return { statuses, retries };
   }
 
-  test('plain http redirects to https; the manifest is served with the https origin; the debug path is closed', async () => {
+  step('plain http redirects to https; the manifest is served with the https origin; the debug path is closed', async () => {
     const r = await plainGet(`http://127.0.0.1:${httpPort}/manifest.xml?x=1`);
     expect(r.status).toBe(301);
     expect(r.location).toBe(`${base}/manifest.xml?x=1`);
@@ -266,7 +272,7 @@ function waitPort(port: number, timeoutMs: number): Promise<void> {
     expect(health.json).toEqual({ status: 'ok', database: 'postgres' });
   });
 
-  test('a body over nginx\'s client_max_body_size (21m) is refused by nginx at the headers, before any server sees it', async () => {
+  step('a body over nginx\'s client_max_body_size (21m) is refused by nginx at the headers, before any server sees it', async () => {
     const status = await new Promise<number>((resolve, reject) => {
       const req = https.request(`${base}/api/v1/organisations/1/members/upload`, {
         method: 'POST',
@@ -285,13 +291,13 @@ function waitPort(port: number, timeoutMs: number): Promise<void> {
     expect(seen).not.toMatch(/members\/upload/);
   });
 
-  test('the demo logins printed in the README do not open this server', async () => {
+  step('the demo logins printed in the README do not open this server', async () => {
     const r = await c1.request('POST', '/api/v1/auth/login', null, { login: 'admin', password: 'demo-admin-2026' });
     expect(r.status).toBe(403);
     expect(r.json.detail).toMatch(/Демонстрационные учётные записи на этом сервере отключены/);
   });
 
-  test('sign in, set up a ППО and its chair, push 1,000 rows, print a consent and download it', async () => {
+  step('sign in, set up a ППО and its chair, push 1,000 rows, print a consent and download it', async () => {
     const me = await c1.request('GET', '/api/v1/me', adminToken);
     const region = await c1.request('POST', `/api/v1/organisations/${me.json.orgId}/children`, adminToken, { kind: 'regional', name: 'Региональная организация проверки' });
     expect(region.status).toBe(201);
@@ -333,7 +339,7 @@ function waitPort(port: number, timeoutMs: number): Promise<void> {
     expect(file.body.length).toBeGreaterThan(5000);
   }, 120_000);
 
-  test('the sign-in rate limit counts each client address (set by nginx), not nginx, and ignores a forged X-Forwarded-For', async () => {
+  step('the sign-in rate limit counts each client address (set by nginx), not nginx, and ignores a forged X-Forwarded-For', async () => {
     const forged = { 'X-Forwarded-For': '203.0.113.7' };
     const a = client('127.0.0.2');
     const b = client('127.0.0.3');
@@ -353,7 +359,7 @@ function waitPort(port: number, timeoutMs: number): Promise<void> {
     expect(keys.join(' ')).not.toContain('203.0.113.7');
   });
 
-  test('one process SIGKILLed mid-push: the retries through nginx complete, and PostgreSQL holds every row once', async () => {
+  step('one process SIGKILLed mid-push: the retries through nginx complete, and PostgreSQL holds every row once', async () => {
     const before = await countRows(chair.orgId);
     const { statuses, retries } = await pushMany(chair.orgId, 5000, 20, 8, async () => {
       await servers[1].kill('SIGKILL');
@@ -365,7 +371,7 @@ function waitPort(port: number, timeoutMs: number): Promise<void> {
     servers[1] = await servers[1].restart();
   }, 120_000);
 
-  test('one process SIGTERMed mid-push: it finishes the pushes in flight, closes the database and exits 0; nothing is lost', async () => {
+  step('one process SIGTERMed mid-push: it finishes the pushes in flight, closes the database and exits 0; nothing is lost', async () => {
     const before = await countRows(chair.orgId);
     const victim = servers[0];
     let exit: { code: number | null; signal: string | null } | null = null;

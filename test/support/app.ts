@@ -1,6 +1,6 @@
 /** A real registry app on a fresh database, with the demo tree seeded and a controllable clock. */
 import request from 'supertest';
-import { createApp, type RegistryApp } from '../../server/app';
+import { createApp, type AppDeps, type RegistryApp } from '../../server/app';
 import { loadConfig, type Config } from '../../server/config';
 import { createLogger } from '../../server/logger';
 import { seedDemo, DEMO_LOGINS, type DemoSeedOptions, type DemoSeedResult } from '../../server/services/demo-seed';
@@ -27,7 +27,16 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   );
 }
 
-export async function startTestApp(variant: DbVariant, overrides: Partial<Config> = {}, demoOptions: DemoSeedOptions = { documentDetails: false }): Promise<TestApp> {
+/**
+ * `options`: how the demo is seeded (by default the bare tree, without the details documents need) and
+ * what the composition root is given besides its defaults (e.g. `memberCounters: null`).
+ */
+export async function startTestApp(
+  variant: DbVariant,
+  overrides: Partial<Config> = {},
+  options: DemoSeedOptions & Pick<AppDeps, 'memberCounters'> = {},
+): Promise<TestApp> {
+  const { memberCounters, ...demoOptions } = options;
   const testDb = await openTestDb(variant);
   const config = testConfig({ dataDir: testDb.dataDir, databaseUrl: testDb.databaseUrl, ...overrides });
   const clock = {
@@ -37,10 +46,10 @@ export async function startTestApp(variant: DbVariant, overrides: Partial<Config
     },
   };
   const log = createLogger(config.logLevel, config.logFile);
-  const app = createApp({ config, db: testDb.db, log, now: () => clock.now });
+  const app = createApp({ config, db: testDb.db, log, now: () => clock.now, ...(memberCounters !== undefined ? { memberCounters } : {}) });
   // By default the bare demo tree: the tests of «details missing» answers fill the details themselves
   // (prepareConsentDetails); server/services/demo-documents.test.ts starts from the full demo.
-  const demo = await seedDemo(app.locals.ctx, demoOptions);
+  const demo = await seedDemo(app.locals.ctx, { documentDetails: false, ...demoOptions });
   const tokens = new Map<string, string>();
   return {
     app,

@@ -12,6 +12,7 @@ import request from 'supertest';
 import { seedMembers } from '../../server/services/cards/test-fixtures';
 import { auth, startTestApp, type TestApp } from '../support/app';
 import { dbVariants } from '../support/db';
+import { orderedSteps } from '../support/ordered-steps';
 
 interface Chair {
   orgId: number;
@@ -106,7 +107,12 @@ describe.each(dbVariants())('IDOR probes (%s)', (variant) => {
   });
   afterAll(() => t.close());
 
-  test('a chair of another school gets 404 for this school\'s members (active and deregistered), batch and transfer — and they stay as they were', async () => {
+  // The probes share one app and its fixtures, and the last one ends sessions and moves the clock past
+  // every token's expiry: the tests are steps run in the order written (test/support/ordered-steps.ts),
+  // so any one of them passes alone and the file passes in any order.
+  const step = orderedSteps();
+
+  step('a chair of another school gets 404 for this school\'s members (active and deregistered), batch and transfer — and they stay as they were', async () => {
     const before = { active: await card(active), gone: await card(gone), moving: await card(moving) };
     const probes: [string, string, object?][] = [
       ['get', `/api/v1/members/${active}`],
@@ -140,7 +146,7 @@ describe.each(dbVariants())('IDOR probes (%s)', (variant) => {
     expect(await card(moving)).toEqual(before.moving);
   });
 
-  test('a foreign id looks exactly like an id that does not exist (no existence oracle)', async () => {
+  step('a foreign id looks exactly like an id that does not exist (no existence oracle)', async () => {
     const nobody = randomUUID();
     for (const [method, path, body] of [
       ['get', (id: string) => `/api/v1/members/${id}`, undefined],
@@ -158,7 +164,7 @@ describe.each(dbVariants())('IDOR probes (%s)', (variant) => {
     }
   });
 
-  test('foreign member ids inside the chair\'s own requests are refused, and nothing is done to those members', async () => {
+  step('foreign member ids inside the chair\'s own requests are refused, and nothing is done to those members', async () => {
     const before = await card(active);
     const cardBefore = await card(cardMember);
     const ordersBefore = (await api().get(`/api/v1/organisations/${t.demo.orgIds.school}/card-orders`).set(auth(school))).body;
@@ -189,7 +195,7 @@ describe.each(dbVariants())('IDOR probes (%s)', (variant) => {
     expect((await api().get(`${own}/card-orders`).set(auth(sibling.token))).body).toEqual([]);
   });
 
-  test('a sheet row naming a foreign member by id (with its real version) is an error, reads like an unknown id, and changes nothing', async () => {
+  step('a sheet row naming a foreign member by id (with its real version) is an error, reads like an unknown id, and changes nothing', async () => {
     const before = await card(active);
     const push = (id: string, key: string) =>
       api()
@@ -207,7 +213,7 @@ describe.each(dbVariants())('IDOR probes (%s)', (variant) => {
     expect(await card(active)).toEqual(before);
   });
 
-  test('another chair reusing this school\'s idempotency key with the same rows does not get this school\'s stored answer', async () => {
+  step('another chair reusing this school\'s idempotency key with the same rows does not get this school\'s stored answer', async () => {
     const same = {
       idempotencyKey: 'idor-push-0001',
       rows: [{ row: 2, values: { surname: 'Скрытова', name: 'Алла', birthDate: '12.03.1979', category: 'Работник', snils: '112-233-445 95', phone: '+7 912 345-67-89' } }],
@@ -221,7 +227,7 @@ describe.each(dbVariants())('IDOR probes (%s)', (variant) => {
     }
   });
 
-  test('a person registered elsewhere: the answer names only that organisation, never the member\'s id or data', async () => {
+  step('a person registered elsewhere: the answer names only that organisation, never the member\'s id or data', async () => {
     const res = await api()
       .post(`/api/v1/organisations/${sibling.orgId}/members/sync`)
       .set(auth(sibling.token))
@@ -234,7 +240,7 @@ describe.each(dbVariants())('IDOR probes (%s)', (variant) => {
     noData('registered elsewhere', res.body);
   });
 
-  test('a pull cursor taken from another organisation\'s list reads only the chair\'s own list', async () => {
+  step('a pull cursor taken from another organisation\'s list reads only the chair\'s own list', async () => {
     const page = await api().get(`/api/v1/organisations/${t.demo.orgIds.school}/members?limit=1`).set(auth(school));
     expect(page.body.nextCursor).toBeTruthy();
     for (const who of [sibling, farSchool]) {
@@ -252,7 +258,7 @@ describe.each(dbVariants())('IDOR probes (%s)', (variant) => {
     }
   });
 
-  test('another district collecting a card batch with this district\'s order ids, or moving its school under this district, gets 404 and changes nothing', async () => {
+  step('another district collecting a card batch with this district\'s order ids, or moving its school under this district, gets 404 and changes nothing', async () => {
     const before = (await api().get(`/api/v1/organisations/${t.demo.orgIds.school}/card-orders`).set(auth(school))).body;
     const collect = await api().post(`/api/v1/organisations/${farTerritory.orgId}/card-batches`).set(auth(farTerritory.token)).send({ orderIds: [orderId] });
     expect(collect.status).toBe(404);
@@ -265,7 +271,7 @@ describe.each(dbVariants())('IDOR probes (%s)', (variant) => {
     expect(org.body.parentId).toBe(farTerritory.orgId);
   });
 
-  test('the receiving school cannot place a transferred member into a unit of the sending school', async () => {
+  step('the receiving school cannot place a transferred member into a unit of the sending school', async () => {
     const res = await api().post(`/api/v1/transfers/${transferId}/accept`).set(auth(sibling.token)).send({ unitId });
     expect(res.status).toBe(400);
     noData('accept into a foreign unit', res.body);
@@ -273,7 +279,7 @@ describe.each(dbVariants())('IDOR probes (%s)', (variant) => {
     expect(m.primaryOrgId).toBe(t.demo.orgIds.school);
   });
 
-  test('a download link works once and is useless when guessed, reused or expired', async () => {
+  step('a download link works once and is useless when guessed, reused or expired', async () => {
     const adminT = admin;
     for (const org of [t.demo.orgIds.central, t.demo.orgIds.region, t.demo.orgIds.territorial]) {
       await api().put(`/api/v1/organisations/${org}/documents/details`).set(auth(adminT)).send({ unionName: 'Организация Профсоюза', legalAddress: 'г. Казань, ул. Пушкина, д. 1', contact: '+7 843 000-00-00' });
@@ -299,7 +305,7 @@ describe.each(dbVariants())('IDOR probes (%s)', (variant) => {
     noData('expired link', expired.body);
   });
 
-  test('dead sessions reach nothing: logout, password change, reset, disabled account, stored hash, tampered token, expiry', async () => {
+  step('dead sessions reach nothing: logout, password change, reset, disabled account, stored hash, tampered token, expiry', async () => {
     const target = `/api/v1/members/${active}`;
     const login = async (l: string, p: string) => {
       const r = await api().post('/api/v1/auth/login').send({ login: l, password: p });

@@ -10,10 +10,11 @@ import { dbVariants } from '../support/db';
 
 describe.each(dbVariants())('sign-in lockout under a burst of attempts (%s)', (variant) => {
   let t: TestApp;
-  beforeAll(async () => {
+  // A fresh app per test: each test counts failures from zero (the first leaves the account locked).
+  beforeEach(async () => {
     t = await startTestApp(variant, { lockoutThreshold: 5 });
   });
-  afterAll(() => t.close());
+  afterEach(() => t.close());
 
   const attempt = (password: string) => request(t.app).post('/api/v1/auth/login').send({ login: 'school', password });
 

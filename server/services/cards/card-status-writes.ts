@@ -8,7 +8,7 @@
  *  - UPDATE members SET card_status, card_status_at, version = version + 1, updated_at, updated_by
  *    in multi-row statements guarded by the version just read (a member changed meanwhile is «stale»),
  *  - INSERT card_events (from, to, via, at, user) and the audit log (field name only) in multi-row statements,
- *  - hands the changes to the progress counters (applyMemberChanges) in the same transaction.
+ *  - hands the changes to the roll-up counters the context carries (ctx.memberCounters) in the same transaction.
  *
  * It does not go through the member register's writeMembers: only the card columns change, and the
  * counters are fed here directly (writeMembers' listeners would count the same change twice).
@@ -18,7 +18,7 @@ import type { CardChangeVia } from '../../../domain/cards';
 import type { CardStatus } from '../../../domain/members/codes';
 import type { Ctx } from '../context';
 import { exec, groups, inList, isoDate, isoTimestamp, lit, rows, timestampLit } from '../members/sql-literals';
-import { applyMemberChanges, type MemberChange, type MemberCounterState } from '../progress/counters';
+import type { MemberChange, MemberCounterState } from '../progress/counters';
 import { cardChangeProblem } from './transitions';
 
 export interface CardStatusRequest {
@@ -163,6 +163,6 @@ export async function writeCardStatuses(ctx: Ctx, tx: Transaction, requests: rea
     before: p.state,
     after: { ...p.state, cardStatus: p.req.to },
   }));
-  await applyMemberChanges(ctx, tx, changes);
+  if (ctx.memberCounters) await ctx.memberCounters.apply(ctx, tx, changes);
   return results;
 }

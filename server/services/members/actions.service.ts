@@ -9,7 +9,7 @@ import { isInSubtree } from '../../../domain/organisations';
 import { formulaStartProblem } from '../../../domain/text';
 import { badRequest, conflict, unprocessable } from '../../errors';
 import { cardChangeProblem } from '../cards/transitions';
-import { orgInScope } from '../access';
+import type { ScopedOrg } from '../access';
 import { latestTodayIso, type Actor, type Ctx } from '../context';
 import { MEMBER_NOT_FOUND, isMemberId, memberInScope } from './member-access';
 import { memberSelectList, recordFromRow, type MemberRecord } from './member-record';
@@ -97,8 +97,8 @@ const CONSENT_FIELDS: Record<ConsentKind, { state: 'consentUnion' | 'consentOper
 };
 
 /** One action for the members selected in the sheet; every member gets its own result. */
-export async function applyMembersAction(ctx: Ctx, actor: Actor, orgId: number, input: MembersAction): Promise<ActionResponse> {
-  const org = await orgInScope(ctx, actor, orgId);
+/** `org`: access checked once, by the caller (the route's orgInScope): see services/access.ts. */
+export async function applyMembersAction(ctx: Ctx, actor: Actor, org: ScopedOrg, input: MembersAction): Promise<ActionResponse> {
   const ids = [...new Set(input.memberIds.map((id) => id.toLowerCase()))];
 
   // Validate the action itself once (the same for every member).

@@ -7,7 +7,7 @@
 import { newId } from './ids';
 import { isInSubtree } from '../../../domain/organisations';
 import { AppError, conflict, notFound } from '../../errors';
-import { orgInScope } from '../access';
+import type { ScopedOrg } from '../access';
 import { auditRead } from '../audit.service';
 import type { Actor, Ctx } from '../context';
 import { memberSelectList, recordFromRow, type MemberRecord } from './member-record';
@@ -67,8 +67,8 @@ export async function getBatch(ctx: Ctx, actor: Actor, batchId: string): Promise
 }
 
 /** The latest batches of a primary organisation (newest first). */
-export async function listBatches(ctx: Ctx, actor: Actor, orgId: number, limit = 50): Promise<BatchView[]> {
-  const org = await orgInScope(ctx, actor, orgId);
+/** `org`: access checked once, by the caller (the route's orgInScope): see services/access.ts. */
+export async function listBatches(ctx: Ctx, actor: Actor, org: ScopedOrg, limit = 50): Promise<BatchView[]> {
   const found = await rows<Record<string, unknown>>(
     ctx.db,
     `${BATCH_SELECT} WHERE b.org_id = ${lit(org.id)} ORDER BY b.created_at DESC, b.id LIMIT ${Math.min(Math.max(1, Math.floor(limit)), 500)}`,

@@ -4,7 +4,8 @@ import { dbVariants } from '../../../test/support/db';
 import { inventPeople } from './demo-members';
 import type { MemberRecord } from './member-record';
 import { memberTransaction } from './member-tx';
-import { onMemberChanges, writeMembers, type MemberChange } from './member-writes';
+import { writeMembers, type MemberChange } from './member-writes';
+import type { Ctx } from '../context';
 import { rows } from './sql-literals';
 import { loadMember } from './member-access';
 
@@ -27,37 +28,39 @@ describe.each(dbVariants())('member write path (%s)', (variant) => {
   };
   const n = async (sql: string) => Number((await rows<{ n: number | string }>(t.ctx.db, `SELECT COUNT(*) AS n FROM ${sql}`))[0].n);
 
-  test('creates and updates in multi-row statements; every change reaches the listeners with before and after', async () => {
+  test('creates and updates in multi-row statements; every change reaches the roll-up counters of the context with before and after', async () => {
+    // the roll-up counters are a dependency of the context: record what the writes hand to them
     const seen: MemberChange[] = [];
-    const off = onMemberChanges(async (_ctx, _tx, changes) => {
-      seen.push(...changes);
-    });
-    try {
-      const a = { ...record(1), consentUnion: 'given' as const, consentUnionDate: '2026-01-10', cardStatus: 'not_ordered' as const };
-      const b = record(2);
-      const created = await memberTransaction(t.ctx, [school], (tx) =>
-        writeMembers(t.ctx, tx, [{ op: 'create', after: a }, { op: 'create', after: b }], { userId: 1, batch: null, cardVia: 'sheet', now: t.ctx.now() }),
-      );
-      expect(created.stale).toEqual([]);
-      expect(created.changes.map((c) => [c.op, c.memberId, c.before, c.after?.version])).toEqual([['create', a.id, null, 1], ['create', b.id, null, 1]]);
+    const ctx: Ctx = {
+      ...t.ctx,
+      memberCounters: {
+        apply: async (_ctx, _tx, changes) => {
+          seen.push(...(changes as readonly MemberChange[]));
+        },
+      },
+    };
+    const a = { ...record(1), consentUnion: 'given' as const, consentUnionDate: '2026-01-10', cardStatus: 'not_ordered' as const };
+    const b = record(2);
+    const created = await memberTransaction(t.ctx, [school], (tx) =>
+      writeMembers(ctx, tx, [{ op: 'create', after: a }, { op: 'create', after: b }], { userId: 1, batch: null, cardVia: 'sheet', now: t.ctx.now() }),
+    );
+    expect(created.stale).toEqual([]);
+    expect(created.changes.map((c) => [c.op, c.memberId, c.before, c.after?.version])).toEqual([['create', a.id, null, 1], ['create', b.id, null, 1]]);
 
-      const stored = (await loadMember(t.ctx, a.id))!.rec;
-      expect(stored).toMatchObject({ surname: a.surname, snils: a.snils, version: 1, createdBy: 1, createdAt: t.ctx.now().toISOString() });
-      const res = await memberTransaction(t.ctx, [school], (tx) =>
-        writeMembers(t.ctx, tx, [{ op: 'update', before: stored, after: { ...stored, consentUnion: 'revoked', consentUnionDate: '2026-11-20', phone: '+79120001111' } }], {
-          userId: 1, batch: null, cardVia: 'sheet', updateAction: 'member.consents', now: t.ctx.now(),
-        }),
-      );
-      expect(res.changes[0]).toMatchObject({ op: 'update', before: { version: 1, consentUnion: 'given' }, after: { version: 2, consentUnion: 'revoked', phone: '+79120001111' } });
-      expect(seen.map((c) => c.op)).toEqual(['create', 'create', 'update']);
-      const events = await rows<{ kind: string; state: string; date: string }>(t.ctx.db, `SELECT kind, state, date FROM consent_events WHERE member_id = '${a.id}' ORDER BY id`);
-      expect(events.map((e) => `${e.kind}:${e.state}:${String(e.date).slice(0, 10)}`)).toEqual(['union:given:2026-01-10', 'union:revoked:2026-11-20']);
-      const audit = await rows<{ action: string; fields: string }>(t.ctx.db, `SELECT action, fields FROM audit_log WHERE entity_id = '${a.id}' ORDER BY id`);
-      expect(audit.map((x) => x.action)).toEqual(['member.created', 'member.consents']);
-      expect(JSON.parse(audit[1].fields)).toEqual(['phone', 'consentUnion', 'consentUnionDate']);
-    } finally {
-      off();
-    }
+    const stored = (await loadMember(t.ctx, a.id))!.rec;
+    expect(stored).toMatchObject({ surname: a.surname, snils: a.snils, version: 1, createdBy: 1, createdAt: t.ctx.now().toISOString() });
+    const res = await memberTransaction(t.ctx, [school], (tx) =>
+      writeMembers(ctx, tx, [{ op: 'update', before: stored, after: { ...stored, consentUnion: 'revoked', consentUnionDate: '2026-11-20', phone: '+79120001111' } }], {
+        userId: 1, batch: null, cardVia: 'sheet', updateAction: 'member.consents', now: t.ctx.now(),
+      }),
+    );
+    expect(res.changes[0]).toMatchObject({ op: 'update', before: { version: 1, consentUnion: 'given' }, after: { version: 2, consentUnion: 'revoked', phone: '+79120001111' } });
+    expect(seen.map((c) => c.op)).toEqual(['create', 'create', 'update']);
+    const events = await rows<{ kind: string; state: string; date: string }>(t.ctx.db, `SELECT kind, state, date FROM consent_events WHERE member_id = '${a.id}' ORDER BY id`);
+    expect(events.map((e) => `${e.kind}:${e.state}:${String(e.date).slice(0, 10)}`)).toEqual(['union:given:2026-01-10', 'union:revoked:2026-11-20']);
+    const audit = await rows<{ action: string; fields: string }>(t.ctx.db, `SELECT action, fields FROM audit_log WHERE entity_id = '${a.id}' ORDER BY id`);
+    expect(audit.map((x) => x.action)).toEqual(['member.created', 'member.consents']);
+    expect(JSON.parse(audit[1].fields)).toEqual(['phone', 'consentUnion', 'consentUnionDate']);
   });
 
   test('an update read at an old version is returned as stale and records nothing; the others are written', async () => {

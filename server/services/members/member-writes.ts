@@ -6,10 +6,8 @@
  *    returned in `stale`, and nothing else is recorded for it),
  *  - records the batch's undo information (member_changes), the consent history (consent_events),
  *    the card status history (card_events) and the audit log (field names only, never values),
- *  - then calls the registered change listeners in the same transaction.
- *
- * The seam for roll-up counters (members per organisation, consents, cards): register a listener with
- * `onMemberChanges`; it receives every change as {memberId, op, before, after} inside the transaction.
+ *  - then hands every change, {memberId, op, before, after}, to the roll-up counters the context carries
+ *    (`ctx.memberCounters`: the progress counters, passed in by createApp), in the same transaction.
  */
 import type { Transaction } from 'sequelize';
 import { CONSENT_PAIRS } from '../../../domain/members/normalize-row';
@@ -65,18 +63,6 @@ export interface WriteResult {
   stale: MemberWrite[];
 }
 
-export type MemberChangeListener = (ctx: Ctx, tx: Transaction, changes: readonly MemberChange[]) => Promise<void>;
-
-const listeners: MemberChangeListener[] = [];
-
-/** Registers a listener called after every write, in the writing transaction. Returns the function that removes it. */
-export function onMemberChanges(listener: MemberChangeListener): () => void {
-  listeners.push(listener);
-  return () => {
-    const i = listeners.indexOf(listener);
-    if (i >= 0) listeners.splice(i, 1);
-  };
-}
 
 const TIMESTAMP_KEYS = new Set(['createdAt', 'updatedAt', 'cardStatusAt']);
 
@@ -374,9 +360,9 @@ export async function writeMembers(ctx: Ctx, tx: Transaction, writes: readonly M
     t = profileTimer('write.wait');
     await pipe.flush();
     t();
-    if (listeners.length) {
-      t = profileTimer('write.listeners');
-      for (const l of listeners) await l(ctx, tx, changes);
+    if (ctx.memberCounters) {
+      t = profileTimer('write.counters');
+      await ctx.memberCounters.apply(ctx, tx, changes);
       t();
     }
     return { changes, stale };

@@ -7,7 +7,7 @@ import type { MemberData, MemberFieldKey } from '../../../domain/members/columns
 import { memberDataToCells } from '../../../domain/members/normalize-row';
 import { isPrimary, subtreeRange } from '../../../domain/organisations';
 import { badRequest } from '../../errors';
-import { orgInScope } from '../access';
+import type { ScopedOrg } from '../access';
 import { auditRead, recordAudit } from '../audit.service';
 import type { Actor, Ctx } from '../context';
 import { memberInScope } from './member-access';
@@ -93,8 +93,8 @@ export function toPulled(rec: MemberRecord, unit: string | null): PulledMember {
 }
 
 /** One page of members of an organisation (in the actor's subtree, else 404). Recorded in the audit log. */
-export async function pullMembers(ctx: Ctx, actor: Actor, orgId: number, opts: PullOptions = {}): Promise<PullPage> {
-  const org = await orgInScope(ctx, actor, orgId);
+/** `org`: access checked once, by the caller (the route's orgInScope): see services/access.ts. */
+export async function pullMembers(ctx: Ctx, actor: Actor, org: ScopedOrg, opts: PullOptions = {}): Promise<PullPage> {
   const order = opts.order ?? 'name';
   const limit = Math.min(Math.max(1, Math.floor(opts.limit ?? PULL_DEFAULT_LIMIT)), PULL_MAX_LIMIT);
   const where: string[] = [];
@@ -144,10 +144,10 @@ export async function readMemberCard(ctx: Ctx, actor: Actor, memberId: string): 
 }
 
 /** Every member page by page (for exports): `for await (const page of iterateMembers(…))`. */
-export async function* iterateMembers(ctx: Ctx, actor: Actor, orgId: number, opts: Omit<PullOptions, 'cursor'> = {}): AsyncGenerator<PulledMember[]> {
+export async function* iterateMembers(ctx: Ctx, actor: Actor, org: ScopedOrg, opts: Omit<PullOptions, 'cursor'> = {}): AsyncGenerator<PulledMember[]> {
   let cursor: string | null = null;
   do {
-    const page: PullPage = await pullMembers(ctx, actor, orgId, { ...opts, cursor, limit: opts.limit ?? PULL_MAX_LIMIT });
+    const page: PullPage = await pullMembers(ctx, actor, org, { ...opts, cursor, limit: opts.limit ?? PULL_MAX_LIMIT });
     if (page.items.length) yield page.items;
     cursor = page.nextCursor;
   } while (cursor);

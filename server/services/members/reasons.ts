@@ -8,7 +8,6 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseConfig, readConfigJson } from '../../config-file';
 import { DEREGISTRATION_REASONS, type Option } from '../../../domain/members/codes';
-import type { Ctx } from '../context';
 
 export const DEFAULT_DEREGISTRATION_REASONS_PATH = path.resolve(__dirname, '..', '..', '..', 'config', 'deregistration-reasons.json');
 
@@ -44,12 +43,21 @@ export function loadDeregistrationReasons(file = DEFAULT_DEREGISTRATION_REASONS_
   return parseDeregistrationReasons(readConfigJson(file, 'deregistration reasons'), file);
 }
 
+/**
+ * What the two functions below read from the service context (Ctx). Written out rather than imported:
+ * config.ts loads the file through this module, so importing Ctx (and with it Config) would close the
+ * cycle config.ts → reasons.ts → context.ts → config.ts.
+ */
+interface ReasonsContext {
+  readonly config: { readonly deregistrationReasons: readonly Option<string>[] };
+}
+
 /** The reasons this server accepts (GET /deregistration-reasons, deregistration). */
-export function getDeregistrationReasons(ctx: Ctx): readonly Option<string>[] {
+export function getDeregistrationReasons(ctx: ReasonsContext): readonly Option<string>[] {
   return ctx.config.deregistrationReasons;
 }
 
-export function deregistrationReasonLabel(ctx: Ctx, code: string | null): string | null {
+export function deregistrationReasonLabel(ctx: ReasonsContext, code: string | null): string | null {
   if (code === null) return null;
   return getDeregistrationReasons(ctx).find((r) => r.code === code)?.label ?? code;
 }

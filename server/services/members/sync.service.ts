@@ -43,7 +43,7 @@ import {
 } from '../../../domain/members/sync-contract';
 import { isPrimary } from '../../../domain/organisations';
 import { AppError, badRequest, conflict } from '../../errors';
-import { orgInScope, requireObligation } from '../access';
+import type { ScopedOrg } from '../access';
 import { latestTodayIso, type Actor, type Ctx } from '../context';
 import { findAnswer, replay, requestHash, saveAnswer } from './idempotency';
 import { isMemberId } from './member-access';
@@ -473,8 +473,7 @@ function response(results: SyncRowResult[], batchId: string | null, dryRun: bool
 }
 
 /** The primary organisation a chair keeps members in (a territorial chair may push into a primary organisation below). */
-export async function primaryInScope(ctx: Ctx, actor: Actor, orgId: number) {
-  const org = await orgInScope(ctx, actor, orgId);
+export function requirePrimary(org: ScopedOrg): ScopedOrg {
   if (!isPrimary(org.kind)) {
     throw badRequest('Список членов Профсоюза ведёт первичная профсоюзная организация — выберите её (а не район, регион или подразделение).');
   }
@@ -484,19 +483,21 @@ export async function primaryInScope(ctx: Ctx, actor: Actor, orgId: number) {
 /**
  * Pushes one chunk of sheet rows (at most SYNC_CHUNK_MAX_ROWS) into a primary organisation.
  * Used by the add-in's route and by spreadsheet uploads (batchKind 'upload').
+ *
+ * Access is checked once per request by the caller, not here per chunk: `org` is a ScopedOrg (the route's
+ * orgInScope), and every route that reaches this (members/sync, members/upload) is a `personalData`
+ * route, so http/route.ts has checked the obligation too (test/authorization-matrix.test.ts).
  */
-export async function syncMembers(ctx: Ctx, actor: Actor, orgId: number, request: SyncRequest, opts: SyncOptions = {}): Promise<SyncResponse> {
+export async function syncMembers(ctx: Ctx, actor: Actor, org: ScopedOrg, request: SyncRequest, opts: SyncOptions = {}): Promise<SyncResponse> {
   const done = profileTimer('total');
   try {
-    return await syncChunk(ctx, actor, orgId, request, opts);
+    return await syncChunk(ctx, actor, requirePrimary(org), request, opts);
   } finally {
     done();
   }
 }
 
-async function syncChunk(ctx: Ctx, actor: Actor, orgId: number, request: SyncRequest, opts: SyncOptions): Promise<SyncResponse> {
-  requireObligation(actor);
-  const org = await primaryInScope(ctx, actor, orgId);
+async function syncChunk(ctx: Ctx, actor: Actor, org: ScopedOrg, request: SyncRequest, opts: SyncOptions): Promise<SyncResponse> {
   if (request.rows.length > SYNC_CHUNK_MAX_ROWS) {
     throw new AppError(413, 'too_many_rows', `За один раз можно отправить не больше ${SYNC_CHUNK_MAX_ROWS} строк. Отправляйте список частями.`);
   }

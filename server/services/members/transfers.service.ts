@@ -7,7 +7,7 @@ import { newId } from './ids';
 import type { Transaction } from 'sequelize';
 import { isInSubtree, isPrimary, subtreeRange } from '../../../domain/organisations';
 import { badRequest, conflict, forbidden, notFound } from '../../errors';
-import { orgInScope } from '../access';
+import type { ScopedOrg } from '../access';
 import { auditRead, recordAudit } from '../audit.service';
 import type { Actor, Ctx } from '../context';
 import { memberInScope } from './member-access';
@@ -95,13 +95,13 @@ export async function requestTransfer(ctx: Ctx, actor: Actor, memberId: string, 
   return view((await loadTransfer(ctx, id))!);
 }
 
+/** `org`: access checked once, by the caller (the route's orgInScope): see services/access.ts. */
 export async function listTransfers(
   ctx: Ctx,
   actor: Actor,
-  orgId: number,
+  org: ScopedOrg,
   opts: { direction: 'incoming' | 'outgoing'; status?: TransferStatus | 'all' },
 ): Promise<TransferView[]> {
-  const org = await orgInScope(ctx, actor, orgId);
   const { from, to } = subtreeRange(org.path);
   const side = opts.direction === 'incoming' ? 'tor' : 'fo';
   const status = opts.status ?? 'pending';

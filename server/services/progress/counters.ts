@@ -21,7 +21,7 @@ import { childPath, isPrimary, pathIds, rootPath, subtreeRange, type OrgKind } f
 import { PASSPORT_FIELDS, type PassportData } from '../../../domain/passport';
 import { selectRows } from '../../db/sql';
 import type { Db } from '../../db';
-import type { Ctx } from '../context';
+import type { Ctx, MemberCounters } from '../context';
 import { memberTransaction } from '../members/member-tx';
 import { campaignsForPath, loadCampaignRoots, type CampaignRoots } from './campaign-store';
 import {
@@ -705,3 +705,6 @@ export async function stampAllMilestones(ctx: Ctx, transaction: Transaction, onl
     }
   }
 }
+
+/** The progress counters as the member writes call them (Ctx.memberCounters): passed in by createApp. */
+export const progressCounters: MemberCounters = { apply: applyMemberChanges };

@@ -9,7 +9,7 @@ import { MEMBER_COLUMNS, type ColumnKey, type MemberFieldKey } from '../../../do
 import { isPrimary } from '../../../domain/organisations';
 import { AppError } from '../../errors';
 import type { FileResult } from '../../http/route';
-import { orgInScope, requireObligation } from '../access';
+import type { ScopedOrg } from '../access';
 import { recordAudit } from '../audit.service';
 import { todayIso, type Actor, type Ctx } from '../context';
 import { iterateMembers, type PulledMember } from '../members/pull.service';
@@ -58,17 +58,16 @@ async function primaryNames(ctx: Ctx, ids: number[]): Promise<Map<number, string
 }
 
 /**
- * Every member of the organisation (in the actor's subtree, else 404) as .xlsx or .csv.
+ * Every member of the organisation as .xlsx or .csv. Scope (404 outside the actor's subtree) and the
+ * obligation: checked once, by the route (http/route.ts, a `personalData` route), see services/access.ts.
  * Above a primary organisation a column «Первичная организация» is added; with deregistered members,
  * «Снят с учёта» and «Причина снятия».
  */
-export async function exportMembers(ctx: Ctx, actor: Actor, orgId: number, format: ExportFormat, opts: ExportOptions = {}): Promise<FileResult> {
-  requireObligation(actor);
-  const org = await orgInScope(ctx, actor, orgId);
+export async function exportMembers(ctx: Ctx, actor: Actor, org: ScopedOrg, format: ExportFormat, opts: ExportOptions = {}): Promise<FileResult> {
   const subtree = opts.subtree ?? true;
   const includeDeregistered = opts.includeDeregistered ?? false;
   const members: PulledMember[] = [];
-  for await (const page of iterateMembers(ctx, actor, org.id, { subtree, includeDeregistered })) {
+  for await (const page of iterateMembers(ctx, actor, org, { subtree, includeDeregistered })) {
     members.push(...page);
     if (members.length > EXPORT_MAX_MEMBERS[format]) {
       throw new AppError(

@@ -22,9 +22,9 @@ import { normalizeMemberRow } from '../../../domain/members/normalize-row';
 import { SYNC_CHUNK_MAX_ROWS, type SyncOutcome, type SyncRowIn, type SyncRowResult } from '../../../domain/members/sync-contract';
 import { AppError, badRequest } from '../../errors';
 import type { FileResult } from '../../http/route';
-import { requireObligation } from '../access';
+import type { ScopedOrg } from '../access';
 import { latestTodayIso, type Actor, type Ctx } from '../context';
-import { primaryInScope, syncMembers } from '../members/sync.service';
+import { requirePrimary, syncMembers } from '../members/sync.service';
 import { addSummarySheet, annotateSheet, ensureAnswerColumns } from './annotate';
 import { CSV_SEPARATOR_LABELS, CsvError, readCsv, type CsvEncoding, type CsvSeparator, type CsvTable } from './csv';
 import { addListsSheet, colLetter, INSTRUCTION_SHEET_NAME, LISTS_SHEET_NAME, layoutMemberColumn, SPARE_ROWS, styleHeaderRow, SUMMARY_SHEET_NAME, XLSX_CONTENT_TYPE } from './member-layout';
@@ -362,9 +362,8 @@ export interface UploadPreview {
 }
 
 /** The engine's reading of a file for the upload page's mapping step; nothing is written. */
-export async function previewUpload(ctx: Ctx, actor: Actor, orgId: number, body: Buffer, mapping: UploadMapping = {}): Promise<UploadPreview> {
-  requireObligation(actor);
-  await primaryInScope(ctx, actor, orgId);
+export async function previewUpload(scoped: ScopedOrg, body: Buffer, mapping: UploadMapping = {}): Promise<UploadPreview> {
+  requirePrimary(scoped);
   if (body.length === 0) throw badRequest('Файл пустой. Выберите файл со списком членов Профсоюза (.xlsx или .csv).');
   const format = detectFormat(body);
   const book = format === 'xlsx' ? await openXlsx(body) : openCsv(body);
@@ -538,9 +537,8 @@ const sha256 = (buf: Buffer) => createHash('sha256').update(buf).digest('hex');
  * Reads the file, sends its rows through syncMembers (batch kind 'upload'), answers with the annotated
  * workbook. Throws AppError 4xx for a file that cannot be taken as a list (nothing is written then).
  */
-export async function uploadMembers(ctx: Ctx, actor: Actor, orgId: number, body: Buffer, opts: UploadOptions): Promise<UploadResult> {
-  requireObligation(actor);
-  const org = await primaryInScope(ctx, actor, orgId);
+export async function uploadMembers(ctx: Ctx, actor: Actor, scoped: ScopedOrg, body: Buffer, opts: UploadOptions): Promise<UploadResult> {
+  const org = requirePrimary(scoped);
   if (body.length === 0) throw badRequest('Файл пустой. Выберите файл со списком членов Профсоюза (.xlsx или .csv).');
   // The content decides, not the name or the Content-Type: a workbook renamed to .csv is still a workbook.
   const format = detectFormat(body);
@@ -567,7 +565,7 @@ export async function uploadMembers(ctx: Ctx, actor: Actor, orgId: number, body:
   for (let start = 0, chunk = 0; start < syncRows.length; start += SYNC_CHUNK_MAX_ROWS, chunk++) {
     const part = syncRows.slice(start, start + SYNC_CHUNK_MAX_ROWS);
     try {
-      const answer = await syncMembers(ctx, actor, org.id, { idempotencyKey: `upload:${org.id}:${hash}:${chunk}`, dryRun: opts.dryRun, rows: part }, { batchKind: 'upload' });
+      const answer = await syncMembers(ctx, actor, org, { idempotencyKey: `upload:${org.id}:${hash}:${chunk}`, dryRun: opts.dryRun, rows: part }, { batchKind: 'upload' });
       for (const r of answer.rows) results.set(r.row, r);
     } catch (err) {
       if (err instanceof AppError && chunk > 0 && !opts.dryRun) {
