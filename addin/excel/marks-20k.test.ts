@@ -11,6 +11,7 @@ import { clearMarks, createMemberSheet, MARK_NOTES_CAP, markValidationErrors, wr
 import { columnLetter, PAYLOAD_CAP_BYTES } from './sheet-utils';
 import { syntheticRegistryRows } from './test-data';
 import { FakeExcel } from './test-fakes';
+import { orderedSteps } from '../../test/support/ordered-steps';
 
 const N = 20_000;
 const ALL: ExcelCapabilities = { rangeAreas: true, tableResize: true, notes: true, comments: true };
@@ -45,16 +46,17 @@ describe.each([
     }
   });
 
-  beforeEach(() => fake.resetCounters());
+  // One story on one workbook: the marks are there, then a check replaces them, then the rest works (test/support/ordered-steps.ts).
+  const step = orderedSteps({ before: () => fake.resetCounters() });
 
-  test('loading them all in one request is refused — the lock-out the paging avoids', async () => {
+  step('loading them all in one request is refused — the lock-out the paging avoids', async () => {
     const ctx = fake.newContext();
     const sheet = ctx.workbook.worksheets.getItem(MEMBER_SHEET_NAME);
     (caps.notes ? sheet.notes : sheet.comments).load('items/content');
     await expect(ctx.sync()).rejects.toMatchObject({ code: 'ResponsePayloadSizeLimitExceeded' });
   });
 
-  test('«Проверить» with 20,000 errors: old marks found page by page, new notes capped, every sync within 5 MB', async () => {
+  step('«Проверить» with 20,000 errors: old marks found page by page, new notes capped, every sync within 5 MB', async () => {
     const report = await markValidationErrors(fake.newContext(), errors, { caps });
     expectEverySyncWithinCap(fake);
     expect(report.errorCells).toBe(N);
@@ -69,7 +71,7 @@ describe.each([
     console.log(`[measure] 20,000 marks (${_kind}): ${fake.syncCount} syncs, largest request ${fake.maxRequestBytes} B, largest response ${fake.maxResponseBytes} B`);
   });
 
-  test('a push write-back, «Очистить отметки» and a load from the registry all work with the marks there', async () => {
+  step('a push write-back, «Очистить отметки» and a load from the registry all work with the marks there', async () => {
     const results = errors.map((e) => ({ row: e.row, outcome: 'error' as const, errors: [{ field: 'phone' as const, message: LONG }] }));
     await writeSyncResults(fake.newContext(), results, { caps });
     expectEverySyncWithinCap(fake);

@@ -1,8 +1,9 @@
 // The production build (webpack.config.js) into a temporary directory: what the server will serve.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import webpack, { type Configuration, type Stats } from 'webpack';
+import type { Configuration, StatsCompilation } from 'webpack';
 import { checkManifestXml } from './check';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -26,31 +27,21 @@ function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T): T {
   }
 }
 
-function build(config: Configuration): Promise<Stats> {
-  return new Promise((resolve, reject) => {
-    webpack(config, (err, stats) => {
-      if (err) reject(err);
-      else if (!stats) reject(new Error('webpack returned no stats'));
-      else resolve(stats);
-    });
-  });
-}
-
 describe('webpack production build', () => {
   let out: string;
-  let stats: Stats;
+  let stats: StatsCompilation;
   const origin = 'https://registry.example.org';
 
-  beforeAll(async () => {
+  beforeAll(() => {
     out = fs.mkdtempSync(path.join(os.tmpdir(), 'addin-build-'));
-    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    try {
-      const config = withEnv({ ADDIN_ORIGIN: origin, PUBLIC_ORIGIN: undefined }, () => makeConfig({}, { mode: 'production' }));
-      config.output = { ...config.output, path: out };
-      stats = await build(config);
-    } finally {
-      log.mockRestore();
-    }
+    // webpack runs in its own node process, as `npm run build` runs it: the CSS step loads an
+    // ES-module-only package (postcss-custom-properties), which node loads and jest's module system
+    // does not. Its stats come back as JSON.
+    const env: NodeJS.ProcessEnv = { ...process.env, ADDIN_ORIGIN: origin };
+    delete env.PUBLIC_ORIGIN;
+    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/webpack-cli/bin/cli.js'), '--mode', 'production', '--output-path', out, '--json', path.join(out, 'stats.json')], { cwd: ROOT, env, stdio: 'pipe' });
+    stats = JSON.parse(fs.readFileSync(path.join(out, 'stats.json'), 'utf8')) as StatsCompilation;
+    fs.rmSync(path.join(out, 'stats.json'));
     // The ES5 build (ts-loader, then Babel with core-js) takes 20–60 s on a busy 2-core machine.
   }, 300_000);
   afterAll(() => {
@@ -60,7 +51,7 @@ describe('webpack production build', () => {
   const read = (name: string): string => fs.readFileSync(path.join(out, name), 'utf8');
 
   it('compiles without errors', () => {
-    expect(stats.hasErrors()).toBe(false);
+    expect(stats.errors ?? []).toEqual([]);
   });
 
   it('writes the task pane page: Russian, Office.js from the CDN, #app, a content-hashed deferred bundle', () => {
@@ -88,13 +79,13 @@ describe('webpack production build', () => {
   });
 
   it('does not bundle Office.js and keeps the bundles under the slow-link budget', () => {
-    const modules = stats.toJson({ modules: true }).modules ?? [];
+    const modules = stats.modules ?? [];
     expect(modules.some((m) => /office-js|office\.js/i.test(m.name ?? ''))).toBe(false);
     const bundles = fs.readdirSync(out).filter((f) => f.endsWith('.js'));
     expect(bundles.length).toBeGreaterThanOrEqual(2);
     for (const file of bundles) expect(read(file)).not.toContain('appsforoffice.microsoft.com');
-    // No performance hint: the task pane's scripts stay under 200 KiB, each file under 150 KiB.
-    expect((stats.toJson({ warnings: true }).warnings ?? []).map((w) => w.message)).toEqual([]);
+    // No performance hint: webpack.config.js sets the ES5 budget (test/es5-bundles.test.ts holds the first load to it).
+    expect((stats.warnings ?? []).map((w) => w.message)).toEqual([]);
   });
 
   it('copies the icons and writes a manifest on the public origin that passes the checker', () => {

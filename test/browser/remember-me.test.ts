@@ -40,6 +40,10 @@ describeBrowser('the pane reopens signed in when the chair asked to be remembere
   };
   const signIn = async (page: Page, login: string, remember: boolean) => {
     const l = DEMO_LOGINS.find((x) => x.login === login)!;
+    // A first sign-in on this computer: nothing remembered from another test of this file (the
+    // browser profile, and so the origin's localStorage, is shared by the file's tests).
+    await page.goto(`${s.server.base}/assets/help.html`);
+    await page.evaluate(() => localStorage.clear());
     await page.goto(`${s.server.base}/taskpane.html`);
     await page.locator('[data-test=sign-in-form]').waitFor();
     expect(await page.isChecked('[data-test=remember-me]')).toBe(false); // off by default
