@@ -16,6 +16,12 @@ export interface ExcelCapabilities {
   notes: boolean;
   /** ExcelApi 1.10: threaded comments — the fallback when notes are missing. */
   comments: boolean;
+  /**
+   * ExcelApi 1.13: `Range.getMergedAreasOrNullObject`. Office.js from the CDN defines the method on
+   * every host, but an older Excel rejects the whole request with ApiNotFound at `context.sync()`, so
+   * only the requirement set may decide. Absent: false.
+   */
+  mergedAreas?: boolean;
 }
 
 /** What ExcelApi 1.8 (the manifest's minimum) gives: fills and the Result column only. */
@@ -39,6 +45,7 @@ export function detectCapabilities(isSetSupported: (name: string, minVersion: st
     tableResize: has('1.13'),
     notes: has('1.18'),
     comments: has('1.10'),
+    mergedAreas: has('1.13'),
   };
 }
 

@@ -13,6 +13,7 @@ import { checkSnils, formatSnils } from '../../domain/snils';
 import { isCodedColumn, matchVocabulary, MEMBER_VOCABULARIES, choiceLabel } from '../../domain/members/vocabulary';
 import { mapMemberHeaders, toSheetCell } from './member-sheet';
 import { cellText, chunkLimits, isBlankCell, isoDateFromSerial, jsonBytes, readRowsInChunks, SheetError, type ChunkLimits } from './sheet-utils';
+import type { ExcelCapabilities } from './capabilities';
 
 export const IMPORT_SHEET_NAME = 'Список для загрузки';
 /** Widest list read (columns); an HR export rarely has more than 40. */
@@ -81,7 +82,12 @@ async function readBlock(
 }
 
 /** Reads a grid of cells from `sheetName` (the scratch sheet by default): values, dates as dates, hidden columns, merged areas. */
-export async function readListSheet(context: Excel.RequestContext, sheetName = IMPORT_SHEET_NAME, limits?: Partial<ChunkLimits>): Promise<ImportSheetRead> {
+export async function readListSheet(
+  context: Excel.RequestContext,
+  sheetName = IMPORT_SHEET_NAME,
+  limits?: Partial<ChunkLimits>,
+  caps: Pick<ExcelCapabilities, 'mergedAreas'> = { mergedAreas: true },
+): Promise<ImportSheetRead> {
   const sheet = context.workbook.worksheets.getItemOrNullObject(sheetName);
   await context.sync();
   if (sheet.isNullObject) throw new SheetError('sheet_missing', `Листа «${sheetName}» нет. Нажмите «Вставить список из другого файла» — лист появится, вставьте на него список.`);
@@ -96,11 +102,12 @@ export async function readListSheet(context: Excel.RequestContext, sheetName = I
     r.load('columnHidden');
     hiddenProbes.push(r);
   }
-  // Merged areas (ExcelApi 1.13): a fake or an old Excel without them reads none.
+  // Merged areas (ExcelApi 1.13): an Excel without them reads none (asked by the requirement set,
+  // not by the method's presence: see capabilities.ts).
   type MergeProbe = { isNullObject: boolean; areas: { items: { rowIndex: number; columnIndex: number; rowCount: number; columnCount: number }[] } };
   const withMerges = used as unknown as { getMergedAreasOrNullObject?: () => MergeProbe & { load(p: string): void } };
   let merges: (MergeProbe & { load(p: string): void }) | null = null;
-  if (typeof withMerges.getMergedAreasOrNullObject === 'function') {
+  if (caps.mergedAreas === true && typeof withMerges.getMergedAreasOrNullObject === 'function') {
     try {
       merges = withMerges.getMergedAreasOrNullObject();
       merges.load('areas/items/rowIndex, areas/items/columnIndex, areas/items/rowCount, areas/items/columnCount');

@@ -5,7 +5,8 @@
  * upper-left cell's value); getMergedAreasOrNullObject() returns the merged areas that intersect the
  * range as a RangeAreas (`areas.items` with rowIndex/columnIndex/rowCount/columnCount), or a null
  * object when there are none. A copy-paste from another workbook keeps merged cells, so a pasted list
- * has them. Like the rest of the fake, nothing happens before `context.sync()`.
+ * has them. Like the rest of the fake, nothing happens before `context.sync()`; below ExcelApi 1.13
+ * (window.__excelApiVersion) that sync fails with ApiNotFound, as a real older Excel does.
  */
 export {};
 
@@ -62,6 +63,13 @@ function install(): void {
       const areas = {
         load() {
           act({ loadMergedAreas: true }, (ref) => {
+            // Office.js defines the method on every host; an Excel below ExcelApi 1.13 rejects the whole
+            // request at sync with ApiNotFound (Microsoft Learn, «Error handling with the application-
+            // specific JavaScript APIs»: «The API you are trying to use could not be found…»).
+            const office = (globalThis as unknown as { Office: { context: { requirements: { isSetSupported(n: string, v: string): boolean } } } }).Office;
+            if (!office.context.requirements.isSetSupported('ExcelApi', '1.13')) {
+              throw Object.assign(new Error('The API you are trying to use could not be found. It may be available in a newer version of Excel.'), { code: 'ApiNotFound' });
+            }
             found = (ref.sheet.__merges ?? []).filter((m) => intersects(m, ref.rect));
           });
           return areas;

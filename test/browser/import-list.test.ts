@@ -87,6 +87,22 @@ describeBrowser('«Список из другого файла» in Chromium (fa
     preparePage: (page, base) => routeOffice(page, base, `${fakeOfficeScript()}\n;\n${browserBundle('fake-office-storage.ts')}\n;\n${browserBundle('fake-office-merges.ts')}`),
   });
 
+  it('Excel 2019 (ExcelApi 1.8, no merged areas): a list with merged cells is read all the same, merges ignored', async () => {
+    const page = s.page;
+    await page.addInitScript(() => ((window as unknown as { __excelApiVersion: string }).__excelApiVersion = '1.8'));
+    await signIn(page, s.server.base, 'school');
+    await page.locator('[data-view=members]').waitFor();
+    await page.click('[data-test=create-sheet]');
+    await page.locator('[data-test=create-result]').waitFor();
+    const merged = CORPUS.find((x) => (x.merges ?? []).length > 0)!;
+    await page.click('[data-test=import-open]');
+    await page.locator('[data-test=import-opened]').waitFor();
+    await pasteCells(page, SCRATCH, merged.rows, merged.hidden, merged.merges);
+    await page.click('[data-test=import-read]');
+    await page.locator('[data-test=import-columns]').waitFor();
+    expect(await page.locator('[data-test=failure]').count()).toBe(0);
+  });
+
   it('every shape of the corpus: pasted, mapped, written into the member table, sent — each row exactly as the upload page answers it', async () => {
     const page = s.page;
     await signIn(page, s.server.base, 'school');

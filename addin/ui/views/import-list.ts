@@ -88,7 +88,7 @@ export function importListSection(app: Shell): HTMLElement {
       r.indeterminate('Чтение листа…');
       // A list pasted over the member table's own header is moved to the scratch sheet first.
       const rescue = await app.excel((ctx) => rescuePastedList(ctx));
-      const read = await app.excel((ctx) => readListSheet(ctx));
+      const read = await app.excel((ctx) => readListSheet(ctx, undefined, undefined, app.caps));
       const memory = loadImportMemory(workbookSettings());
       const layout = detectLayout(read.grid, memory.shapes);
       if (!layout) {
