@@ -343,7 +343,8 @@ function showResult(blob: Blob, summary: UploadSummary | null, fileName: string,
       const b = document.createElement('td');
       a.textContent = label;
       b.textContent = String(n);
-      tr.append(a, b);
+      tr.appendChild(a);
+      tr.appendChild(b);
       tbody.appendChild(tr);
     }
     el('result-next').textContent = view.next;
@@ -423,7 +424,8 @@ function renderMapping(): void {
       state.mapping.targets[c.key] = select.value;
       void readMapping();
     });
-    row.append(label, select);
+    row.appendChild(label);
+    row.appendChild(select);
     cols.appendChild(row);
   }
   const needsCategory = !p.columns.some((c) => c.target === 'category');
@@ -467,7 +469,8 @@ function renderMapping(): void {
       if (select.value === '') delete col[v.key];
       else col[v.key] = select.value === '∅' ? null : select.value;
     });
-    row.append(label, select);
+    row.appendChild(label);
+    row.appendChild(select);
     vals.appendChild(row);
   });
   const missing = p.missing.filter((k) => !(k === 'category' && state.mapping.category));
