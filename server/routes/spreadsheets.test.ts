@@ -606,6 +606,19 @@ describe.each(dbVariants())('spreadsheets (%s)', (variant) => {
     expect(unknown).toMatch(/^«Столбец 1», «Столбец 2», .*«Столбец 20» и ещё 476 — /);
   });
 
+  test('a workbook saved from the add-in: its hidden «Ключ строки» is neither loaded nor listed among the columns not loaded', async () => {
+    const orgId = await freshOrg();
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Лист1');
+    ws.getRow(1).values = ['Фамилия', 'Имя', 'Дата рождения', 'Категория', 'Табельный номер', 'Результат', 'Ключ строки'];
+    ws.getRow(2).values = ['Ключевская', 'Вера', '05.05.1985', 'Работник', '17', '', 'k-7f3a9c21'];
+    const res = await upload(orgId, await bookBuffer(wb), XLSX);
+    expect(res.status).toBe(200);
+    expect(res.summary).toMatchObject({ rows: 1, created: 1 });
+    const unknown = summaryLines(await openBook(res.body)).get('Столбцы, которые не загружались')!;
+    expect(unknown).toMatch(/^«Табельный номер» — /);
+  });
+
   test('CSV without a header row in the first 20 lines, and a CSV with the header in line 3 after a title', async () => {
     const orgId = await freshOrg();
     const lines = ['Список ППО', 'на 01.09.2026', 'Фамилия;Имя;Дата рождения;Категория', 'Третьякова;Анна;01.01.1990;Работник'];

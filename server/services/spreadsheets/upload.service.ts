@@ -5,8 +5,8 @@
  *
  *  bytes → format (by content, not by name) → guarded .xlsx or decoded CSV → one exceljs workbook
  *  → the sheet with a header row → one SyncRowIn per non-blank row (row = the sheet row) → chunks
- *  with idempotency keys from the file's sha256 (the same file uploaded again replays the same
- *  answer and writes nothing twice) → syncMembers → «Результат», marks, ids → .xlsx.
+ *  with idempotency keys from the sha256 of the file and the mapping step's choices (the same file
+ *  uploaded again with the same choices replays the same answer and writes nothing twice) → syncMembers → «Результат», marks, ids → .xlsx.
  *
  * A cell that cannot be read (a formula without a cached result, an Excel error, a text over 2,000
  * characters, a damaged id/version) makes its row an error here, with the row's other problems found
@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { isBlankCell } from '../../../domain/cell';
 import { formatDateRu } from '../../../domain/dates';
-import { MEMBER_COLUMNS, MEMBER_SHEET_NAME, RESULT_HEADER, columnByKey, type ColumnKey, type FieldError, type MemberFieldKey, type RawMemberRow } from '../../../domain/members/columns';
+import { MEMBER_COLUMNS, MEMBER_SHEET_NAME, RESULT_HEADER, ROW_KEY_HEADER, columnByKey, type ColumnKey, type FieldError, type MemberFieldKey, type RawMemberRow } from '../../../domain/members/columns';
 import { duplicateKeys } from '../../../domain/members/duplicates';
 import { normalizeMemberRow } from '../../../domain/members/normalize-row';
 import { SYNC_CHUNK_MAX_ROWS, type SyncOutcome, type SyncRowIn, type SyncRowResult } from '../../../domain/members/sync-contract';
@@ -265,7 +265,7 @@ function colNumber(letters: string): number {
 }
 
 const headerList = (keys: readonly string[]) => keys.map((k) => `«${columnByKey(k as ColumnKey).header}»`).join(', ');
-const SERVICE = { id: headerKey(columnByKey('id').header), version: headerKey(columnByKey('version').header), result: headerKey(RESULT_HEADER) };
+const SERVICE = { id: headerKey(columnByKey('id').header), version: headerKey(columnByKey('version').header), result: headerKey(RESULT_HEADER), rowKey: headerKey(ROW_KEY_HEADER) };
 
 /** The first visible sheet with a recognisable header row among its first 20 rows, mapped by the domain engine. */
 const noHeader = () =>
@@ -309,6 +309,8 @@ function locateTable(wb: ExcelJS.Workbook, mapping: UploadMapping): Located {
     const idIdx = keyAt(SERVICE.id);
     const versionIdx = keyAt(SERVICE.version);
     const resultIdx = keyAt(SERVICE.result);
+    // The add-in's hidden «Ключ строки» (a workbook saved from Excel and uploaded): neither data nor worth a word.
+    const rowKeyIdx = keyAt(SERVICE.rowKey);
     const missing = missingTargets(targets).filter((k) => !(k === 'category' && mapping.category));
     if (missing.length) {
       throw new AppError(
@@ -337,7 +339,7 @@ function locateTable(wb: ExcelJS.Workbook, mapping: UploadMapping): Located {
       row: headerRow,
       columns,
       resultCol: resultIdx >= 0 ? resultIdx + 1 : null,
-      unknown: layout.columns.filter((c, i) => targets[i] === 'skip' && c.header && ![idIdx, versionIdx, resultIdx].includes(i)).map((c) => c.header),
+      unknown: layout.columns.filter((c, i) => targets[i] === 'skip' && c.header && ![idIdx, versionIdx, resultIdx, rowKeyIdx].includes(i)).map((c) => c.header),
       fullNameColumn,
       matched: Object.keys(columns).length,
     };
@@ -531,7 +533,15 @@ function sourceText(book: OpenedBook, sheetName: string, headerRow: number): str
   return `Книга Excel (.xlsx), лист «${sheetName}», названия столбцов — в строке ${headerRow}.`;
 }
 
-const sha256 = (buf: Buffer) => createHash('sha256').update(buf).digest('hex');
+/** JSON with object keys sorted at every level: the same choices give the same text. */
+function sortedJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(sortedJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${sortedJson(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
 
 /**
  * Reads the file, sends its rows through syncMembers (batch kind 'upload'), answers with the annotated
@@ -561,7 +571,8 @@ export async function uploadMembers(ctx: Ctx, actor: Actor, scoped: ScopedOrg, b
     .filter((r) => !results.has(r.row))
     .map((r) => ({ row: r.row, ...(r.id ? { id: r.id } : {}), ...(r.version !== null ? { version: r.version } : {}), values: r.values }));
 
-  const hash = sha256(body);
+  // The same file with other choices of the mapping step sends other rows: another key, not a replay.
+  const hash = createHash('sha256').update(body).update('\u0000').update(sortedJson(opts.mapping ?? {})).digest('hex');
   for (let start = 0, chunk = 0; start < syncRows.length; start += SYNC_CHUNK_MAX_ROWS, chunk++) {
     const part = syncRows.slice(start, start + SYNC_CHUNK_MAX_ROWS);
     try {
