@@ -70,6 +70,11 @@ describe('a default install is a demo on this computer only', () => {
     expect(loadConfig({ DEMO: '0', HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
   });
 
+  test('a wrong DATABASE_URL is named, and its password is not repeated (the error reaches the journal)', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgress://registry:s3cret-Pa55@db:5432/registry' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgress://registry:s3cret-Pa55@db:5432/registry' })).not.toThrow(/s3cret-Pa55/);
+  });
+
   test.each([
     ['PUBLIC_ORIGIN', { PUBLIC_ORIGIN: 'https://reestr.example.ru' }],
     ['TLS', { TLS_CERT_FILE: '/x.crt', TLS_KEY_FILE: '/x.key' }],
@@ -97,5 +102,20 @@ describe.each(['sqlite', ...(process.env.TEST_PG_AVAILABLE === '1' ? ['postgres'
       expect(res.body.detail ?? res.body.title).toBe(DEMO_LOGINS_REFUSED);
     }
     expect(await t.ctx.db.models.AuthToken.count()).toBe(0);
+  });
+
+  test('a demo sign-in remembered before the server was set up for real use opens nothing afterwards: the refresh ends its family, its session is refused', async () => {
+    t.ctx.config.demoLoginsRefused = false;
+    const signedIn = await request(t.app).post('/api/v1/auth/login').send({ login: 'admin', password: 'demo-admin-2026', remember: true });
+    expect(signedIn.status).toBe(200);
+    expect(typeof signedIn.body.refreshToken).toBe('string');
+    // The same data folder, now with PUBLIC_ORIGIN, TLS or DATABASE_URL.
+    t.ctx.config.demoLoginsRefused = true;
+    const refreshed = await request(t.app).post('/api/v1/auth/refresh').send({ refreshToken: signedIn.body.refreshToken });
+    expect([refreshed.status, refreshed.body.code ?? refreshed.body.type]).toEqual([403, expect.stringMatching(/demo_login_refused/)]);
+    expect(await t.ctx.db.models.RefreshToken.count({ where: { revokedAt: null } })).toBe(0);
+    const me = await request(t.app).get('/api/v1/me').set('Authorization', `Bearer ${signedIn.body.token as string}`);
+    expect(me.status).toBeGreaterThanOrEqual(401);
+    expect(me.status).toBeLessThan(404);
   });
 });

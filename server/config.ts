@@ -165,6 +165,9 @@ export type EnvSettings = z.output<typeof ENV_SCHEMA>;
 /** Thrown for an environment variable the server does not understand; the message names it. */
 export class ConfigError extends Error {}
 
+/** Variables whose value may hold a password: an error repeats them with the password masked (the error reaches the journal). */
+const SECRET_VARIABLES = new Set(['DATABASE_URL']);
+
 /** The environment, checked: every problem of every variable, each line naming its variable. */
 export function parseEnv(env: NodeJS.ProcessEnv): EnvSettings {
   const parsed = ENV_SCHEMA.safeParse(env);
@@ -177,8 +180,9 @@ export function parseEnv(env: NodeJS.ProcessEnv): EnvSettings {
   }
   const lines = parsed.error.issues.map((i) => {
     const name = String(i.path[0] ?? '');
-    const value = env[name];
-    return `  ${name}=${JSON.stringify(value ?? '')}: ${i.message}`;
+    const raw = env[name] ?? '';
+    const value = JSON.stringify(SECRET_VARIABLES.has(name) ? raw.replace(/^([^:/?#]*:\/\/[^:/@]*:)[^@]*@/, '$1***@') : raw);
+    return `  ${name}=${value}: ${i.message}`;
   });
   throw new ConfigError(`Неверная настройка в переменных окружения:\n${lines.join('\n')}`);
 }

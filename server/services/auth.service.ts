@@ -39,12 +39,15 @@ export const DEMO_LOGINS_REFUSED =
   'Демонстрационные учётные записи на этом сервере отключены: он настроен для настоящей работы (задан PUBLIC_ORIGIN, HTTPS или DATABASE_URL). ' +
   'Войдите под своей учётной записью; первого администратора создаёт команда «npm run create-admin» на сервере.';
 
+/** A demo login on a server set up for real use: refused at sign-in, at «remember me» and for any session it still has. */
+function isRefusedDemoLogin(ctx: Ctx, login: string): boolean {
+  return ctx.config.demoLoginsRefused && DEMO_LOGINS.some((l) => l.login === login);
+}
+
 export async function login(ctx: Ctx, loginName: string, password: string, remember = false): Promise<LoginResult> {
   const { User } = ctx.db.models;
   const normalised = loginName.trim().toLowerCase();
-  if (ctx.config.demoLoginsRefused && DEMO_LOGINS.some((l) => l.login === normalised)) {
-    throw new AppError(403, 'demo_login_refused', DEMO_LOGINS_REFUSED);
-  }
+  if (isRefusedDemoLogin(ctx, normalised)) throw new AppError(403, 'demo_login_refused', DEMO_LOGINS_REFUSED);
   const user = await User.findOne({ where: { login: normalised } });
   const now = ctx.now();
   if (!user || !user.active) {
@@ -154,6 +157,11 @@ export async function refresh(ctx: Ctx, refreshToken: string): Promise<LoginResu
     await endFamily(ctx, row.familyId, { userId: row.userId, reason: 'inactive' });
     throw unauthorized('Учётная запись отключена.');
   }
+  if (isRefusedDemoLogin(ctx, user.login)) {
+    // «Запомнить меня» from a demo tried on the same data folder before it was set up for real use.
+    await endFamily(ctx, row.familyId, { userId: row.userId, reason: 'inactive' });
+    throw new AppError(403, 'demo_login_refused', DEMO_LOGINS_REFUSED);
+  }
   const rotated = await ctx.db.sequelize.transaction(async (transaction) => {
     // One statement claims the token, so two exchanges of the same token cannot both succeed.
     const claimed = await returning<{ id: number }>(
@@ -210,6 +218,7 @@ export async function authenticate(ctx: Ctx, token: string | undefined): Promise
   if (row.expiresAt <= now) throw new AppError(401, 'session_expired', 'Сеанс истёк. Войдите снова — несохранённые строки листа останутся на месте.');
   const user = await User.findByPk(row.userId);
   if (!user || !user.active) throw unauthorized('Учётная запись отключена.');
+  if (isRefusedDemoLogin(ctx, user.login)) throw new AppError(403, 'demo_login_refused', DEMO_LOGINS_REFUSED);
   const org = await Organisation.findByPk(user.orgId);
   if (!org) throw unauthorized('Организация учётной записи не найдена.');
   return {
