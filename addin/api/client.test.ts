@@ -4,7 +4,7 @@ import { ApiError, describeError, errorFromResponse } from './errors';
 import { newIdempotencyKey } from './ids';
 import { pullAllMembers } from './pull';
 import { PushJob, planChunks, utf8Bytes } from './push';
-import { memoryTokenStore, sessionTokenStore } from './token-store';
+import { memoryTokenStore, sessionTokenStore, sharedTokenStore } from './token-store';
 
 interface Call {
   url: string;
@@ -290,6 +290,23 @@ describe('ApiClient sessions', () => {
     const b = sessionTokenStore(broken);
     b.set('t2');
     expect(b.get()).toBe('t2');
+  });
+
+  it('the refresh token is read from the shared storage at every use: a token another pane rotated is never presented', () => {
+    const data = new Map<string, string>();
+    const storage = { getItem: (k: string) => data.get(k) ?? null, setItem: (k: string, v: string) => void data.set(k, v), removeItem: (k: string) => void data.delete(k) };
+    const paneA = sharedTokenStore(storage);
+    const paneB = sharedTokenStore(storage);
+    paneA.set('r1');
+    expect(paneB.get()).toBe('r1');
+    paneB.set('r2'); // pane B exchanged r1 for r2
+    expect(paneA.get()).toBe('r2');
+    paneA.set(null);
+    expect(paneB.get()).toBeNull();
+    const broken = { getItem: () => { throw new Error('denied'); }, setItem: () => { throw new Error('denied'); }, removeItem: () => { throw new Error('denied'); } };
+    const c = sharedTokenStore(broken);
+    c.set('r3');
+    expect(c.get()).toBe('r3');
   });
 });
 

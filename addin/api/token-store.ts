@@ -56,3 +56,31 @@ export function sessionTokenStore(storage: KeyValueStorage | null, key = SESSION
     },
   };
 }
+
+/**
+ * The refresh token of «Запомнить меня»: localStorage is shared by every pane of the add-in on this
+ * computer (two workbooks open), and each exchange rotates the token. So it is read from storage at
+ * every use, not kept from the pane's start: a pane whose copy another pane has rotated would present
+ * a used token, and the server (rightly) ends the whole family. Memory only where storage fails.
+ */
+export function sharedTokenStore(storage: KeyValueStorage | null, key = REFRESH_TOKEN_KEY): TokenStore {
+  let fallback: string | null = null;
+  return {
+    get: () => {
+      try {
+        return storage ? storage.getItem(key) : fallback;
+      } catch {
+        return fallback;
+      }
+    },
+    set: (t) => {
+      fallback = t;
+      try {
+        if (t === null) storage?.removeItem(key);
+        else storage?.setItem(key, t);
+      } catch {
+        /* memory only */
+      }
+    },
+  };
+}

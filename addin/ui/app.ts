@@ -4,7 +4,7 @@
  */
 import { ApiClient } from '../api/client';
 import { isApiError, type ApiError } from '../api/errors';
-import { REFRESH_TOKEN_KEY, sessionTokenStore, type KeyValueStorage } from '../api/token-store';
+import { sessionTokenStore, sharedTokenStore, type KeyValueStorage } from '../api/token-store';
 import type { Me, OrgView } from '../api/types';
 import type { ExcelCapabilities } from '../excel/capabilities';
 import { isPrimary } from '../../domain/organisations';
@@ -58,7 +58,7 @@ export class TaskPane implements Shell {
 
   constructor(private readonly host: TaskPaneHost) {
     this.dom = new Dom(host.root.ownerDocument);
-    this.api = host.api ?? new ApiClient({ tokens: sessionTokenStore(host.storage), refreshTokens: sessionTokenStore(host.persistent ?? null, REFRESH_TOKEN_KEY) });
+    this.api = host.api ?? new ApiClient({ tokens: sessionTokenStore(host.storage), refreshTokens: sharedTokenStore(host.persistent ?? null) });
     this.caps = host.caps;
     this.views = [...(host.views ?? VIEWS)].sort((a, b) => (a.order ?? 99) - (b.order ?? 99));
     const d = this.dom;
