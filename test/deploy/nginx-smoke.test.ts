@@ -270,6 +270,12 @@ function waitPort(port: number, timeoutMs: number): Promise<void> {
     expect((await c1.request('GET', '/_debug/heap', null)).status).toBe(404);
     const health = await c1.request('GET', '/api/v1/health', null);
     expect(health.json).toEqual({ status: 'ok', database: 'postgres' });
+    // The access log keeps the path, never the query (a page cursor carries a member's name).
+    const marker = `probe-${process.pid}-${Date.now()}`;
+    expect((await c1.request('GET', `/api/v1/health?cursor=${marker}`, null)).status).toBe(200);
+    const accessLog = fs.readFileSync('/var/log/nginx/registry.access.log', 'utf8');
+    expect(accessLog).toContain('"GET /api/v1/health HTTP/');
+    expect(accessLog).not.toContain(marker);
   });
 
   step('a body over nginx\'s client_max_body_size (21m) is refused by nginx at the headers, before any server sees it', async () => {
