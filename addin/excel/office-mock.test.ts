@@ -86,10 +86,11 @@ describe('with office-addin-mock', () => {
       comments: true,
       tableResize: false,
       notes: false,
+      mergedAreas: false,
     });
     expect(detectCapabilities(() => {
       throw new Error('old Office');
-    })).toEqual({ rangeAreas: false, comments: false, tableResize: false, notes: false });
+    })).toEqual({ rangeAreas: false, comments: false, tableResize: false, notes: false, mergedAreas: false });
   });
 
   test('readSelectedRowNumbers: two syncs (the selection, then its visible rows), rows of the selection inside the body', async () => {
