@@ -111,6 +111,10 @@ export class PostgresBulkWriter implements BulkWriter {
     this.queue.push(() => this.run(`DELETE FROM ${table} WHERE ${column} = ANY($1::text[])`, bind, false));
   }
 
+  send(): Promise<void> {
+    return new Promise((resolve) => setImmediate(resolve));
+  }
+
   flush(): Promise<void> {
     return this.queue.flush();
   }

@@ -134,6 +134,10 @@ export class SqliteBulkWriter implements BulkWriter {
     }
   }
 
+  send(): Promise<void> {
+    return new Promise((resolve) => setImmediate(resolve));
+  }
+
   flush(): Promise<void> {
     return this.queue.flush();
   }

@@ -30,6 +30,12 @@ export interface BulkWriter {
   existingVersions(table: string, key: string, version: string, keys: readonly string[], versions: readonly number[]): Promise<Set<string>>;
   /** Queues `DELETE FROM table WHERE column IN (values)`. */
   deleteIn(table: string, column: string, values: readonly string[]): void;
+  /**
+   * Lets what is queued reach the database (one turn of the event loop) and returns: the database then
+   * works on it while the caller prepares the next statements. Queued statements otherwise leave only
+   * at the caller's next await.
+   */
+  send(): Promise<void>;
   flush(): Promise<void>;
 }
 

@@ -139,6 +139,8 @@ export async function writeMembers(ctx: Ctx, tx: Transaction, writes: readonly M
     if (creates.length) {
       bulk.insert('members', MEMBER_COLUMNS, creates.map((p) => recordValues(p.after!, p.nameKey)));
       done.push(...creates);
+      // The database inserts the members while the history and audit rows are built below.
+      await bulk.send();
     }
 
     // Updates and deletes need the database's answer (which rows still had the version read).
