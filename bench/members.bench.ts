@@ -403,8 +403,8 @@ const PHASE_NOTES: Record<string, string> = {
   'write.audit': 'building the audit rows',
   'write.wait': 'waiting for the database to run the write statements',
   'write.counters': 'progress counters (ctx.memberCounters, passed in by createApp)',
-  commit: 'COMMIT (SQLite: the WAL written; a checkpoint about every 40 MB of WAL)',
-  begin: 'BEGIN (on SQLite on the kept transaction connection, see server/db/connection.ts)',
+  commit: 'COMMIT (SQLite: the WAL written; a checkpoint about every 40 MB of WAL; PostgreSQL: the WAL flushed)',
+  begin: 'BEGIN (SQLite: on the kept transaction connection, see server/db/connection.ts; PostgreSQL: with the advisory lock per organisation)',
   idempotency: 'request hash, stored-answer lookup and store',
 };
 
