@@ -198,6 +198,7 @@ export async function writeMembers(ctx: Ctx, tx: Transaction, writes: readonly M
         changes.map((c) => [batchId, c.memberId, c.op, c.row, c.before ? JSON.stringify(c.before) : null, c.after?.version ?? null]),
       );
       t();
+      await bulk.send();
     }
 
     t = profileTimer('write.events');
@@ -224,6 +225,7 @@ export async function writeMembers(ctx: Ctx, tx: Transaction, writes: readonly M
     if (consentRows.length) bulk.insert('consent_events', CONSENT_COLUMNS, consentRows);
     if (cardRows.length) bulk.insert('card_events', CARD_COLUMNS, cardRows);
     t();
+    await bulk.send();
 
     // The audit log, one row per member (field names only), in multi-row statements. recordAuditMany
     // (Sequelize bulkCreate, a model instance per row) took ~6× longer on SQLite and ~3× on PostgreSQL
