@@ -22,7 +22,9 @@
  *   sqlite-100k    100,000 rows into one large primary organisation (the peak-memory target).
  *   pg-10k, pg-100k  the same on a temporary PostgreSQL database (BENCH_PG_URL or postgres://postgres@127.0.0.1:5432/test).
  * A 2,000-row warm-up push into another organisation precedes the timed pushes (a running server is warm).
- * Targets: ≥ 25 % of the baseline's rows/s; 10,000 rows under 1 s; peak RSS under 400 MB for 100,000 rows.
+ * Targets: 10,000 rows under 1 s; peak RSS under 400 MB for 100,000 rows; the PostgreSQL push of 10,000 rows no
+ * slower than the SQLite push in the same run (PostgreSQL/SQLite ≤ 1.0, printed); 100,000 rows on PostgreSQL under 12 s.
+ * The share of the baseline's rows/s (once a 25 % target, retired by issue 17) is printed for information.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -31,7 +33,11 @@ import os from 'node:os';
 import path from 'node:path';
 
 const CHUNK = 2000;
+/** Retired as a pass/fail target (issue 17); still printed against the baseline for information. */
 const TARGET_RATIO = 0.25;
+/** PostgreSQL push time / SQLite push time, same run (issue 17). */
+const TARGET_PG_RATIO = 1.0;
+const TARGET_PG_100K_MS = 12_000;
 const TARGET_10K_MS = 1000;
 const TARGET_MB = 400;
 const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -397,8 +403,8 @@ const PHASE_NOTES: Record<string, string> = {
   'write.audit': 'building the audit rows',
   'write.wait': 'waiting for the database to run the write statements',
   'write.counters': 'progress counters (ctx.memberCounters, passed in by createApp)',
-  commit: 'COMMIT (SQLite: the WAL written; a checkpoint about every 40 MB of WAL)',
-  begin: 'BEGIN (on SQLite on the kept transaction connection, see server/db/connection.ts)',
+  commit: 'COMMIT (SQLite: the WAL written; a checkpoint about every 40 MB of WAL; PostgreSQL: the WAL flushed)',
+  begin: 'BEGIN (SQLite: on the kept transaction connection, see server/db/connection.ts; PostgreSQL: with the advisory lock per organisation)',
   idempotency: 'request hash, stored-answer lookup and store',
 };
 
@@ -466,11 +472,11 @@ export async function runMembersBench(opts: { quick?: boolean; with?: Scenario[]
   }
   const best = Math.max(...[...results.values()].filter((r) => r.scenario.startsWith('sqlite-10k')).map((r) => rate(r.rows, r.ms))) / baseRate;
   say(
-    `  target ≥ ${TARGET_RATIO * 100} % of baseline → ${f((rate(main.rows, main.ms) / baseRate) * 100, 1)} % one chunk at a time, ${f(best * 100, 1)} % at best: ${best >= TARGET_RATIO ? 'met' : 'NOT MET'}` +
+    `  share of the baseline (the retired ${TARGET_RATIO * 100} % target, for information) → ${f((rate(main.rows, main.ms) / baseRate) * 100, 1)} % one chunk at a time, ${f(best * 100, 1)} % at best` +
       ` (against the all-tables floor: ${f((rate(main.rows, main.ms) / allRate) * 100, 1)} %)`,
   );
   const budgetMs = (main.rows / (baseRate * TARGET_RATIO)) * 1000;
-  if (main.dryRunMs !== undefined) {
+  if (main.dryRunMs !== undefined && !results.has('pg-10k')) {
     say(
       `  the ${TARGET_RATIO * 100} % target leaves ${f(budgetMs)} ms for ${f(main.rows)} rows; the dry run alone (no writes) takes ${f(main.dryRunMs)} ms and the all-tables floor of the writes ${f(all.ms)} ms` +
         ` — together ${f(main.dryRunMs + all.ms)} ms = ${f((main.dryRunMs + all.ms) / budgetMs, 2)} × the budget`,
@@ -478,6 +484,19 @@ export async function runMembersBench(opts: { quick?: boolean; with?: Scenario[]
   }
   const fastest = Math.min(...[...results.values()].filter((r) => r.scenario.startsWith('sqlite-10k')).map((r) => r.ms));
   say(`  target 10,000 rows under ${f(TARGET_10K_MS)} ms → ${f(main.ms)} ms one chunk at a time, ${f(fastest)} ms at best: ${fastest < TARGET_10K_MS ? 'met' : 'NOT MET'}`);
+  const pg10 = results.get('pg-10k');
+  if (pg10) {
+    const ratio = pg10.ms / main.ms;
+    say(`  PostgreSQL/SQLite, 10,000 rows: ${f(pg10.ms)} ms / ${f(main.ms)} ms = ${f(ratio, 2)} (target ≤ ${f(TARGET_PG_RATIO, 1)}: ${ratio <= TARGET_PG_RATIO ? 'met' : 'NOT MET'}); server CPU ${f(pg10.server.cpuMs / main.server.cpuMs, 2)}`);
+  }
+  const pg100 = results.get('pg-100k');
+  const sq100 = results.get('sqlite-100k');
+  if (pg100) {
+    say(
+      `  target 100,000 rows on PostgreSQL under ${f(TARGET_PG_100K_MS)} ms → ${f(pg100.ms)} ms: ${pg100.ms < TARGET_PG_100K_MS ? 'met' : 'NOT MET'}` +
+        (sq100 ? ` (PostgreSQL/SQLite ${f(pg100.ms / sq100.ms, 2)}; SQLite ${f(sq100.ms)} ms)` : ''),
+    );
+  }
   const big = results.get('sqlite-100k');
   if (big) say(`  target server peak RSS under ${TARGET_MB} MB for 100,000 rows → ${f(big.server.peakMb)} MB: ${big.server.peakMb < TARGET_MB ? 'met' : 'NOT MET'}`);
   return lines;

@@ -41,12 +41,19 @@ export async function memberTransaction<T>(ctx: Ctx, primaryOrgIds: readonly num
   const db = ctx.db;
   if (db.dialect === 'postgres') {
     await assertStandardStrings(db);
-    return db.sequelize.transaction(async (tx) => {
+    const begin = profileTimer('begin');
+    let commit: () => void = () => undefined;
+    const result = await db.sequelize.transaction(async (tx) => {
       for (const id of [...new Set(primaryOrgIds)].sort((a, b) => a - b)) {
         await exec(db, `SELECT pg_advisory_xact_lock(${LOCK_SPACE}, ${Number(id) | 0})`, tx);
       }
-      return fn(tx);
+      begin();
+      const r = await fn(tx);
+      commit = profileTimer('commit');
+      return r;
     });
+    commit();
+    return result;
   }
   return enqueue(db, async () => {
     const begin = profileTimer('begin');
