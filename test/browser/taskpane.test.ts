@@ -355,7 +355,7 @@ describeBrowser('task pane in Chromium (fake Excel, real server)', () => {
     expect(await s.page.locator('[data-test=units] .list-item strong').allTextContents()).toEqual(['Начальная школа']);
 
     await s.page.click('[data-test=structure-sheet]');
-    await s.page.locator('[data-test=structure-sheet]').waitFor();
+    await s.page.locator('[data-test=structure-sheet-result]').waitFor();
     await s.page.getByText('Структура на листе «Структура»').waitFor();
     const body = await fake<string[][]>(s.page, `x.table('СтруктураППО').bodyValues()`);
     expect(body.map((r) => r.slice(0, 4))).toEqual([['', 'Профбюро', 'Начальная школа', 'Действует'], ['Начальная школа', 'Профгруппа', '1-е и 2-е классы', 'Закрыто']]);

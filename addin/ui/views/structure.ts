@@ -193,7 +193,7 @@ export const render: ViewRender = (root, app: Shell) => {
       const units = unitRows(org, all).map((x) => ({ id: String(x.unit.id), parentName: x.parentName, kind: UNIT_KIND_LABEL[x.unit.kind] ?? null, name: x.unit.name, status: x.unit.status }));
       r.indeterminate('Запись на лист…');
       await app.excel((ctx) => writeStructure(ctx, units, { caps: app.caps }));
-      d.set(results, notice(d, 'success', `Структура на листе «${STRUCTURE_SHEET_NAME}»`, 'Лист только для справки: изменения делайте здесь, в панели.', [], 'structure-sheet'));
+      d.set(results, notice(d, 'success', `Структура на листе «${STRUCTURE_SHEET_NAME}»`, 'Лист только для справки: изменения делайте здесь, в панели.', [], 'structure-sheet-result'));
     });
 
   const closedToggle = d.h('input', { type: 'checkbox', id: d.uid('closed'), attrs: { 'data-test': 'show-closed' } });
