@@ -103,6 +103,15 @@ describe.each(['sqlite', ...(process.env.TEST_PG_AVAILABLE === '1' ? ['postgres'
     }
     expect(await t.ctx.db.models.AuthToken.count()).toBe(0);
   });
+});
+
+// Its own register: the test above counts the sessions ever written, and this one signs in first.
+describe.each(['sqlite', ...(process.env.TEST_PG_AVAILABLE === '1' ? ['postgres' as const] : [])] as const)('a demo sign-in remembered before the server was set up for real use (%s)', (variant) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(variant, { demoLoginsRefused: true });
+  });
+  afterAll(() => t.close());
 
   test('a demo sign-in remembered before the server was set up for real use opens nothing afterwards: the refresh ends its family, its session is refused', async () => {
     t.ctx.config.demoLoginsRefused = false;
