@@ -190,6 +190,16 @@ function waitPort(port: number, timeoutMs: number): Promise<void> {
     await waitPort(httpsPort, 10_000);
 
     c1 = client('127.0.0.1');
+    // The port answering is not yet nginx serving TLS in front of both processes (and a port taken by
+    // someone else in between answers too): wait for a real health answer through it, and say why not.
+    for (let tries = 0; ; tries++) {
+      const health = await c1.request('GET', '/api/v1/health', null);
+      if (health.status === 200) break;
+      if (nginx.exitCode !== null || tries >= 40) {
+        throw new Error(`nginx does not answer over https (${health.status} ${health.error ?? ''}): ${fs.readFileSync(path.join(dir, 'nginx-error.log'), 'utf8').slice(-2000)}`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
     // The first administrator changes the one-time password.
     const first = await c1.request('POST', '/api/v1/auth/login', null, { login: adminLogin, password: oneTime });
     expect(first.status).toBe(200);
